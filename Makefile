@@ -1,0 +1,48 @@
+# Two commands for a newcomer: `make run` (the app on the embedded data) and `make test` (everything).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: run test lint db data geo-official clean
+
+$(VENV)/.deps: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.deps
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## Build the DuckDB file from data/*.csv when it is missing or out of date.
+db: $(VENV)/.deps
+	$(PY) -m lib.cli build-db
+
+## Start the dashboard. On the first start, try once (8 s) to fetch the city's official boundaries.
+run: db
+	@test -f data/official/stadsdelar.geojson || test -f data/official/.attempted || \
+		{ mkdir -p data/official; touch data/official/.attempted; \
+		  $(PY) -m lib.cli fetch-boundaries --timeout 8 || echo "Fortsätter med den schematiska kartan."; }
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+## Lint, then every test (unit, page smoke tests, real-browser tests).
+test: $(VENV)/.dev-deps db
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev-deps
+	$(PY) -m ruff check .
+
+## Download (or, with SRC=file, import) the official stadsdel boundaries.
+geo-official: $(VENV)/.deps
+	$(PY) -m lib.cli fetch-boundaries $(SRC)
+
+## Regenerate the synthetic values and the schematic map (deterministic).
+data: $(VENV)/.deps
+	$(PY) -m lib.cli generate-data
+	$(PY) -m lib.cli make-schematic-map
+
+clean:
+	rm -rf $(VENV) data/*.duckdb data/official tests/artifacts

@@ -1,0 +1,25 @@
+"""Sammanhållen stad – entry point: page setup, navigation and the notes every page shares."""
+
+import streamlit as st
+
+from pages.common import PAGE_CSS, SYNTHETIC_NOTE
+
+st.set_page_config(page_title="Sammanhållen stad", page_icon="🏙️", layout="wide")
+
+pages = {
+    "Programmet": [
+        st.Page("pages/overview.py", title="Översikt", icon=":material/home:", default=True),
+    ],
+    "Analys": [
+        st.Page("pages/map.py", title="Karta", icon=":material/map:"),
+    ],
+    "Data": [
+        st.Page("pages/data_sources.py", title="Data och källor", icon=":material/database:"),
+    ],
+}
+
+page = st.navigation(pages)
+st.html(PAGE_CSS)
+with st.sidebar:
+    st.caption(SYNTHETIC_NOTE)
+page.run()

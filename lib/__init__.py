@@ -1,0 +1,1 @@
+"""Sammanhållen stad: computation and data access, free of any UI code."""

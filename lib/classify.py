@@ -1,0 +1,118 @@
+"""Choropleth classification and its legend, as small pure pieces (after mapclassify).
+
+Classes are numbered 0..k-1 from the lowest values up; `risk_order` flips that for indicators
+where a low value means more risk, so colour always reads "darker = more risk".
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+import pandas as pd
+
+from lib.fmt import number
+
+SCHEMES = {
+    "quantiles": "Kvantiler",
+    "natural_breaks": "Naturliga brytpunkter",
+    "equal_interval": "Lika intervall",
+}
+SCHEME_HELP = {
+    "quantiles": "lika många stadsdelar i varje klass",
+    "natural_breaks": "gränser där värdena glesnar (Fisher–Jenks)",
+    "equal_interval": "lika breda värdeintervall",
+}
+
+#: ColorBrewer YlOrRd, colour-blind safe; index = classes − 3.
+YLORRD = {
+    3: ("#ffeda0", "#feb24c", "#f03b20"),
+    4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
+    5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
+}
+NO_DATA_RGBA = (210, 210, 210, 255)
+OUTSIDE_RGBA = (236, 236, 236, 255)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Upper bounds of each class, the minimum, and each value's class (−1 where the value is missing)."""
+
+    lower: float
+    bounds: tuple[float, ...]
+    bins: np.ndarray
+
+    @property
+    def k(self) -> int:
+        return len(self.bounds)
+
+
+def classify(values: np.ndarray, scheme: str = "quantiles", k: int = 5) -> Classification:
+    """Classify the finite values of `values` into at most `k` classes with the named scheme."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"Okänd klassning: {scheme}")
+    arr = np.asarray(values, dtype=float)
+    ok = np.isfinite(arr)
+    bins = np.full(arr.shape, -1, dtype=int)
+    finite = arr[ok]
+    if finite.size == 0:
+        return Classification(float("nan"), (), bins)
+    distinct = np.unique(finite)
+    k = max(1, min(k, distinct.size))
+    if k == 1:
+        bins[ok] = 0
+        return Classification(float(finite.min()), (float(finite.max()),), bins)
+    with warnings.catch_warnings():
+        # mapclassify warns when ties leave fewer classes (handled below) and when numba is absent (fine for 117).
+        warnings.simplefilter("ignore", UserWarning)
+        if scheme == "quantiles":
+            classifier = mapclassify.Quantiles(finite, k=k)
+        elif scheme == "natural_breaks":
+            classifier = mapclassify.FisherJenks(finite, k=k)
+        else:
+            classifier = mapclassify.EqualInterval(finite, k=k)
+    bounds = tuple(float(b) for b in classifier.bins)
+    bins[ok] = np.searchsorted(np.asarray(bounds), finite, side="left").clip(0, len(bounds) - 1)
+    return Classification(float(finite.min()), bounds, bins)
+
+
+def legend_labels(cls: Classification, decimals: int = 1) -> list[str]:
+    """Swedish range labels, lowest class first: "0,4–1,2", "1,2–3,0", …"""
+    edges = (cls.lower, *cls.bounds)
+    return [f"{number(lo, decimals)}–{number(hi, decimals)}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+
+
+def palette(k: int) -> tuple[str, ...]:
+    """YlOrRd with `k` colours (1 and 2 classes take the darker end of the 3-class ramp)."""
+    if k >= 3:
+        return YLORRD[min(k, 5)]
+    return YLORRD[3][-k:] if k else ()
+
+
+def risk_order(cls: Classification, higher_is_worse: bool) -> np.ndarray:
+    """Each value's colour step: 0 = least risk … k−1 = most risk, −1 = missing."""
+    if higher_is_worse:
+        return cls.bins
+    return np.where(cls.bins >= 0, cls.k - 1 - cls.bins, -1)
+
+
+def hex_to_rgba(colour: str, alpha: int = 255) -> tuple[int, int, int, int]:
+    c = colour.lstrip("#")
+    return (int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16), alpha)
+
+
+def legend_table(cls: Classification, decimals: int, higher_is_worse: bool) -> pd.DataFrame:
+    """One row per class, lowest values first: range label, colour, number of stadsdelar, risk step."""
+    colours = palette(cls.k)
+    counts = np.bincount(cls.bins[cls.bins >= 0], minlength=cls.k) if cls.k else np.zeros(0, dtype=int)
+    steps = [i if higher_is_worse else cls.k - 1 - i for i in range(cls.k)]
+    return pd.DataFrame(
+        {
+            "label": legend_labels(cls, decimals),
+            "colour": [colours[s] for s in steps],
+            "count": [int(c) for c in counts],
+            "step": steps,
+        }
+    )

@@ -1,0 +1,134 @@
+"""Command line: `python -m lib.cli {build-db,info,fetch-boundaries,generate-data,make-schematic-map}`.
+
+Exit codes: 0 done, 1 failed (message on stderr), 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from lib import db, geo, reference, synthetic
+from lib.config import OFFICIAL_BOUNDARIES_SHA256, OFFICIAL_BOUNDARIES_URL, YEARS, Paths
+
+
+def cmd_build_db(paths: Paths, args: argparse.Namespace) -> int:
+    if args.force:
+        db.build_database(paths.data_dir, paths.db_path)
+        built = True
+    else:
+        built = db.ensure_database(paths.data_dir, paths.db_path)
+    print(f"Databasen {'byggdes' if built else 'är redan aktuell'}: {paths.db_path}")
+    return 0
+
+
+def cmd_info(paths: Paths, args: argparse.Namespace) -> int:
+    db.ensure_database(paths.data_dir, paths.db_path)
+    kind = "official" if paths.official_geo.exists() else "schematic"
+    with db.connect(paths.db_path) as con:
+        summary = db.info(con, kind)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        for key, val in summary.items():
+            print(f"{key}: {val}")
+    return 0
+
+
+def cmd_fetch_boundaries(paths: Paths, args: argparse.Namespace) -> int:
+    """Download (no argument or a URL) or read (a file) official boundaries and install them."""
+    source = args.source or OFFICIAL_BOUNDARIES_URL
+    with tempfile.TemporaryDirectory() as tmp:
+        if source.startswith(("http://", "https://", "file://")):
+            sha = OFFICIAL_BOUNDARIES_SHA256 if source == OFFICIAL_BOUNDARIES_URL else args.sha256
+            print(f"Hämtar {source} …")
+            local = geo.download(source, Path(tmp) / "download.geojson", sha, timeout=args.timeout)
+        else:
+            local = Path(source)
+            if not local.exists():
+                raise geo.GeoError(f"Filen {local} finns inte.")
+        areas = pd.read_csv(paths.data_dir / "area.csv")
+        frame, report = geo.import_boundaries(local, areas)
+    print(f"Källans koordinatsystem: {report.source_crs}")
+    print(f"Matchade stadsdelar: {report.matched} av {len(areas)}; reparerade geometrier: {report.repaired}")
+    if report.unmatched_features:
+        print("Objekt utan motsvarande stadsdel: " + ", ".join(report.unmatched_features))
+    if report.missing_areas:
+        print("Stadsdelar som saknas i filen: " + ", ".join(report.missing_areas))
+    if report.matched == 0:
+        raise geo.GeoError("Inga stadsdelar kunde matchas; inget installerades.")
+    size = geo.write_geojson(frame, paths.official_geo)
+    print(f"Skrev {paths.official_geo} ({size / 1024:.0f} kB). Appen använder nu de officiella gränserna.")
+    return 0
+
+
+def cmd_generate_data(paths: Paths, args: argparse.Namespace) -> int:
+    """Regenerate area.csv, reference_figure.csv and the synthetic value.csv from ../shared."""
+    shared = Path(args.shared) if args.shared else paths.shared_dir
+    centroids = pd.read_csv(shared / "reference" / "stadsdelar_centroids.csv")
+    figures = pd.read_csv(shared / "reference" / "figures" / "real_figures.csv")
+    areas = synthetic.build_areas(centroids)
+    areas.to_csv(paths.data_dir / "area.csv", index=False)
+    figures.to_csv(paths.data_dir / "reference_figure.csv", index=False)
+    values = generate_values_from(paths.data_dir)
+    values.to_csv(paths.data_dir / "value.csv", index=False)
+    print(f"Skrev {len(areas)} stadsdelar, {len(figures)} verkliga siffror och {len(values)} syntetiska värden.")
+    return 0
+
+
+def generate_values_from(data_dir: Path, seed: int = 2015) -> pd.DataFrame:
+    """The synthetic values the committed data files imply (used by the command and its test)."""
+    areas = pd.read_csv(data_dir / "area.csv")
+    figures = pd.read_csv(data_dir / "reference_figure.csv")
+    mapping = pd.read_csv(data_dir / "reference_mapping.csv")
+    indicators = pd.read_csv(data_dir / "indicator.csv")
+    programme = set(pd.read_csv(data_dir / "programme_selection.csv")["name"])
+    targets = reference.calibration_targets(reference.map_reference_figures(figures, mapping, areas), YEARS)
+    return synthetic.generate_values(areas, indicators, programme, figures, targets, YEARS, seed=seed)
+
+
+def cmd_make_schematic_map(paths: Paths, args: argparse.Namespace) -> int:
+    areas = pd.read_csv(paths.data_dir / "area.csv")
+    size = geo.write_geojson(geo.make_schematic_map(areas), paths.schematic_geo)
+    print(f"Skrev {paths.schematic_geo} ({size / 1024:.0f} kB).")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m lib.cli", description="Sammanhållen stad – kommandon för data.")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build-db", help="bygg databasen från data/ (om den är inaktuell)")
+    b.add_argument("--force", action="store_true", help="bygg om även om den är aktuell")
+    b.set_defaults(func=cmd_build_db)
+    i = sub.add_parser("info", help="sammanfattning av databasen")
+    i.add_argument("--json", action="store_true", help="skriv ett JSON-objekt")
+    i.set_defaults(func=cmd_info)
+    f = sub.add_parser("fetch-boundaries", help="hämta eller läs in stadens officiella stadsdelsgränser")
+    f.add_argument("source", nargs="?", help="URL eller fil (GeoJSON, Shapefile, GeoPackage); utan: stadens fil")
+    f.add_argument("--sha256", help="förväntad kontrollsumma för en egen URL")
+    f.add_argument("--timeout", type=float, default=20.0, help="sekunder att vänta på nedladdning")
+    f.set_defaults(func=cmd_fetch_boundaries)
+    g = sub.add_parser("generate-data", help="skapa om de syntetiska värdena (deterministiskt)")
+    g.add_argument("--shared", help="mapp med referensmaterial (standard ../shared)")
+    g.set_defaults(func=cmd_generate_data)
+    m = sub.add_parser("make-schematic-map", help="skapa om den schematiska kartan")
+    m.set_defaults(func=cmd_make_schematic_map)
+    return p
+
+
+def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(paths or Paths(), args)
+    except (geo.GeoError, db.DataError) as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

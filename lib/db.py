@@ -1,0 +1,361 @@
+"""The DuckDB database: built from the CSV files in `data/`, queried with parameterised SQL only.
+
+The `.duckdb` file is a build product. `ensure_database` rebuilds it when it is missing or when the
+fingerprint of the source files differs from the one stored in its `meta` table, so editing a CSV
+is enough to change what the app shows. A build writes a temporary file in one transaction and
+renames it into place, so a failed build never leaves a half-written database behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from lib.config import YEARS
+from lib.reference import map_reference_figures
+from lib.synthetic import parse_years
+
+SCHEMA_VERSION = "1"
+SOURCE_FILES = (
+    "area.csv",
+    "district.csv",
+    "domain.csv",
+    "indicator.csv",
+    "programme_selection.csv",
+    "reference_figure.csv",
+    "reference_mapping.csv",
+    "value.csv",
+)
+DOMAINS = ("sociala_risker", "halsa", "sakerhet_trygghet", "forsorjning", "kontext")
+
+SCHEMA = """
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE district (
+    name VARCHAR PRIMARY KEY, code VARCHAR NOT NULL UNIQUE, committee VARCHAR NOT NULL,
+    outer_city BOOLEAN NOT NULL);
+CREATE TABLE area (
+    code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL UNIQUE, district VARCHAR NOT NULL REFERENCES district(name),
+    in_programme BOOLEAN NOT NULL, programme_status VARCHAR NOT NULL, selection_confidence VARCHAR,
+    selection_motivation VARCHAR, lon DOUBLE NOT NULL, lat DOUBLE NOT NULL, area_km2 DOUBLE NOT NULL);
+CREATE TABLE domain (
+    code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, description VARCHAR NOT NULL,
+    default_weight DOUBLE NOT NULL, sort_order INTEGER NOT NULL);
+CREATE TABLE indicator (
+    code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, domain VARCHAR NOT NULL REFERENCES domain(code),
+    unit VARCHAR NOT NULL, higher_is_worse BOOLEAN NOT NULL, definition VARCHAR NOT NULL,
+    source VARCHAR NOT NULL, default_weight DOUBLE NOT NULL, decimals INTEGER NOT NULL,
+    measured_years VARCHAR NOT NULL, value_min DOUBLE, value_max DOUBLE, aggregation VARCHAR NOT NULL,
+    sort_order INTEGER NOT NULL);
+CREATE TABLE value (
+    area_code VARCHAR NOT NULL REFERENCES area(code), indicator_code VARCHAR NOT NULL REFERENCES indicator(code),
+    year INTEGER NOT NULL, value DOUBLE NOT NULL, source VARCHAR NOT NULL, synthetic BOOLEAN NOT NULL,
+    PRIMARY KEY (area_code, indicator_code, year));
+CREATE TABLE reference_figure (
+    id INTEGER PRIMARY KEY, area VARCHAR NOT NULL, area_level VARCHAR NOT NULL, area_code VARCHAR,
+    figure_indicator VARCHAR NOT NULL, indicator_code VARCHAR, comparable BOOLEAN NOT NULL,
+    mapping_comment VARCHAR, year INTEGER NOT NULL, value DOUBLE NOT NULL, unit VARCHAR NOT NULL,
+    source_url VARCHAR NOT NULL, note VARCHAR);
+"""
+
+
+class DataError(ValueError):
+    """A source file breaks the data model; the message is Swedish and names the file."""
+
+
+@dataclass(frozen=True)
+class SeedTables:
+    """The source tables as read from `data/`, before they become database tables."""
+
+    areas: pd.DataFrame
+    districts: pd.DataFrame
+    domains: pd.DataFrame
+    indicators: pd.DataFrame
+    programme: pd.DataFrame
+    figures: pd.DataFrame
+    mapping: pd.DataFrame
+    values: pd.DataFrame
+
+
+def fingerprint(data_dir: Path) -> str:
+    """SHA-256 over the source files (names and bytes) plus the schema version."""
+    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    for name in SOURCE_FILES:
+        path = data_dir / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
+
+
+def read_seed(data_dir: Path) -> SeedTables:
+    """Read the CSV files; a missing file is a `DataError`."""
+
+    def read(name: str, **kwargs) -> pd.DataFrame:
+        path = data_dir / name
+        if not path.exists():
+            raise DataError(f"Filen {name} saknas i {data_dir}.")
+        return pd.read_csv(path, **kwargs)
+
+    return SeedTables(
+        areas=read("area.csv"),
+        districts=read("district.csv"),
+        domains=read("domain.csv"),
+        indicators=read("indicator.csv"),
+        programme=read("programme_selection.csv"),
+        figures=read("reference_figure.csv"),
+        mapping=read("reference_mapping.csv"),
+        values=read("value.csv"),
+    )
+
+
+def prepare_tables(seed: SeedTables) -> dict[str, pd.DataFrame]:
+    """Validate the seed and shape it into the database tables (pure; raises `DataError`)."""
+    areas = seed.areas.copy()
+    unknown_district = set(areas["district"]) - set(seed.districts["name"])
+    if unknown_district:
+        raise DataError(f"area.csv: okända stadsdelsområden {sorted(unknown_district)}.")
+    prog = seed.programme.set_index("name")
+    unknown = set(prog.index) - set(areas["name"])
+    if unknown:
+        raise DataError(f"programme_selection.csv: okända stadsdelar {sorted(unknown)}.")
+    areas["in_programme"] = areas["name"].isin(prog.index)
+    areas["programme_status"] = "preliminär"
+    areas["selection_confidence"] = areas["name"].map(prog["confidence"])
+    areas["selection_motivation"] = areas["name"].map(prog["motivation"])
+    areas = areas[
+        [
+            "code",
+            "name",
+            "district",
+            "in_programme",
+            "programme_status",
+            "selection_confidence",
+            "selection_motivation",
+            "lon",
+            "lat",
+            "area_km2",
+        ]
+    ]
+
+    indicators = seed.indicators.copy()
+    bad_domain = set(indicators["domain"]) - set(DOMAINS)
+    if bad_domain:
+        raise DataError(f"indicator.csv: okända områden {sorted(bad_domain)}.")
+    for spec in indicators["measured_years"]:
+        if not set(parse_years(spec)) <= set(YEARS):
+            raise DataError(f"indicator.csv: år utanför {YEARS[0]}–{YEARS[-1]} i '{spec}'.")
+    indicators["sort_order"] = range(len(indicators))
+
+    values = seed.values.copy()
+    unknown_area = set(values["area_code"]) - set(areas["code"])
+    unknown_ind = set(values["indicator_code"]) - set(indicators["code"])
+    if unknown_area or unknown_ind:
+        raise DataError(f"value.csv: okända koder {sorted(unknown_area | unknown_ind)[:5]}.")
+    if values["source"].isna().any():
+        raise DataError("value.csv: varje värde måste ha en källa.")
+    values["synthetic"] = values["synthetic"].astype(bool)
+
+    figures = map_reference_figures(seed.figures, seed.mapping, areas)
+    figures = figures.rename(columns={"indicator": "figure_indicator"})
+    figures.insert(0, "id", range(1, len(figures) + 1))
+    figures = figures[
+        [
+            "id",
+            "area",
+            "area_level",
+            "area_code",
+            "figure_indicator",
+            "indicator_code",
+            "comparable",
+            "mapping_comment",
+            "year",
+            "value",
+            "unit",
+            "source_url",
+            "note",
+        ]
+    ]
+    return {
+        "district": seed.districts[["name", "code", "committee", "outer_city"]],
+        "area": areas,
+        "domain": seed.domains[["code", "name", "description", "default_weight", "sort_order"]],
+        "indicator": indicators[
+            [
+                "code",
+                "name",
+                "domain",
+                "unit",
+                "higher_is_worse",
+                "definition",
+                "source",
+                "default_weight",
+                "decimals",
+                "measured_years",
+                "value_min",
+                "value_max",
+                "aggregation",
+                "sort_order",
+            ]
+        ],
+        "value": values[["area_code", "indicator_code", "year", "value", "source", "synthetic"]],
+        "reference_figure": figures,
+    }
+
+
+def build_database(data_dir: Path, db_path: Path) -> Path:
+    """Build the database from `data_dir` into `db_path` atomically (temp file, one transaction, rename)."""
+    tables = prepare_tables(read_seed(data_dir))
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(db_path.name + f".tmp{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(SCHEMA)
+        for name in ("district", "area", "domain", "indicator", "value", "reference_figure"):
+            frame = tables[name]
+            con.register("frame", frame)
+            cols = ", ".join(frame.columns)
+            con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM frame")  # noqa: S608 - fixed names
+            con.unregister("frame")
+        con.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [["fingerprint", fingerprint(data_dir)], ["schema_version", SCHEMA_VERSION]],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, db_path)
+    return db_path
+
+
+def stored_fingerprint(db_path: Path) -> str | None:
+    if not db_path.exists():
+        return None
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            row = con.execute("SELECT value FROM meta WHERE key = ?", ["fingerprint"]).fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def ensure_database(data_dir: Path, db_path: Path) -> bool:
+    """Build the database if it is missing or older than the source files; True if it was built."""
+    if stored_fingerprint(db_path) == fingerprint(data_dir):
+        return False
+    build_database(data_dir, db_path)
+    return True
+
+
+def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """The app's one connection; callers take a `.cursor()` per query (DuckDB connections are not thread-safe)."""
+    return duckdb.connect(str(db_path))
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run parameterised SQL on a fresh cursor and return a DataFrame."""
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, params or []).df()
+    finally:
+        cur.close()
+
+
+def areas(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return query(
+        con,
+        "SELECT a.*, d.committee, d.outer_city FROM area a JOIN district d ON d.name = a.district ORDER BY a.name",
+    )
+
+
+def districts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return query(con, "SELECT * FROM district ORDER BY outer_city DESC, name")
+
+
+def domains(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return query(con, "SELECT * FROM domain ORDER BY sort_order")
+
+
+def indicators(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return query(
+        con,
+        "SELECT i.*, d.name AS domain_name FROM indicator i JOIN domain d ON d.code = i.domain "
+        "ORDER BY d.sort_order, i.sort_order",
+    )
+
+
+def indicator_values(con: duckdb.DuckDBPyConnection, indicator_code: str, year: int) -> pd.DataFrame:
+    """One indicator for one year, every stadsdel (stadsdelar without a value get NaN)."""
+    return query(
+        con,
+        """
+        SELECT a.code AS area_code, a.name, a.district, a.in_programme, v.value, v.source, v.synthetic,
+               p.value AS population
+        FROM area a
+        LEFT JOIN value v ON v.area_code = a.code AND v.indicator_code = ? AND v.year = ?
+        LEFT JOIN value p ON p.area_code = a.code AND p.indicator_code = 'befolkning' AND p.year = ?
+        ORDER BY a.name
+        """,
+        [indicator_code, year, year],
+    )
+
+
+def indicator_years(con: duckdb.DuckDBPyConnection, indicator_code: str) -> list[int]:
+    df = query(con, "SELECT DISTINCT year FROM value WHERE indicator_code = ? ORDER BY year", [indicator_code])
+    return df["year"].astype(int).tolist()
+
+
+def reference_figures(con: duckdb.DuckDBPyConnection, indicator_code: str | None = None) -> pd.DataFrame:
+    if indicator_code is None:
+        return query(con, "SELECT * FROM reference_figure ORDER BY figure_indicator, area, year")
+    return query(
+        con,
+        "SELECT * FROM reference_figure WHERE indicator_code = ? ORDER BY area_level, area, year",
+        [indicator_code],
+    )
+
+
+def data_status(con: duckdb.DuckDBPyConnection) -> dict:
+    """Counts of synthetic, real and missing values; expected cells follow each indicator's measured years."""
+    counts = query(
+        con,
+        "SELECT count(*) AS n, count(*) FILTER (WHERE synthetic) AS synthetic FROM value",
+    ).iloc[0]
+    inds = query(con, "SELECT code, measured_years FROM indicator")
+    n_areas = int(query(con, "SELECT count(*) AS n FROM area").iloc[0]["n"])
+    expected = sum(len(parse_years(spec)) for spec in inds["measured_years"]) * n_areas
+    total, synthetic = int(counts["n"]), int(counts["synthetic"])
+    return {
+        "values": total,
+        "synthetic_values": synthetic,
+        "real_values": total - synthetic,
+        "missing_values": max(expected - total, 0),
+        "expected_values": expected,
+        "reference_figures": int(query(con, "SELECT count(*) AS n FROM reference_figure").iloc[0]["n"]),
+    }
+
+
+def info(con: duckdb.DuckDBPyConnection, geometry: str) -> dict:
+    """The summary `lib.cli info --json` prints."""
+    by_domain = query(con, "SELECT domain, count(*) AS n FROM indicator GROUP BY domain ORDER BY domain")
+    years = query(con, "SELECT DISTINCT year FROM value ORDER BY year")["year"].astype(int).tolist()
+    status = data_status(con)
+    return {
+        "areas": int(query(con, "SELECT count(*) AS n FROM area").iloc[0]["n"]),
+        "programme_areas": int(query(con, "SELECT count(*) AS n FROM area WHERE in_programme").iloc[0]["n"]),
+        "programme_status": "preliminär",
+        "districts": int(query(con, "SELECT count(*) AS n FROM district").iloc[0]["n"]),
+        "indicators": int(by_domain["n"].sum()),
+        "indicators_by_domain": {r.domain: int(r.n) for r in by_domain.itertuples()},
+        **status,
+        "years": years,
+        "geometry": geometry,
+    }

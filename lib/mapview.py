@@ -1,0 +1,130 @@
+"""The choropleth as a pydeck Deck: no basemap (works offline), our own context layers.
+
+Colours are computed here per feature (`fill`), so the browser only paints; tooltips read plain
+properties, which Streamlit's tooltip interpolation resolves from each feature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+
+from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA, hex_to_rgba, palette
+
+AREA_LAYER_ID = "stadsdelar"
+
+
+@dataclass(frozen=True)
+class MapData:
+    """Per-stadsdel values to paint: keyed by area code."""
+
+    step: dict[str, int]  # colour step 0..k-1, −1 = no value
+    k: int
+    value_text: dict[str, str]
+    in_view: set[str]  # stadsdelar coloured; the rest are grey context
+    note: dict[str, str]  # e.g. "syntetiskt värde"
+
+
+def feature_collection(frame: gpd.GeoDataFrame, data: MapData, extra: dict[str, dict[str, str]] | None = None) -> dict:
+    """GeoJSON with the fill colour and tooltip text of each stadsdel in its properties."""
+    colours = palette(data.k)
+    features = []
+    geo = frame.__geo_interface__["features"]
+    for props_row, feature in zip(frame[["code", "name", "district"]].itertuples(index=False), geo, strict=True):
+        code = props_row.code
+        step = data.step.get(code, -1)
+        if code not in data.in_view:
+            fill = OUTSIDE_RGBA
+        elif step < 0:
+            fill = NO_DATA_RGBA
+        else:
+            fill = hex_to_rgba(colours[step])
+        props = {
+            "code": code,
+            "name": props_row.name,
+            "district": props_row.district,
+            "value_text": data.value_text.get(code, "inget värde"),
+            "note": data.note.get(code, ""),
+            "fill": list(fill),
+            "line": [40, 40, 40, 255] if code in data.in_view else [150, 150, 150, 255],
+        }
+        if extra and code in extra:
+            props.update(extra[code])
+        features.append({"type": "Feature", "geometry": feature["geometry"], "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def view_state(frame: gpd.GeoDataFrame, height_px: int = 560, width_px: int = 900) -> pdk.ViewState:
+    """A view that fits the polygons in a map of the given pixel size (Web Mercator zoom)."""
+    minx, miny, maxx, maxy = frame.total_bounds
+    lat = (miny + maxy) / 2
+    # deck.gl Web Mercator: 512·2^zoom pixels span 360° of longitude; latitude is stretched by 1/cos(lat).
+    zoom_x = np.log2(width_px * 360 / (512 * max(maxx - minx, 1e-6) * 1.08))
+    zoom_y = np.log2(height_px * 360 * np.cos(np.radians(lat)) / (512 * max(maxy - miny, 1e-6) * 1.08))
+    return pdk.ViewState(longitude=(minx + maxx) / 2, latitude=lat, zoom=float(min(zoom_x, zoom_y)), pitch=0, bearing=0)
+
+
+def build_deck(
+    collection: dict,
+    outlines: gpd.GeoDataFrame,
+    labels: pd.DataFrame,
+    view: pdk.ViewState,
+    tooltip_html: str,
+) -> pdk.Deck:
+    """Stadsdelar (pickable), stadsdelsområde outlines and name labels, without a basemap."""
+    areas = pdk.Layer(
+        "GeoJsonLayer",
+        collection,
+        id=AREA_LAYER_ID,
+        pickable=True,
+        stroked=True,
+        filled=True,
+        get_fill_color="properties.fill",
+        get_line_color="properties.line",
+        line_width_min_pixels=1,
+        auto_highlight=True,
+        highlight_color=[30, 80, 160, 120],
+    )
+    districts = pdk.Layer(
+        "GeoJsonLayer",
+        outlines.__geo_interface__,
+        id="stadsdelsomraden",
+        pickable=False,
+        stroked=True,
+        filled=False,
+        get_line_color=[20, 20, 20, 255],
+        line_width_min_pixels=2.5,
+    )
+    text = pdk.Layer(
+        "TextLayer",
+        labels,
+        id="namn",
+        pickable=False,
+        get_position=["lon", "lat"],
+        get_text="name",
+        get_size=13,
+        # Hide labels that would overlap at the current zoom; zooming in reveals them.
+        extensions=[{"@@type": "CollisionFilterExtension"}],
+        collision_group="'labels'",
+        get_color=[20, 20, 20, 255],
+        get_text_anchor="'middle'",
+        get_alignment_baseline="'center'",
+        # deck.gl's default glyph atlas is ASCII only; 'auto' adds å, ä, ö. The inner quotes make pydeck pass
+        # the literal string instead of turning it into an accessor expression.
+        character_set="'auto'",
+        font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'",
+        font_weight=600,
+        outline_width=3,
+        outline_color=[255, 255, 255, 230],
+        font_settings={"sdf": True},
+    )
+    return pdk.Deck(
+        layers=[areas, districts, text],
+        initial_view_state=view,
+        map_provider=None,
+        tooltip={"html": tooltip_html, "style": {"fontSize": "15px", "backgroundColor": "#1f2937", "color": "white"}},
+    )

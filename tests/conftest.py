@@ -1,0 +1,132 @@
+"""Test set-up: every test run gets its own database and no official boundaries, whatever the checkout has."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_env(tmp_path_factory):
+    base = tmp_path_factory.mktemp("env")
+    os.environ["SAMMANHALLEN_DB"] = str(base / "test.duckdb")
+    os.environ["SAMMANHALLEN_OFFICIAL_DIR"] = str(base / "official")
+    from lib import db
+    from lib.config import Paths
+
+    db.build_database(Paths().data_dir, Paths().db_path)
+    yield base
+
+
+@pytest.fixture(scope="session")
+def con(isolated_env):
+    from lib import db
+    from lib.config import Paths
+
+    with db.connect(Paths().db_path) as connection:
+        yield connection
+
+
+@pytest.fixture(scope="session")
+def areas() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / "area.csv")
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A private copy of data/ that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target, ignore=shutil.ignore_patterns("*.duckdb*", "official"))
+    return target
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright; skipped without it unless REQUIRE_BROWSER=1."""
+    required = os.environ.get("REQUIRE_BROWSER") == "1"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if required:
+            pytest.fail("REQUIRE_BROWSER=1 men Playwright är inte installerat.")
+        pytest.skip("Playwright saknas")
+    if not CHROMIUM.exists():
+        if required:
+            pytest.fail("REQUIRE_BROWSER=1 men /usr/bin/chromium saknas (apt-get install chromium).")
+        pytest.skip("Chromium saknas")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(isolated_env):
+    """A fresh Streamlit server on a free port, serving the app on the test database."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("Streamlit-servern startade inte: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def wait_for_app(page, timeout: float = 60_000) -> None:
+    """Streamlit's own end-to-end idiom: the script has finished running."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)

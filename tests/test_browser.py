@@ -1,0 +1,87 @@
+"""Real-browser tests in Debian's Chromium: what only a browser shows (the map canvas, URL state, navigation)."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import ARTIFACTS, wait_for_app
+
+pytestmark = pytest.mark.browser
+YLORRD = [(255, 255, 178), (254, 204, 92), (253, 141, 60), (240, 59, 32), (189, 0, 38)]
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="sv-SE")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def canvas_colours(page) -> dict[tuple[int, int, int], int]:
+    """How many pixels of each YlOrRd class colour the map canvas shows (±12 per channel)."""
+    chart = page.locator("[data-testid='stDeckGlJsonChart']").first
+    chart.wait_for(state="visible", timeout=30_000)
+    page.wait_for_timeout(2_000)  # deck.gl draws on the next animation frames
+    img = np.asarray(Image.open(io.BytesIO(chart.screenshot())).convert("RGB")).astype(int)
+    counts = {}
+    for colour in YLORRD:
+        counts[colour] = int((np.abs(img - np.array(colour)).max(axis=2) <= 12).sum())
+    return counts
+
+
+def test_deep_link_on_a_fresh_server_opens_the_page_with_navigation(page, app_url):
+    """The very first request of a new server is a bookmarked map link; it must not fall into legacy mode."""
+    page.goto(f"{app_url}/map?indikator={quote('Ohälsotal')}&ar=2016")
+    wait_for_app(page)
+    nav = page.locator("[data-testid='stSidebarNav']")
+    assert nav.get_by_text("Översikt").is_visible()
+    assert nav.get_by_text("Data och källor").is_visible()
+    assert page.get_by_text("Ohälsotal 2016").first.is_visible()
+
+
+def test_start_page_and_map_draw(page, app_url):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(app_url)
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="Program för en sammanhållen stad 2015–2020").is_visible()
+    assert page.get_by_text("Dataläge").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "oversikt.png"))
+
+    page.goto(f"{app_url}/map")
+    wait_for_app(page)
+    counts = canvas_colours(page)
+    painted = sum(counts.values())
+    assert painted > 2_000, f"the map canvas shows too few class colours: {counts}"
+    assert sum(1 for n in counts.values() if n > 50) >= 4, f"expected several classes on the map: {counts}"
+    assert page.get_by_text("Schematisk karta").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "karta.png"))
+
+
+def test_choosing_an_indicator_repaints_the_map_and_updates_the_url(page, app_url):
+    page.goto(f"{app_url}/map?urval=Hela+staden")
+    wait_for_app(page)
+    before = canvas_colours(page)
+    page.get_by_role("combobox", name="Indikator").first.click()
+    page.get_by_role("option", name="Anlagda bränder").click()
+    wait_for_app(page)
+    page.wait_for_url("**indikator=Anlagda*", timeout=15_000)
+    assert page.get_by_text("Anlagda bränder 2020").first.is_visible()
+    after = canvas_colours(page)
+    assert after != before
+    page.screenshot(path=str(ARTIFACTS / "karta_brander.png"))
+
+
+def test_map_works_without_internet(page, app_url):
+    """No request leaves the machine: no basemap tiles, no fonts, no icons from a CDN."""
+    outside = []
+    page.context.on("request", lambda r: outside.append(r.url) if not r.url.startswith(app_url) else None)
+    page.goto(f"{app_url}/map")
+    wait_for_app(page)
+    canvas_colours(page)
+    assert [u for u in outside if not u.startswith(("data:", "blob:"))] == []
