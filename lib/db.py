@@ -323,6 +323,20 @@ def reference_figures(con: duckdb.DuckDBPyConnection, indicator_code: str | None
     )
 
 
+def value_status_by_indicator(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per indicator: how many values are synthetic and how many real, and the span of years."""
+    return query(
+        con,
+        """
+        SELECT i.code, count(v.value) FILTER (WHERE v.synthetic) AS synthetic,
+               count(v.value) FILTER (WHERE NOT v.synthetic) AS real, min(v.year) AS first_year,
+               max(v.year) AS last_year
+        FROM indicator i LEFT JOIN value v ON v.indicator_code = i.code
+        GROUP BY i.code
+        """,
+    )
+
+
 def data_status(con: duckdb.DuckDBPyConnection) -> dict:
     """Counts of synthetic, real and missing values; expected cells follow each indicator's measured years."""
     counts = query(

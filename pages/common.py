@@ -70,6 +70,11 @@ def reference_figures() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def value_status_by_indicator() -> pd.DataFrame:
+    return db.value_status_by_indicator(connection())
+
+
+@st.cache_data(show_spinner=False)
 def data_status() -> dict:
     return db.data_status(connection())
 

@@ -16,7 +16,8 @@ GOAL_AREAS = (
     ),
 )
 
-st.title("Program för en sammanhållen stad 2015–2020")
+st.title("Sammanhållen stad")
+st.caption("Program för en sammanhållen stad 2015–2020 · Stockholms stad · ytterstaden")
 st.markdown(
     "Programmet är Stockholms stads satsning på ytterstaden: ett **socialt riskindex** per stadsdel – "
     "sociala risker, hälsa, säkerhet och trygghet samt försörjning – pekade ut **22 stadsdelar** i sex "
@@ -30,7 +31,7 @@ st.subheader("Fyra målområden")
 cols = st.columns(4)
 for col, (icon, name, text) in zip(cols, GOAL_AREAS, strict=True):
     with col.container(border=True):
-        st.markdown(f"#### {icon} {name}")
+        st.markdown(f"##### {icon} {name}")
         st.write(text)
 
 st.subheader("De 22 stadsdelarna – preliminärt urval")

@@ -49,7 +49,7 @@ def test_start_page_and_map_draw(page, app_url):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.goto(app_url)
     wait_for_app(page)
-    assert page.get_by_role("heading", name="Program för en sammanhållen stad 2015–2020").is_visible()
+    assert page.get_by_role("heading", name="Sammanhållen stad").is_visible()
     assert page.get_by_text("Dataläge").is_visible()
     page.screenshot(path=str(ARTIFACTS / "oversikt.png"))
 

@@ -106,3 +106,10 @@ def test_data_status_counts_missing_cells(con):
     status = db.data_status(con)
     assert status["missing_values"] == status["expected_values"] - status["values"]
     assert status["missing_values"] > 0
+
+
+def test_value_status_by_indicator_counts_synthetic_values(con):
+    status = db.value_status_by_indicator(con).set_index("code")
+    assert status.loc["ekonomiskt_bistand", "synthetic"] == (117 - 11) * 9
+    assert status.loc["valdeltagande", "synthetic"] == (117 - 11) * 2
+    assert (status["real"] == 0).all()
