@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test lint db data geo-official clean
+.PHONY: run test lint bench db data geo-official clean
 
 $(VENV)/.deps: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ run: db
 test: $(VENV)/.dev-deps db
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+## Benchmarks: a table of medians and p90s (figures, not pass/fail).
+bench: db
+	$(PY) bench/bench_index.py
 
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check .

@@ -12,6 +12,7 @@ pages = {
     ],
     "Analys": [
         st.Page("pages/map.py", title="Karta", icon=":material/map:"),
+        st.Page("pages/index_weights.py", title="Index och vikter", icon=":material/tune:"),
     ],
     "Data": [
         st.Page("pages/data_sources.py", title="Data och källor", icon=":material/database:"),

@@ -73,7 +73,11 @@ def classify(values: np.ndarray, scheme: str = "quantiles", k: int = 5) -> Class
             classifier = mapclassify.FisherJenks(finite, k=k)
         else:
             classifier = mapclassify.EqualInterval(finite, k=k)
-    bounds = tuple(float(b) for b in classifier.bins)
+    # Degenerate inputs (tiny or near-equal values) can give repeated or unordered bounds; keep them sorted
+    # and distinct, with the last one at the maximum, so every value has exactly one class.
+    edges = np.unique(np.asarray(classifier.bins, dtype=float))
+    edges = np.unique(np.append(edges[edges < finite.max()], finite.max()))
+    bounds = tuple(float(b) for b in edges)
     bins[ok] = np.searchsorted(np.asarray(bounds), finite, side="left").clip(0, len(bounds) - 1)
     return Classification(float(finite.min()), bounds, bins)
 

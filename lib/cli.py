@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib import db, geo, reference, synthetic
+from lib import index as ix
 from lib.config import OFFICIAL_BOUNDARIES_SHA256, OFFICIAL_BOUNDARIES_URL, YEARS, Paths
 
 
@@ -30,7 +31,7 @@ def cmd_build_db(paths: Paths, args: argparse.Namespace) -> int:
 def cmd_info(paths: Paths, args: argparse.Namespace) -> int:
     db.ensure_database(paths.data_dir, paths.db_path)
     kind = "official" if paths.official_geo.exists() else "schematic"
-    with db.connect(paths.db_path) as con:
+    with db.connect(paths.db_path, read_only=True) as con:
         summary = db.info(con, kind)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
@@ -38,6 +39,54 @@ def cmd_info(paths: Paths, args: argparse.Namespace) -> int:
         for key, val in summary.items():
             print(f"{key}: {val}")
     return 0
+
+
+def cmd_index(paths: Paths, args: argparse.Namespace) -> int:
+    """Print the composite index, one row per stadsdel, ranked (the same numbers as the page)."""
+    db.ensure_database(paths.data_dir, paths.db_path)
+    with db.connect(paths.db_path, read_only=True) as con:
+        domains = db.domains(con)
+        meta = db.indicators(con)
+        areas = db.areas(con)
+        values = db.values_long(con)
+    names = dict(zip(domains["code"], domains["name"], strict=True))
+    names.pop("kontext", None)
+    try:
+        weights = ix.parse_weights(args.weights or "", names)
+        params = ix.IndexParams(
+            year=args.year,
+            method=args.method,
+            aggregation=args.aggregation,
+            universe=args.universe,
+            winsor=args.winsor,
+            area_weights=tuple(sorted(weights.items())),
+        )
+    except ValueError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
+    years = sorted(values["year"].unique())
+    if args.year not in years:
+        print(f"Fel: året {args.year} finns inte i data ({years[0]}–{years[-1]}).", file=sys.stderr)
+        return 2
+    framework = ix.Framework.from_meta(meta, list(domains["code"]))
+    result = ix.compute_index(ix.build_index_data(values, areas, framework, args.year), framework, params)
+    table = index_table(result, areas, framework)
+    if args.format == "json":
+        print(table.to_json(orient="records", force_ascii=False))
+    else:
+        print(table.to_csv(index=False), end="")
+    return 0
+
+
+def index_table(result: ix.IndexResult, areas: pd.DataFrame, framework: ix.Framework) -> pd.DataFrame:
+    """The ranked rows the CLI prints: code, name, composite, rank and the four area scores."""
+    cols = ["area_code", "composite", "rank"] + [f"area_{a}" for a in framework.areas]
+    out = result.scores[cols].merge(areas[["code", "name"]], left_on="area_code", right_on="code")
+    out = out.rename(columns={"area_code": "code_"}).drop(columns="code").rename(columns={"code_": "code"})
+    out = out[["code", "name", "composite", "rank"] + [f"area_{a}" for a in framework.areas]]
+    out = out.sort_values(["rank", "name"], na_position="last").round(3)
+    out["rank"] = out["rank"].astype("Int64")
+    return out.reset_index(drop=True)
 
 
 def cmd_fetch_boundaries(paths: Paths, args: argparse.Namespace) -> int:
@@ -99,15 +148,45 @@ def cmd_make_schematic_map(paths: Paths, args: argparse.Namespace) -> int:
     return 0
 
 
+class SwedishParser(argparse.ArgumentParser):
+    """argparse with its usual errors in Swedish (exit code 2 as before)."""
+
+    TRANSLATIONS = (
+        ("invalid choice", "ogiltigt val"),
+        ("choose from", "välj bland"),
+        ("invalid int value", "inte ett heltal"),
+        ("invalid float value", "inte ett tal"),
+        ("the following arguments are required", "dessa argument krävs"),
+        ("unrecognized arguments", "okända argument"),
+        ("expected one argument", "väntade ett värde"),
+        ("argument", "argumentet"),
+    )
+
+    def error(self, message: str) -> None:
+        for english, swedish in self.TRANSLATIONS:
+            message = message.replace(english, swedish)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Fel: {message}\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m lib.cli", description="Sammanhållen stad – kommandon för data.")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = SwedishParser(prog="python -m lib.cli", description="Sammanhållen stad – kommandon för data.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=SwedishParser)
     b = sub.add_parser("build-db", help="bygg databasen från data/ (om den är inaktuell)")
     b.add_argument("--force", action="store_true", help="bygg om även om den är aktuell")
     b.set_defaults(func=cmd_build_db)
     i = sub.add_parser("info", help="sammanfattning av databasen")
     i.add_argument("--json", action="store_true", help="skriv ett JSON-objekt")
     i.set_defaults(func=cmd_info)
+    x = sub.add_parser("index", help="det sammanvägda indexet per stadsdel")
+    x.add_argument("--year", type=int, default=2020, help="år (2012–2020)")
+    x.add_argument("--method", choices=ix.METHODS, default="ref100", help="normalisering")
+    x.add_argument("--aggregation", choices=ix.AGGREGATIONS, default="arithmetic", help="aggregering")
+    x.add_argument("--universe", choices=ix.UNIVERSES, default="all", help="jämförelsegrupp och rangordning")
+    x.add_argument("--winsor", type=float, default=0.0, help="andel som kapas i varje svans (0–0,5)")
+    x.add_argument("--weights", help='t.ex. "försörjning=4,hälsa=2,sociala risker=2,säkerhet och trygghet=2"')
+    x.add_argument("--format", choices=("csv", "json"), default="csv")
+    x.set_defaults(func=cmd_index)
     f = sub.add_parser("fetch-boundaries", help="hämta eller läs in stadens officiella stadsdelsgränser")
     f.add_argument("source", nargs="?", help="URL eller fil (GeoJSON, Shapefile, GeoPackage); utan: stadens fil")
     f.add_argument("--sha256", help="förväntad kontrollsumma för en egen URL")

@@ -63,6 +63,16 @@ CREATE TABLE reference_figure (
 """
 
 
+#: Tables users write to. They survive a rebuild from data/: `build_database` copies them across.
+USER_SCHEMA = """
+CREATE TABLE IF NOT EXISTS weight_scenario (
+    name VARCHAR PRIMARY KEY, params VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL);
+"""
+USER_TABLES = ("weight_scenario",)
+SCENARIO_NAME_MAX = 60
+
+
 class DataError(ValueError):
     """A source file breaks the data model; the message is Swedish and names the file."""
 
@@ -82,8 +92,8 @@ class SeedTables:
 
 
 def fingerprint(data_dir: Path) -> str:
-    """SHA-256 over the source files (names and bytes) plus the schema version."""
-    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    """SHA-256 over the source files (names and bytes) and the schema, so either change triggers a rebuild."""
+    digest = hashlib.sha256((SCHEMA_VERSION + SCHEMA + USER_SCHEMA).encode())
     for name in SOURCE_FILES:
         path = data_dir / name
         digest.update(name.encode())
@@ -209,6 +219,7 @@ def prepare_tables(seed: SeedTables) -> dict[str, pd.DataFrame]:
 def build_database(data_dir: Path, db_path: Path) -> Path:
     """Build the database from `data_dir` into `db_path` atomically (temp file, one transaction, rename)."""
     tables = prepare_tables(read_seed(data_dir))
+    saved = _read_user_tables(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(db_path.name + f".tmp{os.getpid()}")
     tmp.unlink(missing_ok=True)
@@ -222,6 +233,11 @@ def build_database(data_dir: Path, db_path: Path) -> Path:
             cols = ", ".join(frame.columns)
             con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM frame")  # noqa: S608 - fixed names
             con.unregister("frame")
+        con.execute(USER_SCHEMA)
+        for name, frame in saved.items():
+            con.register("saved", frame)
+            con.execute(f"INSERT INTO {name} SELECT * FROM saved")  # noqa: S608 - fixed names
+            con.unregister("saved")
         con.executemany(
             "INSERT INTO meta VALUES (?, ?)",
             [["fingerprint", fingerprint(data_dir)], ["schema_version", SCHEMA_VERSION]],
@@ -236,11 +252,23 @@ def build_database(data_dir: Path, db_path: Path) -> Path:
     return db_path
 
 
+def _read_user_tables(old_path: Path) -> dict[str, pd.DataFrame]:
+    """What users saved (scenarios, later plans) in the database about to be replaced."""
+    if not old_path.exists():
+        return {}
+    try:
+        with connect(old_path, read_only=True) as old:
+            present = {r[0] for r in old.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            return {t: old.execute(f"SELECT * FROM {t}").df() for t in USER_TABLES if t in present}  # noqa: S608
+    except duckdb.Error:
+        return {}  # an unreadable old file has nothing to carry over (a locked one raised DataError above)
+
+
 def stored_fingerprint(db_path: Path) -> str | None:
     if not db_path.exists():
         return None
     try:
-        with duckdb.connect(str(db_path), read_only=True) as con:
+        with connect(db_path, read_only=True) as con:
             row = con.execute("SELECT value FROM meta WHERE key = ?", ["fingerprint"]).fetchone()
     except duckdb.Error:
         return None
@@ -255,9 +283,25 @@ def ensure_database(data_dir: Path, db_path: Path) -> bool:
     return True
 
 
-def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """The app's one connection; callers take a `.cursor()` per query (DuckDB connections are not thread-safe)."""
-    return duckdb.connect(str(db_path))
+def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The app's one connection; callers take a `.cursor()` per query (DuckDB connections are not thread-safe).
+
+    DuckDB lets one process write; while the app runs, other processes (the CLI) cannot open the file.
+    """
+    try:
+        return duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.Error as exc:
+        _raise_if_locked(exc, db_path)
+        if read_only and "different configuration" in str(exc):
+            return duckdb.connect(str(db_path))  # this process already has it open for writing; share that
+        raise
+
+
+def _raise_if_locked(exc: Exception, path: Path) -> None:
+    if "lock" in str(exc).lower():
+        raise DataError(
+            f"Databasen {path.name} används av en annan process (troligen appen). Stoppa den och försök igen."
+        ) from exc
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -373,3 +417,45 @@ def info(con: duckdb.DuckDBPyConnection, geometry: str) -> dict:
         "years": years,
         "geometry": geometry,
     }
+
+
+def values_long(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every value in long format (area_code, indicator_code, year, value, synthetic) for the index."""
+    return query(con, "SELECT area_code, indicator_code, year, value, synthetic FROM value")
+
+
+def save_scenario(con: duckdb.DuckDBPyConnection, name: str, params: str) -> None:
+    """Create or replace a named weight scenario (params as JSON) in one transaction."""
+    clean = " ".join(str(name).split())
+    if not clean:
+        raise DataError("Ge scenariot ett namn.")
+    if len(clean) > SCENARIO_NAME_MAX:
+        raise DataError(f"Namnet får vara högst {SCENARIO_NAME_MAX} tecken.")
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        cur.execute(
+            """
+            INSERT INTO weight_scenario VALUES (?, ?, now(), now())
+            ON CONFLICT (name) DO UPDATE SET params = excluded.params, updated_at = now()
+            """,
+            [clean, params],
+        )
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+
+
+def scenarios(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return query(con, "SELECT name, params, created_at, updated_at FROM weight_scenario ORDER BY name")
+
+
+def delete_scenario(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    cur = con.cursor()
+    try:
+        cur.execute("DELETE FROM weight_scenario WHERE name = ?", [name])
+    finally:
+        cur.close()

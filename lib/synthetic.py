@@ -11,7 +11,7 @@ The model, in order:
    high-rise areas, lower where offices, fields or villas dominate, near zero for parks and
    industrial areas) and grown at a stadsdel-specific rate of about 1.5 % a year.
 2. **Latent disadvantage** `z` per stadsdel: the stadsdelsområde's standardised log share on
-   ekonomiskt bistånd 2015 (a real figure), plus +0.6 for the preliminary programme stadsdelar,
+   ekonomiskt bistånd 2015 (a real figure, × 0.7), plus 1.0 for the preliminary programme stadsdelar,
    plus normal noise (sd 0.35).
 3. **Indicators** on a link scale (logit for shares, log for rates, days and money):
    `link(base) + loading·z + inner·[inner city] + spread·u + (trend + slope)·(year − 2014) + ε`,
@@ -199,8 +199,8 @@ def _latent(areas: pd.DataFrame, programme: set[str], targets: pd.DataFrame, rng
     if len(eb) > 1:
         logs = np.log(eb)
         district_z.loc[eb.index] = ((logs - logs.mean()) / logs.std()).to_numpy()
-    z = district_z.reindex(areas["district"]).to_numpy() * 0.9
-    z = z + np.where(areas["name"].isin(programme), 0.6, 0.0)
+    z = district_z.reindex(areas["district"]).to_numpy() * 0.7
+    z = z + np.where(areas["name"].isin(programme), 1.0, 0.0)
     return z + rng.normal(0.0, 0.35, len(areas))
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from lib import db, geo
+from lib import index as ix
 from lib.config import Paths
 
 # Streamlit runs the first request of a fresh server in its legacy `pages/` mode when that folder exists,
@@ -112,3 +113,45 @@ def geometry_caption() -> str:
             "Officiella gränser: `make geo-official`."
         )
     return "Stadsdelsgränser: Stockholms stad (CC0), förenklade för webben."
+
+
+@st.cache_data(show_spinner=False)
+def values_long() -> pd.DataFrame:
+    return db.values_long(connection())
+
+
+@st.cache_resource(show_spinner=False)
+def framework() -> ix.Framework:
+    return ix.Framework.from_meta(indicators(), list(domains()["code"]))
+
+
+@st.cache_resource(show_spinner=False)
+def index_data(year: int) -> ix.IndexData:
+    """Inputs of the index for a year; shared by every session (read-only arrays)."""
+    return ix.build_index_data(values_long(), areas(), framework(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def index_result(params: ix.IndexParams) -> ix.IndexResult:
+    return ix.compute_index(index_data(params.year), framework(), params)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def robustness(params: ix.IndexParams) -> pd.DataFrame:
+    """Monte Carlo (1 000 draws, ±25 %) and the best/worst rank with each area weight in 10–40 %."""
+    data, fw = index_data(params.year), framework()
+    mc = ix.monte_carlo(data, fw, params, draws=1000, noise=0.25)
+    return mc.merge(ix.rank_range(data, fw, params, band=(0.10, 0.40)), on="area_code")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def leave_one_out(params: ix.IndexParams) -> pd.DataFrame:
+    return ix.leave_one_out(index_data(params.year), framework(), params)
+
+
+def scenarios() -> pd.DataFrame:
+    return db.scenarios(connection())
+
+
+def save_scenario(name: str, params: ix.IndexParams) -> None:
+    db.save_scenario(connection(), name, ix.params_to_json(params))

@@ -87,7 +87,8 @@ def browser():
 def app_url(isolated_env):
     """A fresh Streamlit server on a free port, serving the app on the test database."""
     port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # A database of its own: the test process keeps the shared one open, and DuckDB allows one writer process.
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SAMMANHALLEN_DB": str(isolated_env / "app.duckdb")}
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -85,3 +85,36 @@ def test_map_works_without_internet(page, app_url):
     wait_for_app(page)
     canvas_colours(page)
     assert [u for u in outside if not u.startswith(("data:", "blob:"))] == []
+
+
+def ranking_cells(page, n: int = 14) -> list[str]:
+    cells = page.locator("[data-testid='stDataFrame'] [role='gridcell']")
+    cells.first.wait_for(state="attached", timeout=30_000)  # glide-data-grid keeps its text in a hidden a11y table
+    return [cells.nth(i).inner_text() for i in range(n)]
+
+
+def test_moving_a_weight_slider_reorders_the_ranking(page, app_url):
+    page.goto(f"{app_url}/index_weights")
+    wait_for_app(page)
+    before = ranking_cells(page)
+    assert "–" in before[1]
+    slider = page.get_by_role("slider", name="Försörjning")
+    slider.focus()
+    page.keyboard.press("End")  # to 10: försörjning now weighs twice as much as each other area
+    page.wait_for_url("**vikt_forsorjning=10*", timeout=15_000)
+    wait_for_app(page)
+    page.wait_for_function(
+        "before => [...document.querySelectorAll(\"[data-testid='stDataFrame'] [role='gridcell']\")]"
+        ".slice(0, 14).map(c => c.innerText).join('|') !== before",
+        arg="|".join(before),
+        timeout=15_000,
+    )
+    after = ranking_cells(page)
+    assert after != before
+    assert any(c.startswith(("▲", "▼")) for c in after)
+    assert page.get_by_text("Försörjning 40 %").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "index_forsorjning.png"))
+
+    page.reload()  # the URL alone reproduces the view
+    wait_for_app(page)
+    assert ranking_cells(page) == after

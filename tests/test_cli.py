@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
+
+_ENV: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def own_database(tmp_path_factory):
+    """The CLI runs in other processes while the test process holds the shared test database open (DuckDB lets
+    one process write), so the CLI gets a database of its own."""
+    _ENV["SAMMANHALLEN_DB"] = str(tmp_path_factory.mktemp("cli") / "cli.duckdb")
+    yield
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, **_ENV}
     return subprocess.run(
-        [sys.executable, "-m", "lib.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "lib.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
     )
 
 
@@ -45,3 +59,47 @@ def test_missing_boundary_file_is_a_swedish_error():
     result = run_cli("fetch-boundaries", "/nonexistent/file.gpkg")
     assert result.returncode == 1
     assert "finns inte" in result.stderr
+
+
+def test_index_prints_the_same_numbers_as_the_library(con):
+    import io
+
+    import pandas as pd
+
+    from lib import db
+    from lib import index as ix
+
+    result = run_cli(
+        "index",
+        "--weights",
+        "försörjning=4,hälsa=2,sociala risker=2,säkerhet och trygghet=2",
+        "--year",
+        "2018",
+        "--method",
+        "zscore",
+    )
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert list(table.columns[:4]) == ["code", "name", "composite", "rank"]
+    assert table["rank"].iloc[0] == 1
+    fw = ix.Framework.from_meta(db.indicators(con), list(db.domains(con)["code"]))
+    params = ix.IndexParams(
+        year=2018,
+        method="zscore",
+        area_weights=(("forsorjning", 4.0), ("halsa", 2.0), ("sakerhet_trygghet", 2.0), ("sociala_risker", 2.0)),
+    )
+    expected = ix.compute_index(ix.build_index_data(db.values_long(con), db.areas(con), fw, 2018), fw, params)
+    top = expected.scores.sort_values("rank").iloc[0]
+    assert table["code"].iloc[0] == top["area_code"]
+    assert table["composite"].iloc[0] == round(top["composite"], 3)
+
+
+def test_index_json_and_bad_arguments():
+    ok = run_cli("index", "--format", "json", "--universe", "programme")
+    assert ok.returncode == 0
+    rows = json.loads(ok.stdout)
+    assert sum(1 for r in rows if r["rank"] is not None) == 22
+    bad = run_cli("index", "--weights", "lycka=3")
+    assert bad.returncode == 2 and "Okänt område" in bad.stderr
+    assert run_cli("index", "--method", "magic").returncode == 2
+    assert "finns inte i data" in run_cli("index", "--year", "2031").stderr

@@ -113,3 +113,50 @@ def test_value_status_by_indicator_counts_synthetic_values(con):
     assert status.loc["ekonomiskt_bistand", "synthetic"] == (117 - 11) * 9
     assert status.loc["valdeltagande", "synthetic"] == (117 - 11) * 2
     assert (status["real"] == 0).all()
+
+
+def test_scenarios_are_saved_replaced_and_survive_a_rebuild(data_copy, tmp_path):
+    target = tmp_path / "s.duckdb"
+    db.build_database(data_copy, target)
+    with db.connect(target) as c:
+        db.save_scenario(c, "  Jobb   först ", '{"a": 1}')
+        db.save_scenario(c, "Jobb först", '{"a": 2}')
+        assert db.scenarios(c)[["name", "params"]].values.tolist() == [["Jobb först", '{"a": 2}']]
+    path = data_copy / "district.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert db.ensure_database(data_copy, target)
+    with db.connect(target) as c:
+        assert db.scenarios(c)["name"].tolist() == ["Jobb först"]
+
+
+@pytest.mark.parametrize(("name", "message"), [("   ", "namn"), ("x" * 61, "högst 60")])
+def test_bad_scenario_names_are_refused(con, name, message):
+    with pytest.raises(db.DataError, match=message):
+        db.save_scenario(con, name, "{}")
+
+
+def test_a_locked_database_gives_a_swedish_message(tmp_path, data_copy):
+    import subprocess
+    import sys
+    import textwrap
+
+    target = tmp_path / "l.duckdb"
+    db.build_database(data_copy, target)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import duckdb, sys, time
+            c = duckdb.connect({str(target)!r}); print('ok', flush=True); time.sleep(30)
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(db.DataError, match="används av en annan process"):
+            db.connect(target)
+    finally:
+        holder.kill()

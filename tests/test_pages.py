@@ -72,3 +72,59 @@ def test_data_page_lists_the_catalogue_and_sources():
     assert catalogue["Källa (utgivare)"].str.len().gt(2).all()
     refs = frames[-1]
     assert len(refs) == 302
+
+
+def ranking(at: AppTest):
+    return at.dataframe[0].value
+
+
+def test_index_page_moving_a_slider_changes_the_ranking():
+    at = open_page("pages/index_weights.py")
+    assert not at.exception, [e.value for e in at.exception]
+    before = ranking(at)
+    assert set(before["Ändring"]) == {"–"}
+    at.slider(key="vikt_sakerhet_trygghet").set_value(10)
+    at.slider(key="vikt_halsa").set_value(0)
+    at.run()
+    after = ranking(at)
+    assert not before["Index"].equals(after["Index"])
+    assert (after["Ändring"] != "–").any()
+    assert any("Säkerhet och trygghet **50 %**" in c.value for c in at.caption)
+
+
+def test_index_page_url_reproduces_the_view():
+    at = open_page("pages/index_weights.py", vikt_forsorjning="10", jamforelse="Programmet (22)", ar="2016")
+    assert not at.exception
+    assert at.slider(key="vikt_forsorjning").value == 10
+    assert len(ranking(at)) == 22
+    assert any("Rangordning 2016 – programmet (22)" in s.value for s in at.subheader)
+
+
+def test_index_page_reset_restores_the_decided_weights():
+    at = open_page("pages/index_weights.py", vikt_halsa="0")
+    assert at.slider(key="vikt_halsa").value == 0
+    next(b for b in at.button if b.label == "Återställ beslutade vikter").click()
+    at.run()
+    assert at.slider(key="vikt_halsa").value == 5
+    assert set(ranking(at)["Ändring"]) == {"–"}
+
+
+def test_index_page_saves_and_loads_a_scenario():
+    at = open_page("pages/index_weights.py", vikt_forsorjning="9")
+    at.text_input[0].input("Försörjning först")
+    next(b for b in at.button if b.label == "Spara nuvarande vikter").click()
+    at.run()
+    assert any("Sparade ”Försörjning först”" in s.value for s in at.success)
+    at.slider(key="vikt_forsorjning").set_value(2)
+    at.run()
+    at.selectbox(key="scenario_val").select("Försörjning först")
+    at.run()
+    next(b for b in at.button if b.label == "Läs in").click()
+    at.run()
+    assert at.slider(key="vikt_forsorjning").value == 9
+
+
+def test_index_page_shows_the_urval_comparison():
+    at = open_page("pages/index_weights.py")
+    assert any(s.value == "Vilka 22 skulle indexet välja?" for s in at.subheader)
+    assert any(m.label == "Samma som urvalet" for m in at.metric)

@@ -1,0 +1,312 @@
+"""The composite index: a hand-computed example for every method, properties, robustness and urval."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lib import index as ix
+
+AREAS = ("sociala_risker", "halsa", "sakerhet_trygghet", "forsorjning")
+FW = ix.Framework(("i1", "i2", "i3", "i4"), AREAS, (True, True, True, False), AREAS)
+X = np.array([[10.0, 20.0, 5.0, 60.0], [20.0, 10.0, 5.0, 80.0], [30.0, 30.0, 10.0, 70.0]])
+POP = np.array([100.0, 200.0, 100.0])
+DATA = ix.IndexData(("a", "b", "c"), X, POP, {"outer": np.array([True, True, False])})
+
+# By hand: one indicator per area, so area score = indicator score; equal weights.
+# ref100: references (population-weighted) 20, 17.5, 6.25, 72.5; i4 is "low is bad" → 100 · ref / x.
+REF100 = np.array(
+    [
+        [50.0, 2000 / 17.5, 80.0, 7250 / 60],
+        [100.0, 1000 / 17.5, 80.0, 7250 / 80],
+        [150.0, 3000 / 17.5, 160.0, 7250 / 70],
+    ]
+)
+Z = np.sqrt(1.5)  # (x − mean) / sd for −1, 0, 1 steps with population sd
+ZSCORE = np.array([[-Z, 0.0, -1 / np.sqrt(2), Z], [0.0, -Z, -1 / np.sqrt(2), -Z], [Z, Z, np.sqrt(2), 0.0]])
+MINMAX = np.array([[0.0, 50.0, 0.0, 100.0], [50.0, 0.0, 0.0, 0.0], [100.0, 100.0, 100.0, 50.0]])
+PERCENTILE = np.array([[0.0, 50.0, 25.0, 100.0], [50.0, 0.0, 25.0, 0.0], [100.0, 100.0, 100.0, 50.0]])
+HAND = {"ref100": REF100, "zscore": ZSCORE, "minmax": MINMAX, "percentile": PERCENTILE}
+
+
+def geometric(scores: np.ndarray, method: str) -> np.ndarray:
+    if method in ("minmax", "percentile"):
+        scores = 1 + 0.99 * scores
+    elif method == "zscore":
+        scores = scores - np.minimum(scores.min(axis=0), 0) + 1
+    return np.exp(np.log(scores).mean(axis=1))
+
+
+@pytest.mark.parametrize("method", ix.METHODS)
+def test_normalisation_by_hand(method):
+    got = ix.normalise(DATA, FW, ix.IndexParams(method=method))
+    np.testing.assert_allclose(got, HAND[method], atol=1e-9)
+
+
+@pytest.mark.parametrize("method", ix.METHODS)
+@pytest.mark.parametrize("aggregation", ix.AGGREGATIONS)
+def test_composite_and_rank_by_hand(method, aggregation):
+    result = ix.compute_index(DATA, FW, ix.IndexParams(method=method, aggregation=aggregation))
+    expected = HAND[method].mean(axis=1) if aggregation == "arithmetic" else geometric(HAND[method], method)
+    np.testing.assert_allclose(result.scores["composite"], expected, rtol=1e-9)
+    order = np.argsort(-expected)
+    assert result.scores["rank"].to_numpy()[order].tolist() == [1.0, 2.0, 3.0]
+
+
+def test_area_weights_and_effective_weights():
+    params = ix.IndexParams(
+        area_weights=(("forsorjning", 3.0), ("halsa", 1.0), ("sakerhet_trygghet", 0.0), ("sociala_risker", 0.0))
+    )
+    result = ix.compute_index(DATA, FW, params)
+    np.testing.assert_allclose(result.scores["composite"], 0.75 * REF100[:, 3] + 0.25 * REF100[:, 1])
+    assert result.effective_weights.to_dict() == pytest.approx({"i1": 0, "i2": 0.25, "i3": 0, "i4": 0.75})
+    assert result.area_weights.sum() == pytest.approx(1.0)
+
+
+def test_indicator_weights_within_an_area():
+    fw = ix.Framework(("i1", "i2"), ("halsa", "halsa"), (True, True), ("halsa",))
+    data = ix.IndexData(("a", "b"), np.array([[1.0, 4.0], [3.0, 4.0]]), np.array([1.0, 1.0]))
+    result = ix.compute_index(data, fw, ix.IndexParams(method="minmax", indicator_weights=(("i1", 3.0), ("i2", 1.0))))
+    np.testing.assert_allclose(result.scores["composite"], [0.0, 75.0])
+    assert result.effective_weights.to_dict() == pytest.approx({"i1": 0.75, "i2": 0.25})
+
+
+def test_universe_sets_the_reference_and_the_ranking():
+    result = ix.compute_index(DATA, FW, ix.IndexParams(universe="outer"))
+    # Reference for i1 over a and b only: (10·100 + 20·200) / 300.
+    assert result.normalised.loc["a", "i1"] == pytest.approx(100 * 10 / (5000 / 300))
+    assert np.isnan(result.scores.set_index("area_code").loc["c", "rank"])
+    assert sorted(result.scores["rank"].dropna()) == [1.0, 2.0]
+
+
+def test_winsorisation_clips_extremes():
+    x = np.array([[1.0], [2.0], [3.0], [4.0], [100.0]])
+    fw = ix.Framework(("i1",), ("halsa",), (True,), ("halsa",))
+    data = ix.IndexData(tuple("abcde"), x, np.ones(5))
+    plain = ix.normalise(data, fw, ix.IndexParams(method="minmax"))
+    clipped = ix.normalise(data, fw, ix.IndexParams(method="minmax", winsor=0.2))
+    assert plain[3, 0] < 5 and clipped[3, 0] == pytest.approx(100.0)
+
+
+def test_coverage_rule_and_incomplete_composite():
+    fw = ix.Framework(("a1", "a2", "a3", "h1"), ("s", "s", "s", "h"), (True,) * 4, ("s", "h"))
+    x = np.array([[1.0, np.nan, np.nan, 2.0], [1.0, 2.0, np.nan, 2.0], [1.0, 2.0, 3.0, 2.0]])
+    data = ix.IndexData(("x", "y", "z"), x, np.ones(3))
+    scores = ix.compute_index(data, fw, ix.IndexParams(method="minmax")).scores.set_index("area_code")
+    assert scores.loc["x", "incomplete"] and np.isnan(scores.loc["x", "area_s"])  # 1 of 3 < 65 %
+    assert scores.loc["x", "missing_areas"] == "s"
+    assert not scores.loc["y", "incomplete"]  # 2 of 3 ≥ 65 %
+    assert np.isnan(scores.loc["x", "rank"]) and scores["rank"].notna().sum() == 2
+
+
+def test_flags_and_dominance():
+    fw = ix.Framework(("i1", "i2"), ("halsa", "forsorjning"), (True, True), ("halsa", "forsorjning"))
+    x = np.array([[1.0, 1.0]] * 9 + [[1.0, 50.0]])
+    data = ix.IndexData(tuple(f"a{i}" for i in range(10)), x, np.ones(10))
+    result = ix.compute_index(data, fw, ix.IndexParams())
+    last = result.scores.iloc[-1]
+    assert last["flag_count"] == 1 and bool(result.flags.iloc[-1]["i2"])
+    assert last["dominance"] and last["dominant_indicator"] == "i2"
+    assert result.scores.iloc[0]["dominant_indicator"] == "i1"  # the others are far below the city on i2
+
+
+def test_indicator_matrix_uses_the_latest_measurement():
+    values = pd.DataFrame(
+        {
+            "area_code": ["a", "a", "a"],
+            "indicator_code": ["v", "v", "v"],
+            "year": [2014, 2018, 2012],
+            "value": [60.0, 70.0, 50.0],
+        }
+    )
+    assert ix.indicator_matrix(values, 2016, ["a"], ["v"])[0, 0] == 60.0
+    assert ix.indicator_matrix(values, 2020, ["a"], ["v"])[0, 0] == 70.0
+    assert np.isnan(ix.indicator_matrix(values, 2011, ["a"], ["v"])[0, 0])
+
+
+def test_invalid_params_are_rejected_in_swedish():
+    with pytest.raises(ValueError, match="Okänd normalisering"):
+        ix.IndexParams(method="magic")
+    with pytest.raises(ValueError, match="negativa"):
+        ix.IndexParams(area_weights=(("halsa", -1.0),))
+    with pytest.raises(ValueError, match="större än noll"):
+        ix.compute_index(DATA, FW, ix.IndexParams(area_weights=tuple((a, 0.0) for a in AREAS)))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("försörjning=4, Hälsa=2", {"forsorjning": 4.0, "halsa": 2.0}),
+        ("säkerhet och trygghet=1,5", None),
+        ("sociala_risker=0", {"sociala_risker": 0.0}),
+    ],
+)
+def test_parse_weights(text, expected):
+    names = {
+        "forsorjning": "Försörjning",
+        "halsa": "Hälsa",
+        "sakerhet_trygghet": "Säkerhet och trygghet",
+        "sociala_risker": "Sociala risker",
+    }
+    if expected is None:
+        with pytest.raises(ValueError):
+            ix.parse_weights(text, names)  # "1,5" splits into two parts; the second has no "="
+    else:
+        assert ix.parse_weights(text, names) == expected
+
+
+def test_parse_weights_messages():
+    names = {"halsa": "Hälsa"}
+    with pytest.raises(ValueError, match="Okänt område 'lycka'"):
+        ix.parse_weights("lycka=3", names)
+    with pytest.raises(ValueError, match="inte ett tal"):
+        ix.parse_weights("hälsa=mycket", names)
+
+
+def test_params_round_trip_through_json():
+    params = ix.IndexParams(
+        year=2016,
+        method="zscore",
+        aggregation="geometric",
+        universe="outer",
+        winsor=0.05,
+        area_weights=(("halsa", 3.0),),
+        indicator_weights=(("i1", 0.0),),
+    )
+    assert ix.params_from_json(ix.params_to_json(params)) == params
+
+
+# --- properties -------------------------------------------------------------------------------------------
+
+matrices = st.integers(3, 8).flatmap(
+    lambda n: st.lists(st.lists(st.floats(1.0, 100.0), min_size=4, max_size=4), min_size=n, max_size=n)
+)
+weights = st.lists(st.floats(0.1, 10.0), min_size=4, max_size=4)
+
+
+def make(rows) -> ix.IndexData:
+    x = np.asarray(rows)
+    return ix.IndexData(tuple(f"a{i}" for i in range(len(x))), x, np.linspace(1, 2, len(x)))
+
+
+@settings(max_examples=50, deadline=None)
+@given(matrices, weights, st.floats(0.1, 50.0), st.sampled_from(ix.METHODS), st.sampled_from(ix.AGGREGATIONS))
+def test_scaling_all_weights_changes_nothing(rows, w, factor, method, aggregation):
+    data = make(rows)
+    base = ix.IndexParams(
+        method=method,
+        aggregation=aggregation,
+        area_weights=tuple(zip(AREAS, w, strict=True)),
+        indicator_weights=tuple(zip(FW.indicators, w, strict=True)),
+    )
+    scaled = base.with_weights(
+        {a: v * factor for a, v in base.area_weights}, {i: v * factor for i, v in base.indicator_weights}
+    )
+    a = ix.compute_index(data, FW, base).scores
+    b = ix.compute_index(data, FW, scaled).scores
+    np.testing.assert_allclose(a["composite"], b["composite"], rtol=1e-9)
+    assert a["rank"].tolist() == b["rank"].tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(matrices, st.data())
+def test_worsening_an_indicator_never_lowers_the_composite(rows, data):
+    d = make(rows)
+    i = data.draw(st.integers(0, len(rows) - 1))
+    j = data.draw(st.integers(0, 3))
+    step = data.draw(st.floats(0.01, 0.9))
+    worse = d.values.copy()
+    worse[i, j] = worse[i, j] * (1 + step) if FW.higher_is_worse[j] else worse[i, j] * (1 - step)
+    before = ix.compute_index(d, FW, ix.IndexParams()).scores["composite"].iloc[i]
+    after = (
+        ix.compute_index(ix.IndexData(d.area_codes, worse, d.population), FW, ix.IndexParams())
+        .scores["composite"]
+        .iloc[i]
+    )
+    assert after >= before - 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(matrices, st.randoms(use_true_random=False), st.sampled_from(ix.METHODS))
+def test_relabelling_districts_permutes_the_output(rows, rnd, method):
+    d = make(rows)
+    perm = list(range(len(rows)))
+    rnd.shuffle(perm)
+    shuffled = ix.IndexData(tuple(d.area_codes[p] for p in perm), d.values[perm], d.population[perm])
+    a = ix.compute_index(d, FW, ix.IndexParams(method=method)).scores.set_index("area_code")
+    b = ix.compute_index(shuffled, FW, ix.IndexParams(method=method)).scores.set_index("area_code")
+    np.testing.assert_allclose(a["composite"], b.loc[a.index, "composite"], rtol=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(matrices, st.sampled_from(["uniform", "dirichlet"]))
+def test_zero_noise_reproduces_the_nominal_ranks(rows, mode):
+    d = make(rows)
+    mc = ix.monte_carlo(d, FW, ix.IndexParams(), draws=20, noise=0.0, mode=mode)
+    nominal = ix.compute_index(d, FW, ix.IndexParams()).scores["rank"]
+    assert mc["rank_median"].tolist() == nominal.tolist()
+    assert mc["rank_p05"].tolist() == mc["rank_p95"].tolist() == nominal.tolist()
+    assert (mc["mean_abs_shift"] == 0).all()
+
+
+# --- robustness on the real data set ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def city(con):
+    from lib import db
+
+    meta, domains, areas = db.indicators(con), db.domains(con), db.areas(con)
+    fw = ix.Framework.from_meta(meta, list(domains["code"]))
+    return ix.build_index_data(db.values_long(con), areas, fw, 2020), fw, areas
+
+
+def test_monte_carlo_is_seedable_and_brackets_the_nominal_rank(city):
+    data, fw, _ = city
+    a = ix.monte_carlo(data, fw, ix.IndexParams(), draws=200, seed=1)
+    b = ix.monte_carlo(data, fw, ix.IndexParams(), draws=200, seed=1)
+    pd.testing.assert_frame_equal(a, b)
+    ranked = a.dropna(subset=["rank_nominal"])
+    assert (ranked["rank_p05"] <= ranked["rank_median"]).all() and (ranked["rank_median"] <= ranked["rank_p95"]).all()
+    assert ranked["share_top_22"].between(0, 1).all()
+    assert (ranked["rank_p05"] <= ranked["rank_nominal"] + 2).all()
+
+
+def test_rank_range_contains_the_nominal_rank(city):
+    data, fw, _ = city
+    rr = ix.rank_range(data, fw, ix.IndexParams(), band=(0.1, 0.4), samples=500)
+    nominal = ix.compute_index(data, fw, ix.IndexParams()).scores["rank"]
+    ok = nominal.notna()
+    assert (rr.loc[ok, "rank_best"] <= nominal[ok]).all() and (nominal[ok] <= rr.loc[ok, "rank_worst"]).all()
+
+
+def test_leave_one_out_shifts(city):
+    data, fw, _ = city
+    loo = ix.leave_one_out(data, fw, ix.IndexParams())
+    assert list(loo.columns) == list(fw.indicators)
+    assert loo.abs().to_numpy()[np.isfinite(loo.to_numpy())].max() > 0
+
+
+def test_selection_of_22_outer_city_stadsdelar(city):
+    data, fw, areas = city
+    result = ix.compute_index(data, fw, ix.IndexParams())
+    pick = ix.selection(result.scores, areas["outer_city"].to_numpy(bool), areas["in_programme"].to_numpy(bool))
+    assert len(pick["picked"]) == 22
+    assert len(pick["entering"]) == len(pick["leaving"])
+    assert set(pick["picked"]) <= set(areas.loc[areas["outer_city"], "code"])
+    assert len(pick["kept"]) + len(pick["entering"]) == 22
+
+
+def test_column_quantiles_match_numpy():
+    rng = np.random.default_rng(3)
+    x = np.sort(rng.integers(1, 50, size=(101, 7)), axis=0)
+    np.testing.assert_allclose(ix._column_quantiles(x, (0.05, 0.5, 0.95)), np.percentile(x, [5, 50, 95], axis=0))
+
+
+def test_rank_positions_break_ties_by_order_and_skip_ineligible():
+    comp = np.array([[3.0, 5.0, 5.0, np.nan, 1.0]])
+    elig = np.array([[True, True, True, True, False]])
+    assert ix.rank_positions(comp, elig).tolist() == [[3, 1, 2, 0, 0]]
