@@ -112,7 +112,12 @@ def controls() -> ix.IndexParams:
                 ind_ratings[ind.code] = st.slider(
                     ind.name, 0, 10, DECIDED_IND[ind.code], key=f"ind_{ind.code}", bind="query-params"
                 )
-    st.button("Återställ beslutade vikter", on_click=reset_weights, icon=":material/restart_alt:")
+    st.button(
+        "Återställ beslutade vikter",
+        on_click=reset_weights,
+        icon=":material/restart_alt:",
+        help="Lika vikter för områden och indikatorer (preliminärt: programmets egna vikter är inte offentliga).",
+    )
 
     with st.expander("Metod och år"):
         year = st.selectbox("År", years[::-1], key="ar", bind="query-params")
