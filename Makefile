@@ -35,6 +35,7 @@ test: $(VENV)/.dev-deps db
 ## Benchmarks: a table of medians and p90s (figures, not pass/fail).
 bench: db
 	$(PY) bench/bench_index.py
+	$(PY) bench/bench_map.py
 
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check .

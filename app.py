@@ -13,6 +13,9 @@ pages = {
     "Analys": [
         st.Page("pages/map.py", title="Karta", icon=":material/map:"),
         st.Page("pages/index_weights.py", title="Index och vikter", icon=":material/tune:"),
+        st.Page("pages/profile.py", title="Stadsdel", icon=":material/person_pin_circle:"),
+        st.Page("pages/compare.py", title="Jämför", icon=":material/compare_arrows:"),
+        st.Page("pages/trends.py", title="Utveckling", icon=":material/show_chart:"),
     ],
     "Data": [
         st.Page("pages/data_sources.py", title="Data och källor", icon=":material/database:"),

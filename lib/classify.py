@@ -19,12 +19,16 @@ SCHEMES = {
     "quantiles": "Kvantiler",
     "natural_breaks": "Naturliga brytpunkter",
     "equal_interval": "Lika intervall",
+    "fixed": "Fasta gränser kring staden",
 }
 SCHEME_HELP = {
     "quantiles": "lika många stadsdelar i varje klass",
     "natural_breaks": "gränser där värdena glesnar (Fisher–Jenks)",
     "equal_interval": "lika breda värdeintervall",
+    "fixed": "100 = stadens nivå, 90–110 ungefär som staden, över 150 minst hälften sämre",
 }
+#: Upper bounds of the fixed classes on the 100 = city scale; the last class is open (over 150).
+FIXED_BOUNDS = (90.0, 110.0, 130.0, 150.0)
 
 #: ColorBrewer YlOrRd, colour-blind safe; index = classes − 3.
 YLORRD = {
@@ -51,7 +55,7 @@ class Classification:
 
 def classify(values: np.ndarray, scheme: str = "quantiles", k: int = 5) -> Classification:
     """Classify the finite values of `values` into at most `k` classes with the named scheme."""
-    if scheme not in SCHEMES:
+    if scheme not in SCHEMES or scheme == "fixed":
         raise ValueError(f"Okänd klassning: {scheme}")
     arr = np.asarray(values, dtype=float)
     ok = np.isfinite(arr)
@@ -82,10 +86,27 @@ def classify(values: np.ndarray, scheme: str = "quantiles", k: int = 5) -> Class
     return Classification(float(finite.min()), bounds, bins)
 
 
+def classify_fixed(values: np.ndarray, bounds: tuple[float, ...] = FIXED_BOUNDS) -> Classification:
+    """Classes with fixed upper bounds (value ≤ bound) and an open top class, e.g. around 100 = the city."""
+    arr = np.asarray(values, dtype=float)
+    ok = np.isfinite(arr)
+    bins = np.full(arr.shape, -1, dtype=int)
+    bins[ok] = np.searchsorted(np.asarray(bounds), arr[ok], side="left")
+    return Classification(float("-inf"), (*bounds, float("inf")), bins)
+
+
 def legend_labels(cls: Classification, decimals: int = 1) -> list[str]:
-    """Swedish range labels, lowest class first: "0,4–1,2", "1,2–3,0", …"""
+    """Swedish range labels, lowest class first: "0,4–1,2", "1,2–3,0", … ("högst 90", "över 150" when open)."""
     edges = (cls.lower, *cls.bounds)
-    return [f"{number(lo, decimals)}–{number(hi, decimals)}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    labels = []
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        if np.isinf(lo):
+            labels.append(f"högst {number(hi, decimals)}")
+        elif np.isinf(hi):
+            labels.append(f"över {number(lo, decimals)}")
+        else:
+            labels.append(f"{number(lo, decimals)}–{number(hi, decimals)}")
+    return labels
 
 
 def palette(k: int) -> tuple[str, ...]:

@@ -148,12 +148,13 @@ def _name_column(frame: gpd.GeoDataFrame) -> str:
 
 
 def import_boundaries(
-    source: Path, areas: pd.DataFrame, simplify_m: float = 8.0
+    source: Path, areas: pd.DataFrame, simplify_m: float = 40.0
 ) -> tuple[gpd.GeoDataFrame, ImportReport]:
     """Read GeoJSON, Shapefile or GeoPackage in any CRS and return web-ready polygons with our codes.
 
     Features are matched by name, invalid geometry repaired, polygons of one stadsdel dissolved,
-    simplified by `simplify_m` metres in the city's metric CRS, and reprojected to WGS 84.
+    simplified as one coverage (`simplify_m`: GEOS coverage tolerance in metres of the city CRS) and reprojected
+    to WGS 84.
     """
     try:
         frame = gpd.read_file(source)
@@ -173,7 +174,11 @@ def import_boundaries(
     report.repaired = int(invalid.sum())
     frame.loc[invalid, "geometry"] = frame.loc[invalid, "geometry"].apply(shapely.make_valid)
     frame = frame[["code", "geometry"]].dissolve(by="code", as_index=False)
-    frame["geometry"] = frame.geometry.simplify(simplify_m, preserve_topology=True)
+    try:
+        # Simplify the tiling as a whole so that neighbours keep sharing their edges (no slivers or gaps).
+        frame["geometry"] = shapely.coverage_simplify(frame.geometry.to_numpy(), simplify_m)
+    except shapely.errors.GEOSException:
+        frame["geometry"] = frame.geometry.simplify(simplify_m, preserve_topology=True)
     meta = areas.set_index("code")[["name", "district"]]
     frame = frame.join(meta, on="code")
     frame = frame.to_crs(WGS84)
@@ -209,8 +214,10 @@ def district_outlines(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     metric = frame[["district", "geometry"]].to_crs(METRIC_CRS)
     metric["geometry"] = metric.geometry.buffer(1)
     out = metric.dissolve(by="district", as_index=False)
-    out["geometry"] = out.geometry.buffer(-1).simplify(10)
-    return out.to_crs(WGS84)
+    out["geometry"] = out.geometry.buffer(-1).simplify(25)  # context lines: coarser than the areas
+    out = out.to_crs(WGS84)
+    out["geometry"] = [_round_coords(g) for g in out.geometry]
+    return out
 
 
 def label_points(frame: gpd.GeoDataFrame) -> pd.DataFrame:

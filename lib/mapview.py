@@ -6,7 +6,9 @@ properties, which Streamlit's tooltip interpolation resolves from each feature.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import html
+import json
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -16,6 +18,17 @@ import pydeck as pdk
 from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA, hex_to_rgba, palette
 
 AREA_LAYER_ID = "stadsdelar"
+SELECTED_RGBA = [20, 60, 200, 255]
+ENTERING_RGBA = [0, 90, 200, 255]
+LEAVING_RGBA = [120, 0, 120, 255]
+
+
+class CompactDeck(pdk.Deck):
+    """pydeck pretty-prints its JSON (two spaces per level, every coordinate on its own line), which more
+    than triples what a map sends on each rerun; this sends the same spec without the whitespace."""
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,8 @@ class MapData:
     value_text: dict[str, str]
     in_view: set[str]  # stadsdelar coloured; the rest are grey context
     note: dict[str, str]  # e.g. "syntetiskt värde"
+    rank_text: dict[str, str] = field(default_factory=dict)
+    outline: dict[str, list[int]] = field(default_factory=dict)  # highlighted borders (selection, urval)
 
 
 def feature_collection(frame: gpd.GeoDataFrame, data: MapData, extra: dict[str, dict[str, str]] | None = None) -> dict:
@@ -43,14 +58,17 @@ def feature_collection(frame: gpd.GeoDataFrame, data: MapData, extra: dict[str, 
             fill = NO_DATA_RGBA
         else:
             fill = hex_to_rgba(colours[step])
+        # The tooltip is HTML: escape everything that comes from data.
         props = {
             "code": code,
-            "name": props_row.name,
-            "district": props_row.district,
-            "value_text": data.value_text.get(code, "inget värde"),
-            "note": data.note.get(code, ""),
+            "name": html.escape(str(props_row.name)),
+            "district": html.escape(str(props_row.district)),
+            "value_text": html.escape(data.value_text.get(code, "inget värde")),
+            "note": html.escape(data.note.get(code, "")),
+            "rank_text": html.escape(data.rank_text.get(code, "")),
             "fill": list(fill),
-            "line": [40, 40, 40, 255] if code in data.in_view else [150, 150, 150, 255],
+            "line": data.outline.get(code, [40, 40, 40, 255] if code in data.in_view else [150, 150, 150, 255]),
+            "width": 4 if code in data.outline else 1,
         }
         if extra and code in extra:
             props.update(extra[code])
@@ -85,6 +103,8 @@ def build_deck(
         filled=True,
         get_fill_color="properties.fill",
         get_line_color="properties.line",
+        get_line_width="properties.width",
+        line_width_units="'pixels'",
         line_width_min_pixels=1,
         auto_highlight=True,
         highlight_color=[30, 80, 160, 120],
@@ -122,7 +142,7 @@ def build_deck(
         outline_color=[255, 255, 255, 230],
         font_settings={"sdf": True},
     )
-    return pdk.Deck(
+    return CompactDeck(
         layers=[areas, districts, text],
         initial_view_state=view,
         map_provider=None,

@@ -10,16 +10,34 @@ from lib import db, geo
 from lib import index as ix
 from lib.config import Paths
 
-# Streamlit runs the first request of a fresh server in its legacy `pages/` mode when that folder exists,
-# so a bookmarked deep link would open one page without app.py's navigation. Leave that mode at once.
-if PagesManager.uses_pages_directory:
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+
+def page_setup() -> None:
+    """Called first on every page. Streamlit runs the first request of a fresh server in its legacy `pages/`
+    mode when that folder exists, so a bookmarked deep link would open the page without app.py's navigation;
+    leave that mode and run again through app.py. Only a session's first run is repeated, so a later run
+    (AppTest puts every run in that mode) keeps its button presses."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if not st.session_state.get("_navigation_ready"):
+            st.session_state["_navigation_ready"] = True
+            st.rerun()
+    st.session_state["_navigation_ready"] = True
+
 
 PAGE_CSS = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 2rem;}
 h1 {padding-top: 0.2rem;}
 </style>"""
+
+METHODS = {
+    "ref100": "Index, 100 = jämförelsegruppen",
+    "zscore": "z-poäng",
+    "minmax": "Min–max, 0–100",
+    "percentile": "Percentil, 0–100",
+}
+AGGREGATIONS = {"arithmetic": "Aritmetiskt medel", "geometric": "Geometriskt medel"}
+UNIVERSES = {"all": "Hela staden (117)", "outer": "Ytterstaden (46)", "programme": "Programmet (22)"}
+LAST_INDEX_PARAMS = "_senaste_index"  # session key: the index last set on the Index page
 
 SYNTHETIC_NOTE = (
     "Alla indikatorvärden är **syntetiska**: modellerade och kalibrerade mot publicerad statistik där sådan "
@@ -155,3 +173,101 @@ def scenarios() -> pd.DataFrame:
 
 def save_scenario(name: str, params: ix.IndexParams) -> None:
     db.save_scenario(connection(), name, ix.params_to_json(params))
+
+
+def decided_ratings() -> tuple[dict[str, int], dict[str, int]]:
+    """Slider positions (0–10) of the decided weights: 5 × each default weight."""
+    doms = domains()
+    doms = doms[doms["code"] != "kontext"]
+    inds = indicators()
+    inds = inds[inds["domain"] != "kontext"]
+    area = {c: min(10, int(round(5 * w))) for c, w in zip(doms["code"], doms["default_weight"], strict=True)}
+    ind = {c: min(10, int(round(5 * w))) for c, w in zip(inds["code"], inds["default_weight"], strict=True)}
+    return area, ind
+
+
+def index_query(params: ix.IndexParams) -> dict[str, str]:
+    """The URL parameters (as the Index page names them) that differ from the decided index."""
+    area, ind = decided_ratings()
+    out = {f"vikt_{c}": str(int(r)) for c, r in params.area_weights if int(r) != area.get(c)}
+    out |= {f"ind_{c}": str(int(r)) for c, r in params.indicator_weights if int(r) != ind.get(c)}
+    if params.method != "ref100":
+        out["metod"] = METHODS[params.method]
+    if params.aggregation != "arithmetic":
+        out["aggregering"] = AGGREGATIONS[params.aggregation]
+    if params.universe != "all":
+        out["jamforelse"] = UNIVERSES[params.universe]
+    if params.winsor > 0:
+        out["kapa"] = "true"
+    return out
+
+
+def index_params_from(query: dict[str, str], year: int) -> ix.IndexParams:
+    """The index a link describes; anything missing or invalid falls back to the decided choice."""
+    area, ind = decided_ratings()
+
+    def rating(key: str, default: int) -> float:
+        try:
+            return float(min(10, max(0, int(query.get(key, default)))))
+        except (TypeError, ValueError):
+            return float(default)
+
+    inverse = {label: code for table in (METHODS, AGGREGATIONS, UNIVERSES) for code, label in table.items()}
+    method = inverse.get(query.get("metod", ""), "ref100")
+    aggregation = inverse.get(query.get("aggregering", ""), "arithmetic")
+    universe = inverse.get(query.get("jamforelse", ""), "all")
+    params = ix.IndexParams(
+        year=year,
+        method=method if method in METHODS else "ref100",
+        aggregation=aggregation if aggregation in AGGREGATIONS else "arithmetic",
+        universe=universe if universe in UNIVERSES else "all",
+        winsor=0.05 if str(query.get("kapa", "")).lower() == "true" else 0.0,
+        area_weights=tuple(sorted((c, rating(f"vikt_{c}", r)) for c, r in area.items())),
+        indicator_weights=tuple(sorted((c, rating(f"ind_{c}", r)) for c, r in ind.items())),
+    )
+    if sum(w for _, w in params.area_weights) == 0:
+        params = params.with_weights({c: float(r) for c, r in area.items()})
+    return params
+
+
+def current_index_params(year: int) -> ix.IndexParams:
+    """The index the user is looking at: a link's weights if it has any, else the ones last set on the Index
+    page in this session, else the decided ones – always for `year`."""
+    query = st.query_params.to_dict()
+    if any(k.startswith(("vikt_", "ind_")) or k in ("metod", "aggregering", "jamforelse", "kapa") for k in query):
+        return index_params_from(query, year)
+    last = st.session_state.get(LAST_INDEX_PARAMS)
+    if isinstance(last, ix.IndexParams):
+        return ix.IndexParams(**{**last.__dict__, "year": year})
+    return index_params_from({}, year)
+
+
+@st.cache_data(show_spinner=False)
+def group_values() -> pd.DataFrame:
+    """Population-weighted city, outer-city and programme-area values per indicator and year."""
+    from lib import aggregate
+
+    return aggregate.group_values(values_long(), aggregate.standard_groups(areas()))
+
+
+@st.cache_data(show_spinner=False)
+def district_values() -> pd.DataFrame:
+    from lib import aggregate
+
+    a = areas()
+    groups = {d: set(a.loc[a["district"] == d, "code"]) for d in a["district"].unique()}
+    return aggregate.group_values(values_long(), groups)
+
+
+def area_names() -> dict[str, str]:
+    a = areas()
+    return dict(zip(a["code"], a["name"], strict=True))
+
+
+def number_columns(frame: pd.DataFrame, skip: tuple[str, ...] = ()) -> dict:
+    """Column config showing every numeric column in the reader's locale (decimal comma in Swedish browsers)."""
+    return {
+        col: st.column_config.NumberColumn(format="localized")
+        for col in frame.columns
+        if col not in skip and pd.api.types.is_float_dtype(frame[col])
+    }

@@ -6,6 +6,8 @@ import streamlit as st
 from lib.fmt import number
 from pages import common
 
+common.page_setup()
+
 st.title("Data och källor")
 st.markdown(
     "Varje värde i verktyget har en källa och ett år – eller är markerat som **syntetiskt**. "

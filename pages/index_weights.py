@@ -10,14 +10,9 @@ from lib import index as ix
 from lib.fmt import number
 from pages import common
 
-METHODS = {
-    "ref100": "Index, 100 = jämförelsegruppen",
-    "zscore": "z-poäng",
-    "minmax": "Min–max, 0–100",
-    "percentile": "Percentil, 0–100",
-}
-AGGREGATIONS = {"arithmetic": "Aritmetiskt medel", "geometric": "Geometriskt medel"}
-UNIVERSES = {"all": "Hela staden (117)", "outer": "Ytterstaden (46)", "programme": "Programmet (22)"}
+common.page_setup()
+
+METHODS, AGGREGATIONS, UNIVERSES = common.METHODS, common.AGGREGATIONS, common.UNIVERSES
 AREA_COLOURS = ["#1f4e8c", "#2a9d8f", "#e9a03b", "#b5179e"]
 TABLE_ROWS = 25
 
@@ -36,8 +31,7 @@ areas = common.areas()
 area_label = dict(zip(areas["code"], areas["name"], strict=True))
 years = sorted(common.values_long()["year"].unique().tolist())
 
-DECIDED_AREA = {c: min(10, int(round(5 * w))) for c, w in zip(domains["code"], domains["default_weight"], strict=True)}
-DECIDED_IND = {c: min(10, int(round(5 * w))) for c, w in zip(inds["code"], inds["default_weight"], strict=True)}
+DECIDED_AREA, DECIDED_IND = common.decided_ratings()
 DEFAULTS = {
     **{f"vikt_{c}": r for c, r in DECIDED_AREA.items()},
     **{f"ind_{c}": r for c, r in DECIDED_IND.items()},
@@ -178,7 +172,7 @@ def ranking_table(table: pd.DataFrame, show_all: bool) -> None:
         width="stretch",
         height=min(38 * (len(view) + 1), 560),
         column_config={
-            "Index": st.column_config.NumberColumn(format="%.1f"),
+            "Index": st.column_config.NumberColumn(format="localized"),
             "90 %-spann": st.column_config.TextColumn(
                 help="Mellan vilka platser stadsdelen hamnar i 90 % av 1 000 slumpade viktningar (±25 %)"
             ),
@@ -257,6 +251,7 @@ def index_view() -> None:
     left, right = st.columns([1, 2.3], gap="large")
     with left:
         params = controls()
+    st.session_state[common.LAST_INDEX_PARAMS] = params
     result = common.index_result(params)
     decided = common.index_result(
         ix.IndexParams(

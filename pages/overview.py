@@ -5,6 +5,8 @@ import streamlit as st
 from lib.fmt import number
 from pages import common
 
+common.page_setup()
+
 GOAL_AREAS = (
     (":material/apartment:", "Stadsmiljö och boende", "Trygga, attraktiva och blandade stadsmiljöer och bostäder."),
     (":material/school:", "Skola och utbildning", "Fler elever som når målen och går vidare till studier och arbete."),

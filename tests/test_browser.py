@@ -37,7 +37,7 @@ def canvas_colours(page) -> dict[tuple[int, int, int], int]:
 
 def test_deep_link_on_a_fresh_server_opens_the_page_with_navigation(page, app_url):
     """The very first request of a new server is a bookmarked map link; it must not fall into legacy mode."""
-    page.goto(f"{app_url}/map?indikator={quote('Ohälsotal')}&ar=2016")
+    page.goto(f"{app_url}/map?lager={quote('Ohälsotal')}&ar=2016")
     wait_for_app(page)
     nav = page.locator("[data-testid='stSidebarNav']")
     assert nav.get_by_text("Översikt").is_visible()
@@ -63,18 +63,64 @@ def test_start_page_and_map_draw(page, app_url):
     page.screenshot(path=str(ARTIFACTS / "karta.png"))
 
 
-def test_choosing_an_indicator_repaints_the_map_and_updates_the_url(page, app_url):
+def test_choosing_a_layer_repaints_the_map_changes_the_legend_and_the_url(page, app_url):
     page.goto(f"{app_url}/map?urval=Hela+staden")
     wait_for_app(page)
     before = canvas_colours(page)
-    page.get_by_role("combobox", name="Indikator").first.click()
+    assert page.get_by_text("Sammanvägt index 2020").first.is_visible()
+    page.get_by_role("combobox", name="Visa på kartan").first.click()
     page.get_by_role("option", name="Anlagda bränder").click()
     wait_for_app(page)
-    page.wait_for_url("**indikator=Anlagda*", timeout=15_000)
+    page.wait_for_url("**lager=Anlagda*", timeout=15_000)
     assert page.get_by_text("Anlagda bränder 2020").first.is_visible()
+    assert page.get_by_text("bränder per 1 000 invånare").first.is_visible()
     after = canvas_colours(page)
     assert after != before
     page.screenshot(path=str(ARTIFACTS / "karta_brander.png"))
+
+
+def screen_point(lon: float, lat: float, view, width: float, height: float) -> tuple[float, float]:
+    """Where deck.gl's Web Mercator view (512-pixel tiles) draws a point, relative to the canvas."""
+    import math
+
+    scale = 512 * 2**view.zoom
+
+    def merc(lo: float, la: float) -> tuple[float, float]:
+        x = (lo + 180) / 360 * scale
+        y = (1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi) / 2 * scale
+        return x, y
+
+    cx, cy = merc(view.longitude, view.latitude)
+    px, py = merc(lon, lat)
+    return width / 2 + px - cx, height / 2 + py - cy
+
+
+def test_clicking_a_programme_stadsdel_opens_its_profile(page, app_url):
+    import geopandas as gpd
+
+    from conftest import ROOT
+    from lib import mapview
+
+    frame = gpd.read_file(ROOT / "geo" / "stadsdelar.geojson")
+    view = mapview.view_state(frame, height_px=440, width_px=640)
+    target = frame[frame["name"] == "Husby"].to_crs(3011).representative_point().to_crs(4326).iloc[0]
+    page.goto(f"{app_url}/map")
+    wait_for_app(page)
+    canvas_colours(page)
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    box = canvas.bounding_box()
+    x, y = screen_point(target.x, target.y, view, box["width"], box["height"])
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url("**stadsdel=Husby*", timeout=15_000)
+    wait_for_app(page)
+    assert page.get_by_text("plats").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "karta_vald.png"))
+    page.get_by_role("link", name="Visa profil").click()
+    page.wait_for_url("**/profile?stadsdel=Husby*", timeout=15_000)
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="Husby · Rinkeby-Kista").is_visible()
+    assert page.get_by_text("Ingår i programmets").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "profil.png"))
 
 
 def test_map_works_without_internet(page, app_url):

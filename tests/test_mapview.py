@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import pytest
 
@@ -51,5 +53,36 @@ def test_deck_has_no_basemap_and_layer_ids(frame):
     )
     spec = deck.to_json()
     assert "cartocdn" not in spec and "mapbox" not in spec
-    assert '"id": "stadsdelar"' in spec
-    assert "'auto'" not in spec and '"characterSet": "auto"' in spec
+    layers = {layer["id"]: layer for layer in json.loads(spec)["layers"]}
+    assert set(layers) == {"stadsdelar", "stadsdelsomraden", "namn"}
+    assert layers["namn"]["characterSet"] == "auto"
+
+
+def test_map_payload_per_rerun_is_small(frame, areas):
+    """What the browser receives on every rerun: within 150 KB on the schematic and the official map."""
+    from bench.bench_map import payload
+    from conftest import SHARED
+    from lib import geo
+
+    assert payload(frame) <= 150 * 1024
+    reference = SHARED / "reference" / "geo" / "stadsdelar.geo.json"
+    if reference.exists():
+        official, _ = geo.import_boundaries(reference, areas)
+        assert payload(official) <= 150 * 1024
+
+
+def test_compact_deck_json_is_valid_and_unindented(frame):
+    spec = mapview.build_deck(
+        mapview.feature_collection(frame, mapview.MapData({}, 0, {}, set(), {})),
+        frame.dissolve(by="district").reset_index(),
+        frame.assign(lon=18.0, lat=59.3)[["lon", "lat", "name"]].head(1),
+        mapview.view_state(frame),
+        "{name}",
+    ).to_json()
+    assert "\n" not in spec and json.loads(spec)["mapStyle"] == "__MAP_STYLE__"
+
+
+def test_tooltip_text_is_escaped(frame):
+    data = mapview.MapData({}, 0, {"rinkeby": "<img src=x onerror=alert(1)>"}, {"rinkeby"}, {})
+    props = {f["properties"]["code"]: f["properties"] for f in mapview.feature_collection(frame, data)["features"]}
+    assert props["rinkeby"]["value_text"].startswith("&lt;img")

@@ -7,7 +7,15 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 
-PAGES = ["pages/overview.py", "pages/map.py", "pages/data_sources.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/map.py",
+    "pages/index_weights.py",
+    "pages/profile.py",
+    "pages/compare.py",
+    "pages/trends.py",
+    "pages/data_sources.py",
+]
 
 
 def open_page(path: str, **query) -> AppTest:
@@ -38,27 +46,27 @@ def test_overview_lists_the_22_preliminary_stadsdelar():
     assert labels["Verkliga"] == "0"
 
 
-def test_map_page_reads_indicator_and_year_from_the_url():
-    at = open_page("pages/map.py", indikator="Ohälsotal", ar="2016")
-    assert at.selectbox(key="indikator").value == "Ohälsotal"
+def test_map_page_reads_layer_and_year_from_the_url():
+    at = open_page("pages/map.py", lager="Ohälsotal", ar="2016")
+    assert at.selectbox(key="lager").value == "Ohälsotal"
     assert at.selectbox(key="ar").value == 2016
     assert any("Ohälsotal 2016" in m.value for m in at.markdown)
     assert any("Schematisk karta" in c.value for c in at.caption)
 
 
-def test_map_page_ignores_an_unknown_indicator_in_the_url():
-    at = open_page("pages/map.py", indikator="<script>")
+def test_map_page_ignores_an_unknown_layer_in_the_url():
+    at = open_page("pages/map.py", lager="<script>")
     assert not at.exception
-    assert at.selectbox(key="indikator").value == at.selectbox(key="indikator").options[0]
+    assert at.selectbox(key="lager").value == at.selectbox(key="lager").options[0]
 
 
 def test_map_page_year_choices_follow_the_indicator():
-    at = open_page("pages/map.py", indikator="Valdeltagande i kommunval")
+    at = open_page("pages/map.py", lager="Valdeltagande i kommunval")
     assert at.selectbox(key="ar").options == ["2018", "2014"]
 
 
 def test_map_whole_city_view_names_the_highest_risk():
-    at = open_page("pages/map.py", indikator="Ekonomiskt bistånd", urval="Hela staden")
+    at = open_page("pages/map.py", lager="Ekonomiskt bistånd", urval="Hela staden")
     assert not at.exception
     assert any(m.value.startswith("**Högst risk") for m in at.markdown)
 
@@ -128,3 +136,76 @@ def test_index_page_shows_the_urval_comparison():
     at = open_page("pages/index_weights.py")
     assert any(s.value == "Vilka 22 skulle indexet välja?" for s in at.subheader)
     assert any(m.label == "Samma som urvalet" for m in at.metric)
+
+
+def test_profile_page_for_a_programme_stadsdel_from_the_url():
+    at = open_page("pages/profile.py", stadsdel="Husby", ar="2018")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value == "Husby · Rinkeby-Kista" for s in at.subheader)
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Plats"].endswith("av 106")
+    assert "Folkmängd 2018" in labels
+    indicators = at.dataframe[0].value
+    assert len(indicators) == 17
+    assert set(indicators["Status"]) == {"syntetisk"}
+    refs = at.dataframe[-1].value
+    assert (refs["Område"] == "Rinkeby-Kista").any()
+    assert refs["Källa"].str.startswith("http").all()
+
+
+def test_profile_page_for_a_stadsdel_without_statistics():
+    at = open_page("pages/profile.py", stadsdel="Hansta")
+    assert not at.exception
+    assert any("färre än 1 000 invånare" in w.value for w in at.warning)
+
+
+def test_profile_uses_the_weights_in_the_link():
+    default = {m.label: m.value for m in open_page("pages/profile.py", stadsdel="Bredäng").metric}
+    weighted = {
+        m.label: m.value
+        for m in open_page("pages/profile.py", stadsdel="Bredäng", vikt_sakerhet_trygghet="10", vikt_halsa="0").metric
+    }
+    assert default["Index"] != weighted["Index"]
+
+
+def test_map_selection_via_the_selectbox_offers_the_profile():
+    at = open_page("pages/map.py")
+    at.selectbox(key="stadsdel").select("Tensta")
+    at.run()
+    assert not at.exception
+    assert any(m.value.startswith("**Tensta** · Spånga-Tensta") for m in at.markdown)
+
+
+def test_map_layers_and_fixed_classes():
+    at = open_page("pages/map.py", lager="Område: Hälsa", klassning="Fasta gränser kring staden")
+    assert not at.exception
+    assert any("Område: Hälsa 2020" in m.value for m in at.markdown)
+    at = open_page("pages/map.py", lager="Sammanvägt index", urvalsskifte="true")
+    assert not at.exception
+    assert any(m.value.startswith("**Skulle komma in:**") for m in at.markdown)
+
+
+def test_map_fixed_classes_need_the_ratio_method():
+    at = open_page("pages/map.py", klassning="Fasta gränser kring staden", metod="z-poäng")
+    assert not at.exception
+    assert any("kräver normaliseringen" in i.value for i in at.info)
+
+
+def test_compare_two_stadsdelar_and_against_the_district():
+    at = open_page("pages/compare.py", stadsdel="Rinkeby", stadsdel_b="Bromma kyrka")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert {"Rinkeby", "Bromma kyrka"} <= set(table.columns)
+    assert any(m.value.startswith("**Rinkeby har minst 10 % högre risk än Bromma kyrka i:**") for m in at.markdown)
+    at = open_page("pages/compare.py", stadsdel="Rinkeby", jamfor="Stadsdel mot område och stad")
+    assert not at.exception
+    assert {"Rinkeby", "Rinkeby-Kista", "Programområdet", "Staden"} <= set(at.dataframe[0].value.columns)
+
+
+def test_trends_page_from_the_url():
+    at = open_page("pages/trends.py", indikator="Ohälsotal", stadsdelar=["Husby", "Skärholmen"])
+    assert not at.exception, [e.value for e in at.exception]
+    wide = at.dataframe[0].value
+    assert list(wide.index) == ["Husby", "Skärholmen", "Programområdet", "Staden"]
+    assert list(wide.columns) == [str(y) for y in range(2012, 2021)]
+    assert any(m.value.startswith("Förändring 2014–2020") for m in at.markdown)

@@ -1,0 +1,70 @@
+"""Population-weighted aggregates of stadsdel values: the city, the programme area, a stadsdelsområde.
+
+The programme's goals are measured "over the programme area", i.e. as the population-weighted mean of
+its stadsdelar; the city level is the same over all 117. Counts (population) are summed instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+
+def group_values(
+    values: pd.DataFrame, groups: Mapping[str, set[str]], sum_indicators: frozenset[str] = frozenset({"befolkning"})
+) -> pd.DataFrame:
+    """Aggregate long values (area_code, indicator_code, year, value) per group, indicator and year.
+
+    Each indicator-year is weighted by the same year's population ('befolkning'); stadsdelar without a
+    value are left out of both numerator and weights. Returns columns group, indicator_code, year, value,
+    areas (how many stadsdelar contributed).
+    """
+    pop = values[values["indicator_code"] == "befolkning"][["area_code", "year", "value"]].rename(
+        columns={"value": "population"}
+    )
+    frames = []
+    for name, members in groups.items():
+        sub = values[values["area_code"].isin(members)].merge(pop, on=["area_code", "year"], how="left")
+        if sub.empty:
+            continue
+        sub = sub.assign(
+            weighted=sub["value"] * sub["population"],
+            weight=sub["population"].where(sub["value"].notna()),
+        )
+        agg = sub.groupby(["indicator_code", "year"], as_index=False).agg(
+            weighted=("weighted", "sum"), weight=("weight", "sum"), total=("value", "sum"), areas=("value", "count")
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = agg["weighted"] / agg["weight"]
+        agg["value"] = np.where(agg["indicator_code"].isin(sum_indicators), agg["total"], mean)
+        agg["group"] = name
+        frames.append(agg[["group", "indicator_code", "year", "value", "areas"]])
+    if not frames:
+        return pd.DataFrame(columns=["group", "indicator_code", "year", "value", "areas"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def standard_groups(areas: pd.DataFrame) -> dict[str, set[str]]:
+    """The comparison groups every page uses: the city, the outer city, the programme area."""
+    return {
+        "Staden": set(areas["code"]),
+        "Ytterstaden": set(areas.loc[areas["outer_city"], "code"]),
+        "Programområdet": set(areas.loc[areas["in_programme"], "code"]),
+    }
+
+
+def relative_risk(value: float, reference: float, higher_is_worse: bool) -> float:
+    """A value against a reference on the 100 = reference scale, oriented so above 100 means more risk."""
+    if not (np.isfinite(value) and np.isfinite(reference)) or value <= 0 or reference <= 0:
+        return float("nan")
+    return float(100 * value / reference if higher_is_worse else 100 * reference / value)
+
+
+def change_since(series: pd.Series, start: int, end: int) -> tuple[float, float, float] | None:
+    """(value at start, value at end, relative change) for a year-indexed series, or None if either is missing."""
+    if start not in series.index or end not in series.index:
+        return None
+    a, b = float(series.loc[start]), float(series.loc[end])
+    return a, b, (b - a) / a if a else float("nan")
