@@ -12,6 +12,8 @@ from pages import common
 common.page_setup()
 
 GROUPS = ("Programområdet", "Ytterstaden", "Staden")
+AREA_COLOURS = ["#b30000", "#1f4e8c", "#2a9d8f", "#6a3d9a", "#8c510a", "#d6336c"]
+GROUP_COLOURS = {"Programområdet": "#e08214", "Ytterstaden": "#8a8f98", "Staden": "#2b2b2b"}
 
 name_of = common.area_names()
 code_of = {n: c for c, n in name_of.items()}
@@ -49,6 +51,7 @@ if data.empty:
     st.info("Välj minst en stadsdel eller jämförelse.")
 else:
     order = list(chosen) + [g for g in GROUPS if g in refs]
+    colours = AREA_COLOURS[: len(chosen)] + [GROUP_COLOURS[g] for g in GROUPS if g in refs]
     dash = alt.StrokeDash("typ:N", legend=None, scale=alt.Scale(domain=["stadsdel", "grupp"], range=[[1, 0], [6, 4]]))
     data["typ"] = data["serie"].map(lambda s: "grupp" if s in GROUPS else "stadsdel")
     lines = (
@@ -57,7 +60,11 @@ else:
         .encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=14)),
             y=alt.Y("value:Q", title=meta["unit"], scale=alt.Scale(zero=False), axis=alt.Axis(labelFontSize=13)),
-            color=alt.Color("serie:N", sort=order, legend=alt.Legend(orient="top", title=None, labelFontSize=14)),
+            color=alt.Color(
+                "serie:N",
+                scale=alt.Scale(domain=order, range=colours),
+                legend=alt.Legend(orient="top", title=None, labelFontSize=14),
+            ),
             strokeDash=dash,
             tooltip=["serie", "year", alt.Tooltip("value:Q", format=".1f")],
         )
