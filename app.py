@@ -17,6 +17,9 @@ pages = {
         st.Page("pages/compare.py", title="Jämför", icon=":material/compare_arrows:"),
         st.Page("pages/trends.py", title="Utveckling", icon=":material/show_chart:"),
     ],
+    "Styrning": [
+        st.Page("pages/goals.py", title="Mål och uppföljning", icon=":material/flag:"),
+    ],
     "Data": [
         st.Page("pages/data_sources.py", title="Data och källor", icon=":material/database:"),
     ],

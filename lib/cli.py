@@ -89,6 +89,86 @@ def index_table(result: ix.IndexResult, areas: pd.DataFrame, framework: ix.Frame
     return out.reset_index(drop=True)
 
 
+def cmd_goals(paths: Paths, args: argparse.Namespace) -> int:
+    """Print the attainment per delmål (programme area, or a given stadsdelsområde or stadsdel)."""
+    from lib import aggregate, goals
+
+    db.ensure_database(paths.data_dir, paths.db_path)
+    with db.connect(paths.db_path, read_only=True) as con:
+        tree = db.goal_tree(con)
+        values, areas, inds = db.values_long(con), db.areas(con), db.indicators(con)
+    bodies = {b.name.casefold(): b.id for b in tree.bodies.itertuples()} | {b.casefold(): b for b in tree.bodies["id"]}
+    body_id = None
+    if args.body:
+        body_id = bodies.get(args.body.casefold())
+        if body_id is None:
+            print(
+                f"Fel: okänd nämnd eller bolag '{args.body}'. Välj bland: {', '.join(tree.bodies['name'])}.",
+                file=sys.stderr,
+            )
+            return 2
+    if args.year not in YEARS:
+        print(f"Fel: året {args.year} ligger utanför {YEARS[0]}–{YEARS[-1]}.", file=sys.stderr)
+        return 2
+    groups = aggregate.standard_groups(areas)
+    outcomes = aggregate.group_values(values, {"Programområdet": groups["Programområdet"]})
+    rows = goals.indicator_assessment(tree, outcomes, args.year, YEARS)
+    evaluation = goals.evaluate(tree, rows).set_index("id")
+    nodes = tree.nodes.set_index("id")
+    if body_id:
+        rows = rows[rows["node_id"].isin(goals.nodes_for_body(tree, body_id))]
+    names = dict(zip(inds["code"], inds["name"], strict=True))
+    table = pd.DataFrame(
+        {
+            "delmal": rows["node_id"],
+            "text": rows["node_id"].map(nodes["text"]),
+            "indicator": rows["indicator_code"].map(names),
+            "baseline": rows["baseline"].round(3),
+            "target": rows["target"].round(3),
+            "outcome": rows["outcome"].round(3),
+            "outcome_year": rows["outcome_year"],
+            "indicator_status": rows["status"],
+            "delmal_status": rows["node_id"].map(evaluation["status"]),
+            "illustrative": rows["node_id"].map(nodes["illustrative"]),
+        }
+    )
+    if args.format == "json":
+        print(table.to_json(orient="records", force_ascii=False))
+    else:
+        print(table.to_csv(index=False), end="")
+    return 0
+
+
+def cmd_load_goals(paths: Paths, args: argparse.Namespace) -> int:
+    """Validate a goal-tree YAML file and make it the project's goal tree (data/goals.yaml), then rebuild."""
+    import shutil
+
+    from lib import goals
+
+    source = Path(args.file)
+    if not source.exists():
+        raise db.DataError(f"Filen {source} finns inte.")
+    raw = db.read_goal_file(source)
+    known = set(pd.read_csv(paths.data_dir / "indicator.csv")["code"])
+    try:
+        tree = goals.parse_tree(raw, known, YEARS)
+    except goals.TreeError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
+    counts = tree.nodes["level"].value_counts()
+    print(
+        f"Målträdet är giltigt: {counts.get('målområde', 0)} målområden, {counts.get('mål', 0)} mål, "
+        f"{counts.get('delmål', 0)} delmål, {len(tree.activities)} aktiviteter."
+    )
+    if args.dry_run:
+        print("Provkörning: inget ändrades.")
+        return 0
+    shutil.copyfile(source, paths.data_dir / "goals.yaml")
+    db.ensure_database(paths.data_dir, paths.db_path)
+    print("Inläst. Appen visar det nya målträdet efter omstart.")
+    return 0
+
+
 def cmd_fetch_boundaries(paths: Paths, args: argparse.Namespace) -> int:
     """Download (no argument or a URL) or read (a file) official boundaries and install them."""
     source = args.source or OFFICIAL_BOUNDARIES_URL
@@ -187,6 +267,15 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--weights", help='t.ex. "försörjning=4,hälsa=2,sociala risker=2,säkerhet och trygghet=2"')
     x.add_argument("--format", choices=("csv", "json"), default="csv")
     x.set_defaults(func=cmd_index)
+    gl = sub.add_parser("goals", help="måluppfyllelse per delmål")
+    gl.add_argument("--body", help="nämnd eller bolag (namn eller id): bara det den ansvarar för eller berörs av")
+    gl.add_argument("--year", type=int, default=YEARS[-1], help="uppföljningsår")
+    gl.add_argument("--format", choices=("csv", "json"), default="csv")
+    gl.set_defaults(func=cmd_goals)
+    lg = sub.add_parser("load-goals", help="läs in ett målträd (YAML) efter kontroll")
+    lg.add_argument("file", help="YAML-fil i samma format som data/goals.yaml")
+    lg.add_argument("--dry-run", action="store_true", help="kontrollera bara")
+    lg.set_defaults(func=cmd_load_goals)
     f = sub.add_parser("fetch-boundaries", help="hämta eller läs in stadens officiella stadsdelsgränser")
     f.add_argument("source", nargs="?", help="URL eller fil (GeoJSON, Shapefile, GeoPackage); utan: stadens fil")
     f.add_argument("--sha256", help="förväntad kontrollsumma för en egen URL")

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import yaml
 
+from lib import goals
 from lib.config import YEARS
 from lib.reference import map_reference_figures
 from lib.synthetic import parse_years
@@ -25,6 +27,7 @@ SOURCE_FILES = (
     "area.csv",
     "district.csv",
     "domain.csv",
+    "goals.yaml",
     "indicator.csv",
     "programme_selection.csv",
     "reference_figure.csv",
@@ -55,6 +58,23 @@ CREATE TABLE value (
     area_code VARCHAR NOT NULL REFERENCES area(code), indicator_code VARCHAR NOT NULL REFERENCES indicator(code),
     year INTEGER NOT NULL, value DOUBLE NOT NULL, source VARCHAR NOT NULL, synthetic BOOLEAN NOT NULL,
     PRIMARY KEY (area_code, indicator_code, year));
+CREATE TABLE body (
+    id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, district VARCHAR, members VARCHAR);
+CREATE TABLE goal_node (
+    id VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, parent VARCHAR, text VARCHAR NOT NULL, short VARCHAR,
+    illustrative BOOLEAN NOT NULL, source VARCHAR, note VARCHAR, "order" INTEGER NOT NULL);
+CREATE TABLE responsibility (
+    node_id VARCHAR NOT NULL REFERENCES goal_node(id), body_id VARCHAR NOT NULL REFERENCES body(id),
+    role VARCHAR NOT NULL);
+CREATE TABLE goal_indicator (
+    node_id VARCHAR NOT NULL REFERENCES goal_node(id), indicator_code VARCHAR NOT NULL REFERENCES indicator(code),
+    direction VARCHAR NOT NULL, baseline_year INTEGER NOT NULL, target_2020 DOUBLE, target_2020_change DOUBLE);
+CREATE TABLE goal_target (
+    node_id VARCHAR NOT NULL, indicator_code VARCHAR NOT NULL, year INTEGER NOT NULL, target DOUBLE NOT NULL);
+CREATE TABLE activity (
+    id VARCHAR PRIMARY KEY, node_id VARCHAR NOT NULL REFERENCES goal_node(id), body_id VARCHAR NOT NULL
+    REFERENCES body(id), district VARCHAR, title VARCHAR NOT NULL, start DATE, "end" DATE, status VARCHAR NOT NULL,
+    budget DOUBLE NOT NULL, illustrative BOOLEAN NOT NULL);
 CREATE TABLE reference_figure (
     id INTEGER PRIMARY KEY, area VARCHAR NOT NULL, area_level VARCHAR NOT NULL, area_code VARCHAR,
     figure_indicator VARCHAR NOT NULL, indicator_code VARCHAR, comparable BOOLEAN NOT NULL,
@@ -89,6 +109,17 @@ class SeedTables:
     figures: pd.DataFrame
     mapping: pd.DataFrame
     values: pd.DataFrame
+    goals: dict
+
+
+def read_goal_file(path: Path) -> dict:
+    """Read a goal-tree YAML file; unreadable YAML becomes a `DataError` in Swedish."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"Kunde inte läsa målfilen {path.name}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise DataError(f"Målfilen {path.name} är inte giltig YAML: {exc}") from exc
 
 
 def fingerprint(data_dir: Path) -> str:
@@ -119,6 +150,7 @@ def read_seed(data_dir: Path) -> SeedTables:
         figures=read("reference_figure.csv"),
         mapping=read("reference_mapping.csv"),
         values=read("value.csv"),
+        goals=read_goal_file(data_dir / "goals.yaml") if (data_dir / "goals.yaml").exists() else {},
     )
 
 
@@ -169,6 +201,11 @@ def prepare_tables(seed: SeedTables) -> dict[str, pd.DataFrame]:
         raise DataError("value.csv: varje värde måste ha en källa.")
     values["synthetic"] = values["synthetic"].astype(bool)
 
+    try:
+        tree = goals.parse_tree(seed.goals, set(indicators["code"]), YEARS)
+    except goals.TreeError as exc:
+        raise DataError(str(exc)) from exc
+
     figures = map_reference_figures(seed.figures, seed.mapping, areas)
     figures = figures.rename(columns={"indicator": "figure_indicator"})
     figures.insert(0, "id", range(1, len(figures) + 1))
@@ -213,6 +250,12 @@ def prepare_tables(seed: SeedTables) -> dict[str, pd.DataFrame]:
         ],
         "value": values[["area_code", "indicator_code", "year", "value", "source", "synthetic"]],
         "reference_figure": figures,
+        "body": tree.bodies,
+        "goal_node": tree.nodes,
+        "responsibility": tree.responsibility,
+        "goal_indicator": tree.indicators,
+        "goal_target": tree.targets,
+        "activity": tree.activities,
     }
 
 
@@ -227,10 +270,23 @@ def build_database(data_dir: Path, db_path: Path) -> Path:
     try:
         con.execute("BEGIN TRANSACTION")
         con.execute(SCHEMA)
-        for name in ("district", "area", "domain", "indicator", "value", "reference_figure"):
+        for name in (
+            "district",
+            "area",
+            "domain",
+            "indicator",
+            "value",
+            "reference_figure",
+            "body",
+            "goal_node",
+            "responsibility",
+            "goal_indicator",
+            "goal_target",
+            "activity",
+        ):
             frame = tables[name]
             con.register("frame", frame)
-            cols = ", ".join(frame.columns)
+            cols = ", ".join(f'"{c}"' for c in frame.columns)
             con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM frame")  # noqa: S608 - fixed names
             con.unregister("frame")
         con.execute(USER_SCHEMA)
@@ -459,3 +515,15 @@ def delete_scenario(con: duckdb.DuckDBPyConnection, name: str) -> None:
         cur.execute("DELETE FROM weight_scenario WHERE name = ?", [name])
     finally:
         cur.close()
+
+
+def goal_tree(con: duckdb.DuckDBPyConnection) -> goals.GoalTree:
+    """The goal tree as stored (validated when the database was built)."""
+    return goals.GoalTree(
+        nodes=query(con, 'SELECT * FROM goal_node ORDER BY "order"'),
+        bodies=query(con, "SELECT * FROM body ORDER BY kind, name"),
+        responsibility=query(con, "SELECT * FROM responsibility"),
+        indicators=query(con, "SELECT * FROM goal_indicator"),
+        targets=query(con, "SELECT * FROM goal_target"),
+        activities=query(con, "SELECT * FROM activity ORDER BY id"),
+    )

@@ -271,3 +271,23 @@ def number_columns(frame: pd.DataFrame, skip: tuple[str, ...] = ()) -> dict:
         for col in frame.columns
         if col not in skip and pd.api.types.is_float_dtype(frame[col])
     }
+
+
+@st.cache_resource(show_spinner=False)
+def goal_tree():
+    return db.goal_tree(connection())
+
+
+@st.cache_data(show_spinner=False)
+def goal_outcomes(place: str) -> pd.DataFrame:
+    """Outcomes (indicator_code, year, value) for the programme area, the city, a stadsdelsområde or a stadsdel."""
+    if place in ("Programområdet", "Staden"):
+        g = group_values()
+        return g[g["group"] == place][["indicator_code", "year", "value"]]
+    a = areas()
+    if place in set(a["district"]):
+        d = district_values()
+        return d[d["group"] == place][["indicator_code", "year", "value"]]
+    code = dict(zip(a["name"], a["code"], strict=True)).get(place)
+    v = values_long()
+    return v[v["area_code"] == code][["indicator_code", "year", "value"]]

@@ -164,3 +164,40 @@ def test_moving_a_weight_slider_reorders_the_ranking(page, app_url):
     page.reload()  # the URL alone reproduces the view
     wait_for_app(page)
     assert ranking_cells(page) == after
+
+
+def test_goal_tree_pick_a_delmal_and_download_the_ils_underlag(page, app_url, tmp_path):
+    import openpyxl
+
+    page.goto(f"{app_url}/goals?ansvar={quote('Spånga-Tensta stadsdelsnämnd')}")
+    wait_for_app(page)
+    tree = page.locator("[data-testid='stGraphVizChart'] svg")
+    tree.wait_for(timeout=30_000)
+    drawn = tree.text_content()  # an SVG node: its text, not innerText
+    assert "Ekonomiskt bistånd" in drawn and "uppfyllt" in drawn
+    aria = "e => [...e.querySelectorAll('[aria-label]')].map(x => x.getAttribute('aria-label')).join(' | ')"
+    indicator_chart = page.locator("[data-testid='stVegaLiteChart']").nth(1)
+    assert "% av svarande" in indicator_chart.evaluate(aria)  # the first option's indicator: oro för brott
+    page.get_by_role("combobox", name="Välj ett mål eller delmål").click()
+    page.keyboard.type("D9 –")  # the option list is virtualised: filter it first
+    page.get_by_role("option", name="D9 – Ekonomiskt bistånd").click()
+    wait_for_app(page)
+    page.wait_for_url("**mal=D9*", timeout=15_000)
+    heading = page.get_by_role("heading", name="Andelen personer beroende av ekonomiskt bistånd", exact=False)
+    heading.wait_for(timeout=15_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"[data-testid='stVegaLiteChart'] [aria-label]\")]"
+        ".some(x => (x.getAttribute('aria-label') || '').includes('% av befolkningen'))",
+        timeout=15_000,
+    )
+    page.screenshot(path=str(ARTIFACTS / "mal_d9.png"), full_page=True)
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Ladda ner (Excel)").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name.startswith("ils_underlag_sp")
+    sheet = openpyxl.load_workbook(path).active
+    header = [c.value for c in sheet[1]]
+    assert {"Delmål", "Indikator", "Bedömning", "Aktiviteter"} <= set(header)
+    assert sheet.max_row >= 4

@@ -103,3 +103,24 @@ def test_index_json_and_bad_arguments():
     assert bad.returncode == 2 and "Okänt område" in bad.stderr
     assert run_cli("index", "--method", "magic").returncode == 2
     assert "finns inte i data" in run_cli("index", "--year", "2031").stderr
+
+
+def test_goals_per_body_and_load_goals(tmp_path):
+    out = run_cli("goals", "--body", "Farsta stadsdelsnämnd", "--format", "json", "--year", "2017")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert {r["delmal"] for r in rows} >= {"D9", "D10"}
+    assert all(r["indicator_status"] in {"helt uppfyllt", "delvis uppfyllt", "ej uppfyllt", "ej bedömd"} for r in rows)
+    assert run_cli("goals", "--body", "Okänd nämnd").returncode == 2
+    ok = run_cli("load-goals", str(ROOT / "data" / "goals.yaml"), "--dry-run")
+    assert ok.returncode == 0 and "13 delmål" in ok.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "nodes:\n  - {id: P, level: program, text: P}\n  - {id: A, level: mål, parent: P, text: a}\n", encoding="utf-8"
+    )
+    result = run_cli("load-goals", str(bad))
+    assert result.returncode == 2 and "kan inte ligga under" in result.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("nodes: [unclosed\n", encoding="utf-8")
+    result = run_cli("load-goals", str(broken))
+    assert result.returncode == 1 and "inte giltig YAML" in result.stderr

@@ -14,6 +14,7 @@ PAGES = [
     "pages/profile.py",
     "pages/compare.py",
     "pages/trends.py",
+    "pages/goals.py",
     "pages/data_sources.py",
 ]
 
@@ -209,3 +210,25 @@ def test_trends_page_from_the_url():
     assert list(wide.index) == ["Husby", "Skärholmen", "Programområdet", "Staden"]
     assert list(wide.columns) == [str(y) for y in range(2012, 2021)]
     assert any(m.value.startswith("Förändring 2014–2020") for m in at.markdown)
+
+
+def test_goals_page_filters_by_body_and_place():
+    at = open_page("pages/goals.py", ansvar="Farsta stadsdelsnämnd", utfall="Farsta")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(m.value.startswith("**Programmet") for m in at.markdown)
+    assert any(s.value == "ILS-underlag för Farsta stadsdelsnämnd" for s in at.subheader)
+    labels = at.selectbox(key="mal").options
+    assert any("Ekonomiskt bistånd" in label for label in labels)
+    assert not any("eftergymnasial utbildning" in label for label in labels)  # no stadsdelsnämnd involved
+
+
+def test_goals_page_shows_a_delmal_with_its_indicator():
+    at = open_page("pages/goals.py")
+    target = next(o for o in at.selectbox(key="mal").options if o.startswith("D9"))
+    at.selectbox(key="mal").select(target)
+    at.run()
+    assert not at.exception
+    assert any("Ekonomiskt bistånd" in s.value or "ekonomiskt bistånd" in s.value for s in at.subheader)
+    table = at.dataframe[0].value
+    assert list(table["Indikator"]) == ["Ekonomiskt bistånd"]
+    assert any("Stadsdelsnämnderna i programmet" in m.value for m in at.markdown)

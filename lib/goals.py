@@ -1,0 +1,531 @@
+"""The programme's goal tree and how its goals are judged (helt / delvis / ej uppfyllt, as in the city's ILS).
+
+The tree is program → målområde → mål → delmål. Delmål carry responsible (`ansvarig`) and affected
+(`berörda`) bodies and indicators with a baseline year and a 2020 target; årsmål in between are
+interpolated linearly unless given. Everything here is pure: `parse_tree` validates a plain dict (read
+from YAML by `lib.db`) and lists every problem in Swedish; `assess` and `roll_up` are the rules.
+
+Rules (thresholds in `Rules`, shown on the page):
+
+* **ej bedömd** – no outcome for the year (nor an earlier one) or no target;
+* **helt uppfyllt** – the outcome meets the årsmål, or moves the right way with a strong trend
+  (at least `strong_trend` relative change a year over the last `window` measurements);
+* **delvis uppfyllt** – moves the right way with a weaker trend, or lies within `tolerance` of the årsmål;
+* **ej uppfyllt** – otherwise.
+
+Roll-up (like the city's annual report): a goal whose parts are all *helt* is *helt*; all *ej* gives *ej*;
+any other mix gives *delvis*, so a single *ej* holds the goal at most at *delvis*. Parts that are *ej bedömd*
+do not count; if no part can be judged, neither can the goal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+HELT, DELVIS, EJ, EJ_BEDOMD = "helt uppfyllt", "delvis uppfyllt", "ej uppfyllt", "ej bedömd"
+STATUSES = (HELT, DELVIS, EJ, EJ_BEDOMD)
+STATUS_ICON = {HELT: "✔", DELVIS: "◐", EJ: "✖", EJ_BEDOMD: "?"}
+STATUS_COLOUR = {HELT: "#1a7f37", DELVIS: "#d4a017", EJ: "#c0392b", EJ_BEDOMD: "#9aa0a6"}
+LEVELS = ("program", "målområde", "mål", "delmål")
+ACTIVITY_STATUSES = ("planerad", "pågår", "klar", "försenad", "avbruten")
+BODY_KINDS = ("kommunstyrelsen", "stadsdelsnämnd", "facknämnd", "bolag", "grupp")
+DIRECTIONS = ("lower", "higher")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Thresholds of the attainment rules."""
+
+    tolerance: float = 0.02  # within 2 % of the årsmål counts as delvis
+    strong_trend: float = 0.02  # ≥ 2 % a year in the right direction counts as helt
+    window: int = 3  # measurements the trend is taken over
+
+
+class TreeError(ValueError):
+    """A goal tree that cannot be used; `problems` lists every fault in Swedish."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("Målträdet kan inte läsas in:\n- " + "\n- ".join(problems))
+
+
+@dataclass(frozen=True)
+class GoalTree:
+    """The tree as tables: nodes, bodies, responsibility, indicators (with targets) and activities."""
+
+    nodes: pd.DataFrame  # id, level, parent, text, short, illustrative, source, note, order
+    bodies: pd.DataFrame  # id, name, kind, district, members (comma-separated)
+    responsibility: pd.DataFrame  # node_id, body_id, role (ansvarig | berörd)
+    indicators: pd.DataFrame  # node_id, indicator_code, direction, baseline_year, target_2020, target_2020_change
+    targets: pd.DataFrame  # node_id, indicator_code, year, target (explicit årsmål)
+    activities: pd.DataFrame  # id, node_id, body_id, district, title, start, end, status, budget, illustrative
+
+    def children(self, node_id: str) -> list[str]:
+        return self.nodes.loc[self.nodes["parent"] == node_id, "id"].tolist()
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _date(value) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...]) -> GoalTree:
+    """Validate a goal tree (as read from YAML) and return it as tables; raise `TreeError` listing all faults."""
+    problems: list[str] = []
+    if not isinstance(raw, Mapping):
+        raise TreeError(["Filen innehåller inget målträd (väntade nycklarna bodies, nodes och activities)."])
+    bodies_raw = _as_list(raw.get("bodies"))
+    nodes_raw = _as_list(raw.get("nodes"))
+    if not nodes_raw:
+        problems.append("Målträdet saknar noder (nodes).")
+
+    bodies, seen_bodies = [], set()
+    for i, b in enumerate(bodies_raw, 1):
+        bid = str(b.get("id", "")).strip() if isinstance(b, Mapping) else ""
+        if not bid:
+            problems.append(f"Organisation nr {i} saknar id.")
+            continue
+        if bid in seen_bodies:
+            problems.append(f"Organisationen '{bid}' finns två gånger.")
+        seen_bodies.add(bid)
+        kind = b.get("kind", "")
+        if kind not in BODY_KINDS:
+            problems.append(f"Organisationen '{bid}' har okänd typ '{kind}' (välj {', '.join(BODY_KINDS)}).")
+        bodies.append(
+            {
+                "id": bid,
+                "name": str(b.get("name") or bid),
+                "kind": kind,
+                "district": b.get("district"),
+                "members": ",".join(map(str, _as_list(b.get("members")))),
+            }
+        )
+    for b in bodies:
+        for m in filter(None, b["members"].split(",")):
+            if m not in seen_bodies:
+                problems.append(f"Gruppen '{b['id']}' har en okänd medlem '{m}'.")
+
+    nodes, resp, inds, targets = [], [], [], []
+    ids: dict[str, str] = {}
+    for order, n in enumerate(nodes_raw):
+        nid = str(n.get("id", "")).strip() if isinstance(n, Mapping) else ""
+        if not nid:
+            problems.append(f"Nod nr {order + 1} saknar id.")
+            continue
+        if nid in ids:
+            problems.append(f"Id '{nid}' används av flera noder.")
+        level = n.get("level")
+        if level not in LEVELS:
+            problems.append(f"Noden '{nid}' har okänd nivå '{level}' (välj {', '.join(LEVELS)}).")
+        if not str(n.get("text", "")).strip():
+            problems.append(f"Noden '{nid}' saknar text.")
+        ids[nid] = level
+        nodes.append(
+            {
+                "id": nid,
+                "level": level,
+                "parent": (str(n["parent"]).strip() if n.get("parent") not in (None, "") else None),
+                "text": " ".join(str(n.get("text", "")).split()),
+                "short": n.get("short"),
+                "illustrative": bool(n.get("illustrative", False)),
+                "source": n.get("source"),
+                "note": n.get("note"),
+                "order": order,
+            }
+        )
+        for role, key in (("ansvarig", "ansvarig"), ("berörd", "berörda")):
+            for body in _as_list(n.get(key)):
+                if body not in seen_bodies:
+                    problems.append(f"Noden '{nid}' anger okänd {role} '{body}'.")
+                resp.append({"node_id": nid, "body_id": str(body), "role": role})
+        for spec in _as_list(n.get("indicators")):
+            code = spec.get("indicator") if isinstance(spec, Mapping) else None
+            if code not in known_indicators:
+                problems.append(f"Noden '{nid}' anger okänd indikator '{code}'.")
+                continue
+            direction = spec.get("direction", "lower")
+            if direction not in DIRECTIONS:
+                problems.append(f"Indikatorn '{code}' i '{nid}' har riktning '{direction}' (välj lower eller higher).")
+            baseline_year = spec.get("baseline_year", 2014)
+            if baseline_year not in years:
+                problems.append(
+                    f"Basåret {baseline_year} för '{code}' i '{nid}' ligger utanför {years[0]}–{years[-1]}."
+                )
+            numbers = {}
+            for key in ("target_2020", "target_2020_change"):
+                if spec.get(key) is not None:
+                    try:
+                        numbers[key] = float(spec[key])
+                    except (TypeError, ValueError):
+                        problems.append(f"'{key}' för '{code}' i '{nid}' är inte ett tal.")
+            inds.append(
+                {
+                    "node_id": nid,
+                    "indicator_code": code,
+                    "direction": direction,
+                    "baseline_year": baseline_year,
+                    "target_2020": numbers.get("target_2020"),
+                    "target_2020_change": numbers.get("target_2020_change"),
+                }
+            )
+            for year, value in (spec.get("targets") or {}).items():
+                try:
+                    targets.append({"node_id": nid, "indicator_code": code, "year": int(year), "target": float(value)})
+                except (TypeError, ValueError):
+                    problems.append(f"Årsmålet {year} för '{code}' i '{nid}' är inte ett tal.")
+
+    for n in nodes:
+        level, parent = n["level"], n["parent"]
+        if level == "program":
+            if parent is not None:
+                problems.append(f"Programnoden '{n['id']}' kan inte ha en förälder.")
+            continue
+        if parent is None:
+            problems.append(f"Noden '{n['id']}' saknar förälder (parent).")
+        elif parent not in ids:
+            problems.append(f"Noden '{n['id']}' hänger på okänd förälder '{parent}' (föräldralös).")
+        elif level in LEVELS and ids[parent] in LEVELS and LEVELS.index(ids[parent]) != LEVELS.index(level) - 1:
+            problems.append(f"Noden '{n['id']}' ({level}) kan inte ligga under '{parent}' ({ids[parent]}).")
+    problems += _cycles({n["id"]: n["parent"] for n in nodes})
+    if sum(1 for n in nodes if n["level"] == "program") != 1 and nodes:
+        problems.append("Målträdet ska ha exakt en programnod (level: program).")
+
+    activities = []
+    for i, a in enumerate(_as_list(raw.get("activities")), 1):
+        aid = str(a.get("id") or f"AK{i}")
+        if a.get("node") not in ids:
+            problems.append(f"Aktiviteten '{aid}' hör till okänd nod '{a.get('node')}'.")
+        if a.get("body") not in seen_bodies:
+            problems.append(f"Aktiviteten '{aid}' har okänd ansvarig '{a.get('body')}'.")
+        if a.get("status") not in ACTIVITY_STATUSES:
+            problems.append(
+                f"Aktiviteten '{aid}' har status '{a.get('status')}' (välj {', '.join(ACTIVITY_STATUSES)})."
+            )
+        try:
+            start, end = _date(a.get("start")), _date(a.get("end"))
+            if start and end and end < start:
+                problems.append(f"Aktiviteten '{aid}' slutar före den börjar.")
+        except ValueError:
+            problems.append(f"Aktiviteten '{aid}' har ett datum som inte är ÅÅÅÅ-MM-DD.")
+            start = end = None
+        try:
+            budget = float(a.get("budget") or 0.0)
+        except (TypeError, ValueError):
+            problems.append(f"Aktiviteten '{aid}' har en budget som inte är ett tal.")
+            budget = 0.0
+        activities.append(
+            {
+                "id": aid,
+                "node_id": a.get("node"),
+                "body_id": a.get("body"),
+                "district": a.get("district"),
+                "title": str(a.get("title", "")),
+                "start": start,
+                "end": end,
+                "status": a.get("status"),
+                "budget": budget,
+                "illustrative": bool(a.get("illustrative", False)),
+            }
+        )
+    if problems:
+        raise TreeError(problems)
+    return GoalTree(
+        nodes=pd.DataFrame(nodes),
+        bodies=pd.DataFrame(bodies),
+        responsibility=pd.DataFrame(resp, columns=["node_id", "body_id", "role"]),
+        indicators=pd.DataFrame(
+            inds,
+            columns=["node_id", "indicator_code", "direction", "baseline_year", "target_2020", "target_2020_change"],
+        ),
+        targets=pd.DataFrame(targets, columns=["node_id", "indicator_code", "year", "target"]),
+        activities=pd.DataFrame(
+            activities,
+            columns=[
+                "id",
+                "node_id",
+                "body_id",
+                "district",
+                "title",
+                "start",
+                "end",
+                "status",
+                "budget",
+                "illustrative",
+            ],
+        ),
+    )
+
+
+def _cycles(parent_of: dict[str, str | None]) -> list[str]:
+    problems = []
+    for start in parent_of:
+        seen, node = [], start
+        while node is not None and node in parent_of:
+            if node in seen:
+                loop = " → ".join([*seen[seen.index(node) :], node])
+                problems.append(f"Målträdet har en cirkel: {loop}.")
+                break
+            seen.append(node)
+            node = parent_of[node]
+    return sorted(set(problems))
+
+
+def annual_targets(
+    baseline: float,
+    baseline_year: int,
+    target_2020: float,
+    years: Iterable[int],
+    explicit: Mapping[int, float] | None = None,
+) -> dict[int, float]:
+    """Årsmål: explicit values where given, else linear from the baseline to the 2020 target."""
+    out = {}
+    for year in years:
+        if explicit and year in explicit:
+            out[year] = float(explicit[year])
+        elif year > baseline_year:
+            share = (year - baseline_year) / (2020 - baseline_year)
+            out[year] = baseline + share * (target_2020 - baseline)
+    return out
+
+
+def trend(series: pd.Series, year: int, window: int) -> float:
+    """Relative change a year over the last `window` measurements up to `year` (least squares), or NaN."""
+    past = series[(series.index <= year) & series.notna()].sort_index().tail(window)
+    if len(past) < 2:
+        return float("nan")
+    x = past.index.to_numpy(dtype=float)
+    y = past.to_numpy(dtype=float)
+    slope = np.polyfit(x, y, 1)[0]
+    level = np.mean(y)
+    return float(slope / level) if level else float("nan")
+
+
+def assess(series: pd.Series, direction: str, target: float | None, year: int, rules: Rules = Rules()) -> str:
+    """The status of one indicator in `year` (series: year → outcome). See the module doc for the rules."""
+    known = series[(series.index <= year) & series.notna()]
+    if known.empty or target is None or not np.isfinite(target):
+        return EJ_BEDOMD
+    outcome = float(known.sort_index().iloc[-1])
+    sign = 1.0 if direction == "higher" else -1.0
+    if sign * (outcome - target) >= 0:
+        return HELT
+    change = trend(series, year, rules.window)
+    if np.isfinite(change) and sign * change >= rules.strong_trend:
+        return HELT
+    if np.isfinite(change) and sign * change > 0:
+        return DELVIS
+    if target and abs(outcome - target) / abs(target) <= rules.tolerance + 1e-12:  # on the edge counts as within
+        return DELVIS
+    return EJ
+
+
+def roll_up(statuses: Iterable[str]) -> str:
+    """A goal's status from its parts' (see the module doc)."""
+    judged = [s for s in statuses if s != EJ_BEDOMD]
+    if not judged:
+        return EJ_BEDOMD
+    if all(s == HELT for s in judged):
+        return HELT
+    if all(s == EJ for s in judged):
+        return EJ
+    return DELVIS
+
+
+def indicator_assessment(
+    tree: GoalTree, outcomes: pd.DataFrame, year: int, years: Iterable[int], rules: Rules = Rules()
+) -> pd.DataFrame:
+    """Per delmål indicator: baseline, årsmål and outcome for `year`, trend and status.
+
+    `outcomes` (indicator_code, year, value) are for the area being followed up: the programme area,
+    a stadsdelsområde or one stadsdel. Relative 2020 targets apply to that area's own baseline."""
+    years = list(years)
+    rows = []
+    for spec in tree.indicators.itertuples():
+        series = outcomes[outcomes["indicator_code"] == spec.indicator_code].set_index("year")["value"].sort_index()
+        baseline = series.get(spec.baseline_year, np.nan)
+        if spec.target_2020 is not None and np.isfinite(spec.target_2020):
+            goal_2020 = float(spec.target_2020)
+        elif spec.target_2020_change is not None and np.isfinite(spec.target_2020_change):
+            goal_2020 = baseline * (1 + spec.target_2020_change)
+        else:
+            goal_2020 = np.nan
+        explicit = tree.targets[
+            (tree.targets["node_id"] == spec.node_id) & (tree.targets["indicator_code"] == spec.indicator_code)
+        ].set_index("year")["target"]
+        goals = (
+            annual_targets(baseline, spec.baseline_year, goal_2020, years, explicit.to_dict())
+            if np.isfinite(baseline)
+            else {}
+        )
+        known = series[series.index <= year]
+        outcome_year = int(known.index.max()) if len(known) else None
+        target = goals.get(outcome_year) if outcome_year else None
+        rows.append(
+            {
+                "node_id": spec.node_id,
+                "indicator_code": spec.indicator_code,
+                "direction": spec.direction,
+                "baseline_year": spec.baseline_year,
+                "baseline": baseline,
+                "target_year": outcome_year,
+                "target": target,
+                "target_2020": goal_2020,
+                "outcome_year": outcome_year,
+                "outcome": float(known.iloc[-1]) if len(known) else np.nan,
+                "trend": trend(series, year, rules.window),
+                "status": assess(series, spec.direction, target, year, rules),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def evaluate(tree: GoalTree, indicator_rows: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
+    """Status of every node, rolled up from its delmål's indicators, with status counts and the share of
+    activities done (klar of those not cancelled) below it."""
+    status: dict[str, str] = {}
+    by_node = indicator_rows.groupby("node_id")["status"].apply(list).to_dict()
+    levels = list(LEVELS)
+    order = tree.nodes.assign(depth=tree.nodes["level"].map(levels.index)).sort_values("depth", ascending=False)
+    for node in order.itertuples():
+        kids = tree.children(node.id)
+        parts = by_node.get(node.id, []) if node.level == "delmål" else [status[k] for k in kids if k in status]
+        status[node.id] = roll_up(parts)
+    below_of = {n: descendants(tree, n) for n in tree.nodes["id"]}
+    act = tree.activities
+    rows = []
+    for node in tree.nodes.itertuples():
+        below = below_of[node.id] | {node.id}
+        mine = act[act["node_id"].isin(below) & (act["status"] != "avbruten")]
+        delmal = [d for d in below if tree.nodes.set_index("id").loc[d, "level"] == "delmål"]
+        counts = pd.Series([status[d] for d in delmal]).value_counts() if delmal else pd.Series(dtype=int)
+        rows.append(
+            {
+                "id": node.id,
+                "level": node.level,
+                "status": status[node.id],
+                "delmal": len(delmal),
+                **{f"n_{s}": int(counts.get(s, 0)) for s in STATUSES},
+                "activities": len(mine),
+                "activities_done": int((mine["status"] == "klar").sum()),
+                "activities_done_share": float((mine["status"] == "klar").mean()) if len(mine) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def descendants(tree: GoalTree, node_id: str) -> set[str]:
+    """Every node below `node_id`."""
+    out, todo = set(), [node_id]
+    while todo:
+        for child in tree.children(todo.pop()):
+            if child not in out:
+                out.add(child)
+                todo.append(child)
+    return out
+
+
+def bodies_of(tree: GoalTree, body_id: str) -> set[str]:
+    """The body and every group it belongs to (a stadsdelsnämnd answers for what 'stadsdelsnämnderna' do)."""
+    groups = {b.id for b in tree.bodies.itertuples() if body_id in str(b.members or "").split(",")}
+    return {body_id} | groups
+
+
+def ancestors(tree: GoalTree, node_id: str) -> list[str]:
+    """The chain of parents above `node_id`, nearest first."""
+    parent_of = {i: p for i, p in zip(tree.nodes["id"], tree.nodes["parent"], strict=True) if isinstance(p, str)}
+    out, node = [], parent_of.get(node_id)
+    while node:
+        out.append(node)
+        node = parent_of.get(node)
+    return out
+
+
+def nodes_for_body(tree: GoalTree, body_id: str, role: str | None = None) -> set[str]:
+    """Delmål (and other nodes) where the body, or a group it is part of, is responsible or affected."""
+    resp = tree.responsibility[tree.responsibility["body_id"].isin(bodies_of(tree, body_id))]
+    if role:
+        resp = resp[resp["role"] == role]
+    return set(resp["node_id"])
+
+
+def ils_underlag(
+    tree: GoalTree, rows: pd.DataFrame, body_id: str, indicator_names: Mapping[str, str], year: int
+) -> pd.DataFrame:
+    """One row per delmål indicator the body answers for or is affected by, with its activities: ready to paste
+    into a verksamhetsplan or tertialrapport."""
+    nodes = tree.nodes.set_index("id")
+    involved = nodes_for_body(tree, body_id)
+    roles = tree.responsibility[tree.responsibility["body_id"].isin(bodies_of(tree, body_id))]
+    out = []
+    for r in rows[rows["node_id"].isin(involved)].itertuples():
+        node = nodes.loc[r.node_id]
+        acts = tree.activities[(tree.activities["node_id"] == r.node_id)]
+        acts = acts[acts["body_id"].isin(bodies_of(tree, body_id))]
+        parent = nodes.loc[node["parent"]] if node["parent"] in nodes.index else None
+        out.append(
+            {
+                "Mål": parent["text"] if parent is not None else "",
+                "Delmål": node["text"],
+                "Roll": ", ".join(sorted(set(roles.loc[roles["node_id"] == r.node_id, "role"]))),
+                "Indikator": indicator_names.get(r.indicator_code, r.indicator_code),
+                f"Basvärde ({r.baseline_year})": r.baseline,
+                f"Årsmål {year}": r.target,
+                f"Utfall {year}": r.outcome,
+                "Utfallsår": r.outcome_year,
+                "Bedömning": r.status,
+                "Aktiviteter": "; ".join(f"{a.title} ({a.status})" for a in acts.itertuples()),
+                "Illustrativt": "ja" if node["illustrative"] else "nej",
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def to_dot(
+    tree: GoalTree,
+    evaluation: pd.DataFrame,
+    highlight: set[str] | None = None,
+    selected: str | None = None,
+    wrap: int = 26,
+) -> str:
+    """The tree as Graphviz DOT, left to right, each node with its status as icon and word (not colour alone).
+    Nodes outside `highlight` (e.g. another body's delmål) are drawn faint."""
+    import textwrap
+
+    status = evaluation.set_index("id")["status"].to_dict()
+    lines = [
+        "digraph G {",
+        'rankdir=LR; nodesep=0.12; ranksep=0.35; bgcolor="transparent";',
+        'node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, margin="0.08,0.04"];',
+        'edge [color="#9aa0a6", arrowsize=0.5];',
+    ]
+    for n in tree.nodes.itertuples():
+        s = status.get(n.id, EJ_BEDOMD)
+        label = textwrap.fill(str(n.short if isinstance(n.short, str) and n.short else n.text), wrap)
+        label = label.replace('"', "'").replace("\n", "\\n")
+        extra = "\\n(illustrativt)" if n.illustrative else ""
+        faint = highlight is not None and n.level == "delmål" and n.id not in highlight
+        fill = "#f4f5f7" if faint else "#ffffff"
+        colour = "#c9ccd1" if faint else STATUS_COLOUR[s]
+        width = 3 if n.id == selected else 1.6
+        lines.append(
+            f'"{n.id}" [label="{label}{extra}\\n{STATUS_ICON[s]} {s}", color="{colour}", fillcolor="{fill}", '
+            f'penwidth={width}, fontcolor="{"#9aa0a6" if faint else "#111111"}"];'
+        )
+        if isinstance(n.parent, str) and n.parent:
+            lines.append(f'"{n.parent}" -> "{n.id}";')
+    lines.append("}")
+    return "\n".join(lines)
