@@ -40,17 +40,17 @@ def test_deep_link_on_a_fresh_server_opens_the_page_with_navigation(page, app_ur
     page.goto(f"{app_url}/map?lager={quote('Ohälsotal')}&ar=2016")
     wait_for_app(page)
     nav = page.locator("[data-testid='stSidebarNav']")
-    assert nav.get_by_text("Översikt").is_visible()
-    assert nav.get_by_text("Data och källor").is_visible()
-    assert page.get_by_text("Ohälsotal 2016").first.is_visible()
+    nav.get_by_text("Översikt").wait_for(timeout=15_000)
+    nav.get_by_text("Data och källor").wait_for(timeout=15_000)
+    page.get_by_text("Ohälsotal 2016").first.wait_for(timeout=15_000)
 
 
 def test_start_page_and_map_draw(page, app_url):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.goto(app_url)
     wait_for_app(page)
-    assert page.get_by_role("heading", name="Sammanhållen stad").is_visible()
-    assert page.get_by_text("Dataläge").is_visible()
+    page.get_by_role("heading", name="Sammanhållen stad").wait_for(timeout=15_000)
+    page.get_by_text("Dataläge").wait_for(timeout=15_000)
     page.screenshot(path=str(ARTIFACTS / "oversikt.png"))
 
     page.goto(f"{app_url}/map")
@@ -59,7 +59,7 @@ def test_start_page_and_map_draw(page, app_url):
     painted = sum(counts.values())
     assert painted > 2_000, f"the map canvas shows too few class colours: {counts}"
     assert sum(1 for n in counts.values() if n > 50) >= 4, f"expected several classes on the map: {counts}"
-    assert page.get_by_text("Schematisk karta").first.is_visible()
+    page.get_by_text("Schematisk karta").first.wait_for(timeout=15_000)
     page.screenshot(path=str(ARTIFACTS / "karta.png"))
 
 
@@ -67,13 +67,13 @@ def test_choosing_a_layer_repaints_the_map_changes_the_legend_and_the_url(page, 
     page.goto(f"{app_url}/map?urval=Hela+staden")
     wait_for_app(page)
     before = canvas_colours(page)
-    assert page.get_by_text("Sammanvägt index 2020").first.is_visible()
+    page.get_by_text("Sammanvägt index 2020").first.wait_for(timeout=15_000)
     page.get_by_role("combobox", name="Visa på kartan").first.click()
     page.get_by_role("option", name="Anlagda bränder").click()
     wait_for_app(page)
     page.wait_for_url("**lager=Anlagda*", timeout=15_000)
-    assert page.get_by_text("Anlagda bränder 2020").first.is_visible()
-    assert page.get_by_text("bränder per 1 000 invånare").first.is_visible()
+    page.get_by_text("Anlagda bränder 2020").first.wait_for(timeout=15_000)
+    page.get_by_text("bränder per 1 000 invånare").first.wait_for(timeout=15_000)
     after = canvas_colours(page)
     assert after != before
     page.screenshot(path=str(ARTIFACTS / "karta_brander.png"))
@@ -113,13 +113,13 @@ def test_clicking_a_programme_stadsdel_opens_its_profile(page, app_url):
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_url("**stadsdel=Husby*", timeout=15_000)
     wait_for_app(page)
-    assert page.get_by_text("plats").first.is_visible()
+    page.get_by_text("plats").first.wait_for(timeout=15_000)
     page.screenshot(path=str(ARTIFACTS / "karta_vald.png"))
     page.get_by_role("link", name="Visa profil").click()
     page.wait_for_url("**/profile?stadsdel=Husby*", timeout=15_000)
     wait_for_app(page)
-    assert page.get_by_role("heading", name="Husby · Rinkeby-Kista").is_visible()
-    assert page.get_by_text("Ingår i programmets").first.is_visible()
+    page.get_by_role("heading", name="Husby · Rinkeby-Kista").wait_for(timeout=15_000)
+    page.get_by_text("Ingår i programmets").first.wait_for(timeout=15_000)
     page.screenshot(path=str(ARTIFACTS / "profil.png"))
 
 
@@ -158,7 +158,7 @@ def test_moving_a_weight_slider_reorders_the_ranking(page, app_url):
     after = ranking_cells(page)
     assert after != before
     assert any(c.startswith(("▲", "▼")) for c in after)
-    assert page.get_by_text("Försörjning 40 %").first.is_visible()
+    page.get_by_text("Försörjning 40 %").first.wait_for(timeout=15_000)
     page.screenshot(path=str(ARTIFACTS / "index_forsorjning.png"))
 
     page.reload()  # the URL alone reproduces the view
