@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import PAGE_CSS, SYNTHETIC_NOTE
+from pages.common import PAGE_CSS, SYNTHETIC_NOTE, sign_in_panel
 
 st.set_page_config(page_title="Sammanhållen stad", page_icon="🏙️", layout="wide")
 
@@ -19,6 +19,8 @@ pages = {
     ],
     "Styrning": [
         st.Page("pages/goals.py", title="Mål och uppföljning", icon=":material/flag:"),
+        st.Page("pages/plans.py", title="Lokala handlingsplaner", icon=":material/assignment:"),
+        st.Page("pages/allocation.py", title="Fördelning av medel", icon=":material/payments:"),
     ],
     "Data": [
         st.Page("pages/data_sources.py", title="Data och källor", icon=":material/database:"),
@@ -29,4 +31,5 @@ page = st.navigation(pages)
 st.html(PAGE_CSS)
 with st.sidebar:
     st.caption(SYNTHETIC_NOTE)
+    sign_in_panel()
 page.run()

@@ -1,6 +1,6 @@
 """Command line: `python -m lib.cli {build-db,info,fetch-boundaries,generate-data,make-schematic-map}`.
 
-Exit codes: 0 done, 1 failed (message on stderr), 2 bad arguments.
+Exit codes: 0 done, 1 failed (message on stderr), 2 bad arguments or input, 3 refused (no signed-in editor).
 """
 
 from __future__ import annotations
@@ -139,6 +139,61 @@ def cmd_goals(paths: Paths, args: argparse.Namespace) -> int:
     return 0
 
 
+def read_secrets(path: Path) -> dict:
+    import tomllib
+
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise db.DataError(f"Hemlighetsfilen {path} kan inte läsas: {exc}") from exc
+
+
+def authenticate(paths: Paths, editor: str | None) -> str:
+    """A CLI write needs --editor and that editor's password (SAMMANHALLEN_PASSWORD or a prompt)."""
+    import getpass
+    import os
+
+    from lib import auth
+
+    if not editor:
+        raise auth.NotAuthorised(auth.REFUSED + " Ange --editor NAMN.")
+    password = os.environ.get("SAMMANHALLEN_PASSWORD")
+    if password is None:
+        password = getpass.getpass(f"Lösenord för {editor}: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+    if not auth.verify(read_secrets(paths.secrets_file).get("editors", {}), editor, password):
+        raise auth.NotAuthorised("Fel användarnamn eller lösenord. Inget ändrades.")
+    return editor
+
+
+def cmd_add_editor(paths: Paths, args: argparse.Namespace) -> int:
+    """Add or replace an editor: only the argon2 hash is stored, in the (git-ignored) secrets file."""
+    import getpass
+
+    from lib import auth
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Lösenord: ")
+        if getpass.getpass("Upprepa lösenordet: ") != password:
+            print("Fel: lösenorden är olika. Inget ändrades.", file=sys.stderr)
+            return 2
+    try:
+        hashed = auth.hash_password(password)
+    except ValueError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
+    secrets = read_secrets(paths.secrets_file)
+    secrets.setdefault("editors", {})[args.name.strip()] = hashed
+    paths.secrets_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.secrets_file.write_text(auth.toml_dumps(secrets), encoding="utf-8")
+    paths.secrets_file.chmod(0o600)
+    print(f"Redigeraren {args.name.strip()} är upplagd i {paths.secrets_file}.")
+    return 0
+
+
 def cmd_load_goals(paths: Paths, args: argparse.Namespace) -> int:
     """Validate a goal-tree YAML file and make it the project's goal tree (data/goals.yaml), then rebuild."""
     import shutil
@@ -163,7 +218,9 @@ def cmd_load_goals(paths: Paths, args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Provkörning: inget ändrades.")
         return 0
+    editor = authenticate(paths, args.editor)
     shutil.copyfile(source, paths.data_dir / "goals.yaml")
+    print(f"Målträdet lästes in av {editor}.")
     db.ensure_database(paths.data_dir, paths.db_path)
     print("Inläst. Appen visar det nya målträdet efter omstart.")
     return 0
@@ -274,7 +331,12 @@ def parser() -> argparse.ArgumentParser:
     gl.set_defaults(func=cmd_goals)
     lg = sub.add_parser("load-goals", help="läs in ett målträd (YAML) efter kontroll")
     lg.add_argument("file", help="YAML-fil i samma format som data/goals.yaml")
-    lg.add_argument("--dry-run", action="store_true", help="kontrollera bara")
+    lg.add_argument("--dry-run", action="store_true", help="kontrollera bara (kräver ingen inloggning)")
+    lg.add_argument("--editor", help="redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)")
+    ae = sub.add_parser("add-editor", help="lägg upp en redigerare (lösenordet sparas bara som hash)")
+    ae.add_argument("name", help="användarnamn")
+    ae.add_argument("--password-stdin", action="store_true", help="läs lösenordet från standard in")
+    ae.set_defaults(func=cmd_add_editor)
     lg.set_defaults(func=cmd_load_goals)
     f = sub.add_parser("fetch-boundaries", help="hämta eller läs in stadens officiella stadsdelsgränser")
     f.add_argument("source", nargs="?", help="URL eller fil (GeoJSON, Shapefile, GeoPackage); utan: stadens fil")
@@ -296,6 +358,9 @@ def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
     except (geo.GeoError, db.DataError) as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
+    except PermissionError as exc:
+        print(f"Nekad: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

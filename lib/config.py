@@ -49,5 +49,10 @@ class Paths:
         return self.official_dir / "stadsdelar.geojson"
 
     @property
+    def secrets_file(self) -> Path:
+        override = os.environ.get("SAMMANHALLEN_SECRETS")
+        return Path(override) if override else self.root / ".streamlit" / "secrets.toml"
+
+    @property
     def shared_dir(self) -> Path:
         return self.root.parent / "shared"

@@ -88,8 +88,25 @@ USER_SCHEMA = """
 CREATE TABLE IF NOT EXISTS weight_scenario (
     name VARCHAR PRIMARY KEY, params VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL);
+CREATE TABLE IF NOT EXISTS plan_text (
+    committee VARCHAR NOT NULL, section VARCHAR NOT NULL, text VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL,
+    updated_by VARCHAR NOT NULL, PRIMARY KEY (committee, section));
+CREATE TABLE IF NOT EXISTS plan_goal (
+    id VARCHAR PRIMARY KEY, committee VARCHAR NOT NULL, indicator_code VARCHAR NOT NULL, target DOUBLE NOT NULL,
+    target_year INTEGER NOT NULL, text VARCHAR, updated_at TIMESTAMP NOT NULL, updated_by VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS plan_activity (
+    id VARCHAR PRIMARY KEY, committee VARCHAR NOT NULL, title VARCHAR NOT NULL, owner VARCHAR, partners VARCHAR,
+    start DATE, "end" DATE, budget DOUBLE NOT NULL, status VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL,
+    updated_by VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+    id BIGINT PRIMARY KEY, changed_at TIMESTAMP NOT NULL, editor VARCHAR NOT NULL, table_name VARCHAR NOT NULL,
+    record_id VARCHAR NOT NULL, committee VARCHAR, action VARCHAR NOT NULL, before VARCHAR, after VARCHAR);
 """
-USER_TABLES = ("weight_scenario",)
+USER_TABLES = ("weight_scenario", "plan_text", "plan_goal", "plan_activity", "audit")
+PLAN_TABLES = {
+    "plan_goal": ("indicator_code", "target", "target_year", "text"),
+    "plan_activity": ("title", "owner", "partners", "start", "end", "budget", "status"),
+}
 SCENARIO_NAME_MAX = 60
 
 
@@ -480,8 +497,11 @@ def values_long(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return query(con, "SELECT area_code, indicator_code, year, value, synthetic FROM value")
 
 
-def save_scenario(con: duckdb.DuckDBPyConnection, name: str, params: str) -> None:
-    """Create or replace a named weight scenario (params as JSON) in one transaction."""
+def save_scenario(con: duckdb.DuckDBPyConnection, name: str, params: str, editor: str | None = None) -> None:
+    """Create or replace a named weight scenario (params as JSON) in one transaction; editors only."""
+    from lib.auth import require_editor
+
+    editor = require_editor(editor)
     clean = " ".join(str(name).split())
     if not clean:
         raise DataError("Ge scenariot ett namn.")
@@ -497,12 +517,162 @@ def save_scenario(con: duckdb.DuckDBPyConnection, name: str, params: str) -> Non
             """,
             [clean, params],
         )
+        _audit(cur, editor, "weight_scenario", clean, None, "sparad", None, {"params": params})
         cur.execute("COMMIT")
     except Exception:
         cur.execute("ROLLBACK")
         raise
     finally:
         cur.close()
+
+
+def _audit(cur, editor: str, table: str, record_id: str, committee: str | None, action: str, before, after) -> None:
+    import json
+
+    next_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM audit").fetchone()[0]
+    cur.execute(
+        "INSERT INTO audit VALUES (?, now(), ?, ?, ?, ?, ?, ?, ?)",
+        [
+            next_id,
+            editor,
+            table,
+            record_id,
+            committee,
+            action,
+            None if before is None else json.dumps(before, default=str, ensure_ascii=False),
+            None if after is None else json.dumps(after, default=str, ensure_ascii=False),
+        ],
+    )
+
+
+def _row(cur, table: str, key: str) -> dict | None:
+    result = cur.execute(f"SELECT * FROM {table} WHERE id = ?", [key])  # noqa: S608 - fixed table names
+    row = result.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in result.description], row, strict=True))
+
+
+def apply_plan_changes(
+    con: duckdb.DuckDBPyConnection,
+    editor: str,
+    committee: str,
+    table: str,
+    upserts: list[dict],
+    deletes: list[str] = (),
+) -> list[str]:
+    """Insert or update rows (with `id` for existing ones) and delete rows of one nämnd's plan, all in one
+    transaction with an audit row (editor, time, before, after) per change. Returns the ids written."""
+    import uuid
+
+    from lib.auth import require_editor
+
+    editor = require_editor(editor)
+    if table not in PLAN_TABLES:
+        raise DataError(f"Okänd plantabell: {table}")
+    fields = PLAN_TABLES[table]
+    cur = con.cursor()
+    written = []
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        for row in upserts:
+            key = row.get("id")
+            before = _row(cur, table, key) if key else None
+            if before is not None and before["committee"] != committee:
+                raise DataError("Raden hör till en annan nämnds plan.")
+            values = [row.get(f) for f in fields]
+            cols = ", ".join(f'"{f}"' for f in fields)
+            if before is None:
+                key = key or f"{'MAL' if table == 'plan_goal' else 'AKT'}-{uuid.uuid4().hex[:8]}"
+                marks = ", ".join("?" for _ in fields)
+                cur.execute(
+                    f"INSERT INTO {table} (id, committee, {cols}, updated_at, updated_by) "  # noqa: S608
+                    f"VALUES (?, ?, {marks}, now(), ?)",
+                    [key, committee, *values, editor],
+                )
+                action = "ny"
+            else:
+                sets = ", ".join(f'"{f}" = ?' for f in fields)
+                cur.execute(
+                    f"UPDATE {table} SET {sets}, updated_at = now(), updated_by = ? WHERE id = ?",  # noqa: S608
+                    [*values, editor, key],
+                )
+                action = "ändrad"
+            after = _row(cur, table, key)
+            if before is not None and all(str(before[f]) == str(after[f]) for f in fields):
+                continue
+            _audit(cur, editor, table, key, committee, action, before, after)
+            written.append(key)
+        for key in deletes:
+            before = _row(cur, table, key)
+            if before is None or before["committee"] != committee:
+                continue
+            cur.execute(f"DELETE FROM {table} WHERE id = ?", [key])  # noqa: S608
+            _audit(cur, editor, table, key, committee, "borttagen", before, None)
+            written.append(key)
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+    return written
+
+
+def save_plan_text(con: duckdb.DuckDBPyConnection, editor: str, committee: str, section: str, text: str) -> bool:
+    """Store a text section (e.g. prioriteringar) of a plan with an audit row; False if nothing changed."""
+    from lib.auth import require_editor
+
+    editor = require_editor(editor)
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        old = cur.execute(
+            "SELECT text FROM plan_text WHERE committee = ? AND section = ?", [committee, section]
+        ).fetchone()
+        if old is not None and old[0] == text:
+            cur.execute("ROLLBACK")
+            return False
+        cur.execute(
+            """
+            INSERT INTO plan_text VALUES (?, ?, ?, now(), ?)
+            ON CONFLICT (committee, section) DO UPDATE SET text = excluded.text, updated_at = now(),
+                updated_by = excluded.updated_by
+            """,
+            [committee, section, text, editor],
+        )
+        _audit(
+            cur,
+            editor,
+            "plan_text",
+            section,
+            committee,
+            "ändrad" if old else "ny",
+            None if old is None else {"text": old[0]},
+            {"text": text},
+        )
+        cur.execute("COMMIT")
+        return True
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+
+
+def plan(con: duckdb.DuckDBPyConnection, committee: str) -> dict[str, pd.DataFrame]:
+    """A nämnd's plan: texts, goals and activities."""
+    return {
+        "text": query(con, "SELECT * FROM plan_text WHERE committee = ?", [committee]),
+        "goals": query(con, "SELECT * FROM plan_goal WHERE committee = ? ORDER BY target_year, id", [committee]),
+        "activities": query(con, "SELECT * FROM plan_activity WHERE committee = ? ORDER BY start, id", [committee]),
+    }
+
+
+def audit_log(con: duckdb.DuckDBPyConnection, committee: str | None = None, limit: int = 200) -> pd.DataFrame:
+    if committee is None:
+        return query(con, "SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])
+    return query(con, "SELECT * FROM audit WHERE committee = ? ORDER BY id DESC LIMIT ?", [committee, limit])
 
 
 def scenarios(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -172,7 +172,7 @@ def scenarios() -> pd.DataFrame:
 
 
 def save_scenario(name: str, params: ix.IndexParams) -> None:
-    db.save_scenario(connection(), name, ix.params_to_json(params))
+    db.save_scenario(connection(), name, ix.params_to_json(params), current_editor())
 
 
 def decided_ratings() -> tuple[dict[str, int], dict[str, int]]:
@@ -291,3 +291,85 @@ def goal_outcomes(place: str) -> pd.DataFrame:
     code = dict(zip(a["name"], a["code"], strict=True)).get(place)
     v = values_long()
     return v[v["area_code"] == code][["indicator_code", "year", "value"]]
+
+
+EDITOR_KEY = "_redigerare"
+MAX_ATTEMPTS = 5
+
+
+def _secrets() -> dict:
+    """The secrets as a plain dict; an app without a secrets file simply has no editors."""
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # noqa: BLE001 - no secrets file is a normal, read-only installation
+        return {}
+
+
+def oidc_configured() -> bool:
+    return "auth" in _secrets()
+
+
+def current_editor() -> str | None:
+    """The signed-in editor: an allow-listed OIDC user, or a local editor who signed in with a password."""
+    from lib import auth
+
+    if oidc_configured() and getattr(st.user, "is_logged_in", False):
+        allowed = _secrets().get("editors_oidc", {}).get("allowed", [])
+        return auth.oidc_editor(st.user.get("email"), allowed)
+    return st.session_state.get(EDITOR_KEY)
+
+
+def sign_in_panel() -> None:
+    """Sidebar: who is signed in, or a sign-in form. Viewing never needs it."""
+    from lib import auth
+
+    editor = current_editor()
+    if editor:
+        st.caption(f"Inloggad som **{editor}** (redigerare).")
+        if st.button("Logga ut", key="logga_ut"):
+            st.session_state.pop(EDITOR_KEY, None)
+            if oidc_configured() and getattr(st.user, "is_logged_in", False):
+                st.logout()
+            st.rerun()
+        return
+    with st.expander("Logga in för att redigera"):
+        if oidc_configured():
+            if st.button("Logga in med stadens konto", key="oidc_login"):
+                st.login()
+            return
+        editors = _secrets().get("editors", {})
+        if not editors:
+            st.caption(
+                "Inga redigerare är upplagda. En administratör lägger till med `python -m lib.cli add-editor NAMN`."
+            )
+            return
+        attempts = st.session_state.get("_inloggningsforsok", 0)
+        if attempts >= MAX_ATTEMPTS:
+            st.error("För många misslyckade försök. Ladda om sidan och försök igen.")
+            return
+        with st.form("inloggning", clear_on_submit=True, border=False):
+            name = st.text_input("Användarnamn")
+            password = st.text_input("Lösenord", type="password")
+            if st.form_submit_button("Logga in"):
+                if auth.verify(editors, name, password):
+                    st.session_state[EDITOR_KEY] = name.strip()
+                    st.session_state["_inloggningsforsok"] = 0
+                    st.rerun()
+                st.session_state["_inloggningsforsok"] = attempts + 1
+                st.error("Fel användarnamn eller lösenord.")
+
+
+def plan(committee: str) -> dict[str, pd.DataFrame]:
+    """A nämnd's plan, read fresh (plans change while the app runs)."""
+    return db.plan(connection(), committee)
+
+
+@st.cache_data(show_spinner=False)
+def committee_outcomes(district: str) -> pd.DataFrame:
+    """Outcomes of a stadsdelsnämnd's programme stadsdelar taken together (population-weighted)."""
+    from lib import aggregate
+
+    a = areas()
+    members = set(a.loc[(a["district"] == district) & a["in_programme"], "code"])
+    out = aggregate.group_values(values_long(), {district: members})
+    return out[["indicator_code", "year", "value"]]

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import db
+from lib import auth, db
 from lib import index as ix
 from lib.fmt import number
 from pages import common
@@ -339,12 +339,15 @@ def scenario_view(params: ix.IndexParams) -> None:
         c1, c2 = st.columns(2)
         with c1, st.form("spara_scenario", clear_on_submit=True, border=False):
             name = st.text_input("Namn på scenariot", max_chars=db.SCENARIO_NAME_MAX)
-            if st.form_submit_button("Spara nuvarande vikter", icon=":material/save:"):
+            editor = common.current_editor()
+            if st.form_submit_button("Spara nuvarande vikter", icon=":material/save:", disabled=not editor):
                 try:
                     common.save_scenario(name, params)
                     st.success(f"Sparade ”{' '.join(name.split())}”.")
-                except db.DataError as exc:
+                except (db.DataError, auth.NotAuthorised) as exc:
                     st.error(str(exc))
+            if not editor:
+                st.caption(auth.REFUSED)
         with c2:
             if saved.empty:
                 st.caption("Inga sparade scenarier ännu.")

@@ -19,6 +19,7 @@ SHARED = ROOT.parent / "shared"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+EDITOR, EDITOR_PASSWORD = "provredigerare", "ett-langt-provlosen"
 
 sys.path.insert(0, str(ROOT))
 
@@ -86,6 +87,10 @@ def browser():
 @pytest.fixture(scope="session")
 def app_url(isolated_env):
     """A fresh Streamlit server on a free port, serving the app on the test database."""
+    from lib import auth
+
+    secrets = isolated_env / "secrets.toml"
+    secrets.write_text(auth.toml_dumps({"editors": {EDITOR: auth.hash_password(EDITOR_PASSWORD)}}), encoding="utf-8")
     port = _free_port()
     # A database of its own: the test process keeps the shared one open, and DuckDB allows one writer process.
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "SAMMANHALLEN_DB": str(isolated_env / "app.duckdb")}
@@ -102,6 +107,8 @@ def app_url(isolated_env):
             "true",
             "--browser.gatherUsageStats",
             "false",
+            "--secrets.files",
+            str(secrets),
         ],
         cwd=ROOT,
         env=env,

@@ -12,6 +12,7 @@ from PIL import Image
 from conftest import ARTIFACTS, wait_for_app
 
 pytestmark = pytest.mark.browser
+GRID_HAS = "text => [...document.querySelectorAll('[role=gridcell]')].some(c => c.textContent.includes(text))"
 YLORRD = [(255, 255, 178), (254, 204, 92), (253, 141, 60), (240, 59, 32), (189, 0, 38)]
 
 
@@ -201,3 +202,38 @@ def test_goal_tree_pick_a_delmal_and_download_the_ils_underlag(page, app_url, tm
     header = [c.value for c in sheet[1]]
     assert {"Delmål", "Indikator", "Bedömning", "Aktiviteter"} <= set(header)
     assert sheet.max_row >= 4
+
+
+def open_tab(page, name: str) -> None:
+    """Click a tab; during a rerun Streamlit briefly keeps the old tab list, so take the visible, current one."""
+    page.locator("[data-testid='stTab']:visible", has_text=name).last.click()
+
+
+def test_editor_signs_in_adds_an_activity_and_sees_it_after_reload(page, app_url):
+    from conftest import EDITOR, EDITOR_PASSWORD
+
+    page.goto(f"{app_url}/plans?namnd={quote('Farsta stadsdelsnämnd')}")
+    wait_for_app(page)
+    page.get_by_text("Logga in som redigerare (i sidomenyn)").first.wait_for(timeout=15_000)
+    open_tab(page, "Aktiviteter")
+    assert page.get_by_role("button", name="Lägg till").is_disabled()
+    page.get_by_text("Logga in för att redigera").click()
+    page.get_by_label("Användarnamn").fill(EDITOR)
+    page.get_by_label("Lösenord").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_text(f"Inloggad som {EDITOR}").wait_for(timeout=15_000)
+    wait_for_app(page)
+
+    open_tab(page, "Aktiviteter")
+    page.get_by_label("Aktivitet", exact=True).fill("Nattvandring med föräldrar i Fagersjö")
+    page.get_by_label("Samarbetspartner").fill("Stockholmshem")
+    page.get_by_role("button", name="Lägg till").click()
+    wait_for_app(page)
+    page.screenshot(path=str(ARTIFACTS / "plan_aktivitet.png"))
+
+    page.reload()  # signed out again, but the plan is stored
+    wait_for_app(page)
+    open_tab(page, "Aktiviteter")
+    page.wait_for_function(GRID_HAS, arg="Nattvandring med föräldrar i Fagersjö", timeout=15_000)
+    open_tab(page, "Historik")
+    page.wait_for_function(GRID_HAS, arg=EDITOR, timeout=15_000)

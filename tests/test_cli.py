@@ -124,3 +124,31 @@ def test_goals_per_body_and_load_goals(tmp_path):
     broken.write_text("nodes: [unclosed\n", encoding="utf-8")
     result = run_cli("load-goals", str(broken))
     assert result.returncode == 1 and "inte giltig YAML" in result.stderr
+
+
+def test_writes_from_the_cli_need_an_editor(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    env_extra = {"SAMMANHALLEN_SECRETS": str(secrets)}
+
+    def cli(*args, stdin="", **env):
+        return subprocess.run(
+            [sys.executable, "-m", "lib.cli", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            input=stdin,
+            env={**os.environ, **_ENV, **env_extra, **env},
+        )
+
+    short = cli("add-editor", "anna", "--password-stdin", stdin="kort\n")
+    assert short.returncode == 2 and "minst 10 tecken" in short.stderr
+    assert cli("add-editor", "anna", "--password-stdin", stdin="ett-langt-losen\n").returncode == 0
+    assert "argon2" in secrets.read_text(encoding="utf-8") and "ett-langt-losen" not in secrets.read_text(
+        encoding="utf-8"
+    )
+    goals_file = str(ROOT / "data" / "goals.yaml")
+    anonymous = cli("load-goals", goals_file)
+    assert anonymous.returncode == 3 and "inloggad som redigerare" in anonymous.stderr
+    wrong = cli("load-goals", goals_file, "--editor", "anna", SAMMANHALLEN_PASSWORD="fel-losen-123")
+    assert wrong.returncode == 3 and "Fel användarnamn eller lösenord" in wrong.stderr

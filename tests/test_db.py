@@ -119,8 +119,8 @@ def test_scenarios_are_saved_replaced_and_survive_a_rebuild(data_copy, tmp_path)
     target = tmp_path / "s.duckdb"
     db.build_database(data_copy, target)
     with db.connect(target) as c:
-        db.save_scenario(c, "  Jobb   först ", '{"a": 1}')
-        db.save_scenario(c, "Jobb först", '{"a": 2}')
+        db.save_scenario(c, "  Jobb   först ", '{"a": 1}', "anna")
+        db.save_scenario(c, "Jobb först", '{"a": 2}', "anna")
         assert db.scenarios(c)[["name", "params"]].values.tolist() == [["Jobb först", '{"a": 2}']]
     path = data_copy / "district.csv"
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
@@ -132,7 +132,7 @@ def test_scenarios_are_saved_replaced_and_survive_a_rebuild(data_copy, tmp_path)
 @pytest.mark.parametrize(("name", "message"), [("   ", "namn"), ("x" * 61, "högst 60")])
 def test_bad_scenario_names_are_refused(con, name, message):
     with pytest.raises(db.DataError, match=message):
-        db.save_scenario(con, name, "{}")
+        db.save_scenario(con, name, "{}", "anna")
 
 
 def test_a_locked_database_gives_a_swedish_message(tmp_path, data_copy):

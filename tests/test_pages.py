@@ -15,14 +15,18 @@ PAGES = [
     "pages/compare.py",
     "pages/trends.py",
     "pages/goals.py",
+    "pages/plans.py",
+    "pages/allocation.py",
     "pages/data_sources.py",
 ]
 
 
-def open_page(path: str, **query) -> AppTest:
+def open_page(path: str, editor: str | None = None, **query) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
+    if editor:
+        at.session_state["_redigerare"] = editor
     at.run()
     if path != PAGES[0]:
         at.switch_page(path)
@@ -118,8 +122,15 @@ def test_index_page_reset_restores_the_decided_weights():
     assert set(ranking(at)["Ändring"]) == {"–"}
 
 
+def test_index_page_refuses_anonymous_scenario_saving():
+    at = open_page("pages/index_weights.py")
+    button = next(b for b in at.button if b.label == "Spara nuvarande vikter")
+    assert button.disabled
+    assert any("inloggad som redigerare" in c.value for c in at.caption)
+
+
 def test_index_page_saves_and_loads_a_scenario():
-    at = open_page("pages/index_weights.py", vikt_forsorjning="9")
+    at = open_page("pages/index_weights.py", editor="testare", vikt_forsorjning="9")
     at.text_input[0].input("Försörjning först")
     next(b for b in at.button if b.label == "Spara nuvarande vikter").click()
     at.run()
@@ -232,3 +243,45 @@ def test_goals_page_shows_a_delmal_with_its_indicator():
     table = at.dataframe[0].value
     assert list(table["Indikator"]) == ["Ekonomiskt bistånd"]
     assert any("Stadsdelsnämnderna i programmet" in m.value for m in at.markdown)
+
+
+def test_plans_page_is_read_only_without_an_editor():
+    at = open_page("pages/plans.py", namnd="Farsta stadsdelsnämnd")
+    assert not at.exception
+    assert any("Logga in som redigerare" in i.value for i in at.info)
+    assert next(b for b in at.button if b.label == "Spara prioriteringar").disabled
+    assert any(m.value.startswith("**Farsta** har 10 stadsdelar") for m in at.markdown)
+
+
+def test_plans_page_editor_saves_priorities_and_adds_an_activity(con):
+    from lib import db
+
+    at = open_page("pages/plans.py", editor="testare", namnd="Skärholmens stadsdelsnämnd")
+    at.text_area[0].input("Arbete och försörjning; trygghet i Skärholmens centrum")
+    next(b for b in at.button if b.label == "Spara prioriteringar").click()
+    at.run()
+    assert any(s.value == "Sparat." for s in at.success)
+    form_inputs = [t for t in at.text_input if t.label == "Aktivitet"]
+    form_inputs[0].input("Sommarlovsaktiviteter i Vårberg")
+    next(b for b in at.button if b.label == "Lägg till").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    plan = db.plan(con, "Skärholmens stadsdelsnämnd")
+    assert "Sommarlovsaktiviteter i Vårberg" in set(plan["activities"]["title"])
+    assert plan["text"]["text"].iloc[0].startswith("Arbete och försörjning")
+    log = db.audit_log(con, "Skärholmens stadsdelsnämnd")
+    assert set(log["editor"]) == {"testare"} and len(log) >= 2
+
+
+def test_allocation_page_from_the_url():
+    at = open_page("pages/allocation.py", enhet="Stadsdelar", exponent="2.0", golv="1.0")
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert len(table) == 22
+    assert table["Efter behov (mnkr)"].sum() == pytest.approx(150, abs=0.1)
+    assert (table["Efter behov (mnkr)"] >= 1.0 - 1e-6).all()
+
+
+def test_allocation_page_refuses_an_impossible_floor():
+    at = open_page("pages/allocation.py", golv="40")
+    assert any("Sänk golvet" in e.value for e in at.error)

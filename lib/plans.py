@@ -1,0 +1,172 @@
+"""Local action plans of the stadsdelsnämnder: validation, the generated situation analysis and follow-up.
+
+A plan has prioriteringar (text), lokala mål (an indicator, a target and a target year) and aktiviteter (owner,
+partners such as the housing companies, start, end, budget, status). Local goals are followed up with the same
+rules as the programme's delmål (`lib.goals.assess`), on the nämnd's own stadsdelar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from lib import goals
+from lib.aggregate import relative_risk
+
+ACTIVITY_FIELDS = ("title", "owner", "partners", "start", "end", "budget", "status")
+GOAL_FIELDS = ("indicator_code", "target", "target_year", "text")
+TITLE_MAX = 200
+
+
+class PlanError(ValueError):
+    """Invalid plan rows; `problems` lists every fault in Swedish."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("Ändringen sparades inte:\n- " + "\n- ".join(problems))
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()) or v is pd.NaT
+
+
+def _to_date(v, label: str, where: str, problems: list[str]) -> dt.date | None:
+    if _blank(v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v).strip()[:10])
+    except ValueError:
+        problems.append(f"{where}: {label} ”{v}” är inte ett datum (ÅÅÅÅ-MM-DD).")
+        return None
+
+
+def validate_activity(row: Mapping, where: str = "Aktiviteten") -> dict:
+    """A cleaned activity, or `PlanError`."""
+    problems: list[str] = []
+    title = "" if _blank(row.get("title")) else " ".join(str(row["title"]).split())
+    if not title:
+        problems.append(f"{where}: ange en rubrik.")
+    elif len(title) > TITLE_MAX:
+        problems.append(f"{where}: rubriken får vara högst {TITLE_MAX} tecken.")
+    status = row.get("status")
+    if status not in goals.ACTIVITY_STATUSES:
+        problems.append(f"{where}: status måste vara en av {', '.join(goals.ACTIVITY_STATUSES)}.")
+    start = _to_date(row.get("start"), "start", where, problems)
+    end = _to_date(row.get("end"), "slut", where, problems)
+    if start and end and end < start:
+        problems.append(f"{where}: slutdatum före startdatum.")
+    budget = row.get("budget")
+    try:
+        budget = 0.0 if _blank(budget) else float(str(budget).replace(",", ".").replace(" ", ""))
+        if budget < 0:
+            problems.append(f"{where}: budgeten kan inte vara negativ.")
+    except ValueError:
+        problems.append(f"{where}: budgeten ”{budget}” är inte ett tal (mnkr).")
+        budget = 0.0
+    if problems:
+        raise PlanError(problems)
+    text = {k: ("" if _blank(row.get(k)) else " ".join(str(row[k]).split())) for k in ("owner", "partners")}
+    return {"title": title, **text, "start": start, "end": end, "budget": round(float(budget), 3), "status": status}
+
+
+def validate_goal(
+    row: Mapping, known_indicators: Mapping[str, str], years: tuple[int, ...], where: str = "Målet"
+) -> dict:
+    """A cleaned local goal (indicator by code or name), or `PlanError`."""
+    problems: list[str] = []
+    by_name = {v.casefold(): k for k, v in known_indicators.items()}
+    raw = row.get("indicator_code")
+    code = raw if raw in known_indicators else by_name.get(str(raw).casefold()) if not _blank(raw) else None
+    if code is None:
+        problems.append(f"{where}: välj en indikator ur katalogen.")
+    try:
+        target = float(str(row.get("target")).replace(",", "."))
+        if not np.isfinite(target):
+            raise ValueError
+    except (TypeError, ValueError):
+        problems.append(f"{where}: målvärdet ”{row.get('target')}” är inte ett tal.")
+        target = None
+    try:
+        year = int(row.get("target_year"))
+        if year < years[0] or year > years[-1] + 10:
+            problems.append(f"{where}: målåret {year} är orimligt.")
+    except (TypeError, ValueError):
+        problems.append(f"{where}: ange målår.")
+        year = None
+    if problems:
+        raise PlanError(problems)
+    text = "" if _blank(row.get("text")) else " ".join(str(row["text"]).split())
+    return {"indicator_code": code, "target": target, "target_year": year, "text": text}
+
+
+def situation(
+    scores: pd.DataFrame, areas: pd.DataFrame, district: str, area_columns: Mapping[str, str]
+) -> pd.DataFrame:
+    """The nämnd's stadsdelar with composite, rank and area scores (100 = city), programme ones first."""
+    mine = areas[areas["district"] == district][["code", "name", "in_programme"]]
+    cols = ["area_code", "composite", "rank", *area_columns]
+    out = mine.merge(scores[cols], left_on="code", right_on="area_code").drop(columns="area_code")
+    out = out.rename(columns=dict(area_columns))
+    return out.sort_values(["in_programme", "composite"], ascending=[False, False]).reset_index(drop=True)
+
+
+def weakest_indicators(
+    own: pd.DataFrame, city: pd.DataFrame, meta: pd.DataFrame, year: int, n: int = 5
+) -> pd.DataFrame:
+    """The indicators where the nämnd's programme stadsdelar (own: indicator_code, year, value) lie furthest above
+    the city on the risk scale (100 = city level)."""
+
+    def latest(frame: pd.DataFrame) -> pd.Series:
+        sub = frame[frame["year"] <= year].sort_values("year").drop_duplicates("indicator_code", keep="last")
+        return sub.set_index("indicator_code")["value"]
+
+    mine, town = latest(own), latest(city)
+    rows = []
+    for ind in meta[meta["domain"] != "kontext"].itertuples():
+        if ind.code in mine.index and ind.code in town.index:
+            rows.append(
+                {
+                    "indicator_code": ind.code,
+                    "name": ind.name,
+                    "value": mine[ind.code],
+                    "city": town[ind.code],
+                    "risk": relative_risk(mine[ind.code], town[ind.code], bool(ind.higher_is_worse)),
+                }
+            )
+    return pd.DataFrame(rows).sort_values("risk", ascending=False).head(n).reset_index(drop=True)
+
+
+def followup(
+    plan_goals: pd.DataFrame, outcomes: pd.DataFrame, year: int, baseline_year: int, rules: goals.Rules | None = None
+) -> pd.DataFrame:
+    """Status of each local goal in `year`: årsmål linear from the baseline to the target year, same rules as the
+    programme's delmål."""
+    rules = rules or goals.Rules()
+    rows = []
+    for g in plan_goals.itertuples():
+        series = outcomes[outcomes["indicator_code"] == g.indicator_code].set_index("year")["value"].sort_index()
+        baseline = series.get(baseline_year, np.nan)
+        direction = "higher" if np.isfinite(baseline) and g.target > baseline else "lower"
+        target = np.nan
+        if np.isfinite(baseline):
+            share = min(1.0, max(0.0, (year - baseline_year) / max(1, g.target_year - baseline_year)))
+            target = baseline + share * (g.target - baseline)
+        known = series[series.index <= year]
+        rows.append(
+            {
+                "id": g.id,
+                "baseline": baseline,
+                "target_now": target,
+                "outcome": float(known.iloc[-1]) if len(known) else np.nan,
+                "direction": direction,
+                "status": goals.assess(series, direction, target if np.isfinite(target) else None, year, rules),
+            }
+        )
+    return pd.DataFrame(rows, columns=["id", "baseline", "target_now", "outcome", "direction", "status"])

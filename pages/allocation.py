@@ -1,0 +1,160 @@
+"""Fördelning av medel: share the programme's money in proportion to need, and compare with simpler splits."""
+
+import io
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from lib import allocation as al
+from lib import index as ix
+from lib.fmt import number
+from pages import common
+
+common.page_setup()
+
+UNITS = {"Stadsdelsnämnder": "nämnd", "Stadsdelar": "stadsdel"}
+METHOD_LABELS = {"amount": "Efter behov", "equal": "Lika delar", "population_only": "Efter folkmängd"}
+
+st.title("Fördelning av medel")
+st.markdown(
+    "Programmet har 150 miljoner kronor för det lokala arbetet 2015–2020, och insatserna ska stå i proportion "
+    "till riskerna. Här fördelas summan efter **behov = folkmängd × social risk** med indexets nuvarande vikter."
+)
+
+years = sorted(common.values_long()["year"].unique().tolist())
+c1, c2, c3 = st.columns([1.2, 1.6, 1])
+total = c1.number_input(
+    "Summa (mnkr)", min_value=1.0, max_value=10_000.0, value=150.0, step=10.0, key="summa", bind="query-params"
+)
+unit_label = c2.segmented_control(
+    "Fördela på", list(UNITS), default="Stadsdelsnämnder", required=True, key="enhet", bind="query-params"
+)
+year = int(c3.selectbox("Indexår", years[::-1], key="ar", bind="query-params"))
+c4, c5, c6 = st.columns(3)
+exponent = c4.select_slider(
+    "Hur starkt risken väger (exponent)",
+    [0.0, 0.5, 1.0, 1.5, 2.0, 3.0],
+    value=1.0,
+    key="exponent",
+    bind="query-params",
+    help="0 = bara folkmängd, 1 = proportionellt mot risken, 2 = risken i kvadrat.",
+)
+threshold = c5.slider(
+    "Tröskel (1,0 = stadens nivå)",
+    0.0,
+    1.5,
+    0.0,
+    0.05,
+    key="troskel",
+    bind="query-params",
+    help="Bara risk över tröskeln räknas som behov. 1,0 = bara det som ligger över stadens nivå.",
+)
+floor = c6.number_input(
+    "Golv per enhet (mnkr)",
+    min_value=0.0,
+    max_value=10_000.0,
+    value=0.0,
+    step=1.0,
+    key="golv",
+    bind="query-params",
+    help="Varje enhet får först golvet; resten fördelas efter behov.",
+)
+
+index_params = common.current_index_params(year)
+ref_params = ix.IndexParams(**{**index_params.__dict__, "method": "ref100", "universe": "all"})
+scores = common.index_result(ref_params).scores.set_index("area_code")
+areas = common.areas()
+values = common.values_long()
+pop = values[(values["indicator_code"] == "befolkning") & (values["year"] == year)].set_index("area_code")["value"]
+prog = areas[areas["in_programme"]]
+units = pd.DataFrame(
+    {
+        "unit": prog["committee"] if UNITS[unit_label] == "nämnd" else prog["name"],
+        "population": prog["code"].map(pop).to_numpy(),
+        "risk": (prog["code"].map(scores["composite"]) / 100).to_numpy(),
+    }
+)
+try:
+    params = al.AllocationParams(
+        total=float(total),
+        unit=UNITS[unit_label],
+        exponent=float(exponent),
+        threshold=float(threshold),
+        floor=float(floor),
+    )
+    result = al.allocate(units, params)
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
+
+top = result.iloc[0]
+m1, m2, m3 = st.columns(3)
+m1.metric("Störst andel", top["unit"], f"{number(top['amount'], 1)} mnkr", delta_color="off")
+m2.metric("Per invånare, högst", f"{number(result['per_capita_kr'].max(), 0)} kr")
+m3.metric("Per invånare, lägst", f"{number(result['per_capita_kr'].min(), 0)} kr")
+
+long = result.melt(id_vars="unit", value_vars=list(METHOD_LABELS), var_name="metod", value_name="mnkr")
+long["metod"] = long["metod"].map(METHOD_LABELS)
+chart = (
+    alt.Chart(long)
+    .mark_bar()
+    .encode(
+        y=alt.Y("unit:N", sort=list(result["unit"]), title=None, axis=alt.Axis(labelFontSize=13, labelLimit=260)),
+        yOffset=alt.YOffset("metod:N", sort=list(METHOD_LABELS.values())),
+        x=alt.X("mnkr:Q", title="Miljoner kronor"),
+        color=alt.Color(
+            "metod:N",
+            sort=list(METHOD_LABELS.values()),
+            scale=alt.Scale(range=["#b30000", "#9aa0a6", "#1f4e8c"]),
+            legend=alt.Legend(orient="top", title=None, labelFontSize=14),
+        ),
+        tooltip=["unit", "metod", alt.Tooltip("mnkr:Q", format=".1f")],
+    )
+    .properties(height=max(260, 54 * len(result)) if len(result) <= 8 else 22 * 3 * len(result))
+)
+st.altair_chart(chart, width="stretch")
+
+table = pd.DataFrame(
+    {
+        "Enhet": result["unit"],
+        "Stadsdelar": result["stadsdelar"],
+        "Invånare": result["population"].round(0),
+        "Risk (1 = staden)": result["risk"].round(2),
+        "Efter behov (mnkr)": result["amount"].round(2),
+        "Andel": result["share"],
+        "Kr per invånare": result["per_capita_kr"].round(0),
+        "Lika delar (mnkr)": result["equal"].round(2),
+        "Efter folkmängd (mnkr)": result["population_only"].round(2),
+    }
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config=common.number_columns(table, skip=("Andel",))
+    | {"Andel": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+)
+buffer = io.BytesIO()
+with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+    table.to_excel(writer, index=False, sheet_name="Fördelning")
+d1, d2, _ = st.columns([1, 1, 2])
+d1.download_button(
+    "Ladda ner (Excel)",
+    buffer.getvalue(),
+    file_name=f"fordelning_{year}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+)
+d2.download_button(
+    "Ladda ner (CSV)",
+    table.to_csv(index=False).encode("utf-8-sig"),
+    file_name=f"fordelning_{year}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
+st.caption(
+    f"Behov = folkmängd {year} × (risk − tröskel)^exponent, där risk är det sammanvägda indexet mot staden (1 = "
+    "stadens nivå) med vikterna från sidan Index och vikter. Fördelningen gäller programmets 22 stadsdelar i det "
+    "**preliminära urvalet**. :orange[Syntetiska värden] – räkneexempel, inte ett beslutsunderlag."
+)
