@@ -90,7 +90,13 @@ except ValueError as exc:
 
 top = result.iloc[0]
 m1, m2, m3 = st.columns(3)
-m1.metric("Störst andel", top["unit"], f"{number(top['amount'], 1)} mnkr", delta_color="off")
+m1.metric(
+    "Störst andel",
+    str(top["unit"]).removesuffix(" stadsdelsnämnd").removesuffix("s"),
+    f"{number(top['amount'], 1)} mnkr",
+    delta_color="off",
+    help=str(top["unit"]),
+)
 m2.metric("Per invånare, högst", f"{number(result['per_capita_kr'].max(), 0)} kr")
 m3.metric("Per invånare, lägst", f"{number(result['per_capita_kr'].min(), 0)} kr")
 

@@ -49,7 +49,11 @@ with tabs[0]:
         columns={"name": "Stadsdel", "in_programme": "I programmet", "composite": "Index", "rank": "Plats i staden"}
     )
     view = view.drop(columns="code")
-    st.dataframe(view.round(1), hide_index=True, width="stretch", column_config=common.number_columns(view.round(1)))
+    empty = view[view["Index"].isna()]
+    view = view[view["Index"].notna()].round(1)
+    st.dataframe(view, hide_index=True, width="stretch", column_config=common.number_columns(view))
+    if len(empty):
+        st.caption(f"Utan värden (färre än 1 000 invånare): {', '.join(empty['Stadsdel'])}.")
     weakest = plans.weakest_indicators(common.committee_outcomes(district), common.goal_outcomes("Staden"), inds, year)
     st.markdown("**Svagast mot staden** (programstadsdelarna sammantaget; 100 = stadens nivå):")
     st.markdown(
