@@ -226,6 +226,44 @@ def cmd_load_goals(paths: Paths, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_values(paths: Paths, args: argparse.Namespace) -> int:
+    """Check a CSV/XLSX file of real values and (unless --dry-run) write it in one transaction.
+
+    Exit codes: 0 imported (or a clean dry run), 2 rejected (nothing written), 3 refused (no editor)."""
+    from lib import importer
+
+    source = Path(args.file)
+    if not source.exists():
+        print(f"Fel: filen {source} finns inte.", file=sys.stderr)
+        return 2
+    db.ensure_database(paths.data_dir, paths.db_path)
+    with db.connect(paths.db_path, read_only=args.dry_run) as con:
+        areas, inds = db.areas(con), db.indicators(con)
+        current = db.values_long(con)
+        try:
+            frame = importer.read_table(source.read_bytes(), source.name, args.sheet)
+            parsed = importer.parse_values(frame, areas, inds, (YEARS[0], YEARS[-1]), args.source or "")
+        except importer.ImportRejected as exc:
+            parsed = importer.Parsed(pd.DataFrame(), exc.problems)
+        if parsed.problems:
+            print(f"Filen avvisades ({len(parsed.problems)} problem); inget skrevs:", file=sys.stderr)
+            for problem in parsed.problems[:200]:
+                print(f"- {problem}", file=sys.stderr)
+            return 2
+        change = importer.preview(parsed.values, current)
+        print(
+            f"{len(parsed.values)} värden ({parsed.layout} layout): {change['new']} nya, {change['changed']} "
+            f"ändrade, {change['unchanged']} oförändrade."
+        )
+        if args.dry_run:
+            print("Provkörning: inget skrevs.")
+            return 0
+        editor = authenticate(paths, args.editor)
+        import_id = db.import_values(con, editor, parsed.values, source.name)
+    print(f"Inläst som inläsning nr {import_id}. Värdena är nu markerade som verkliga, med sin källa.")
+    return 0
+
+
 def cmd_fetch_boundaries(paths: Paths, args: argparse.Namespace) -> int:
     """Download (no argument or a URL) or read (a file) official boundaries and install them."""
     source = args.source or OFFICIAL_BOUNDARIES_URL
@@ -333,6 +371,13 @@ def parser() -> argparse.ArgumentParser:
     lg.add_argument("file", help="YAML-fil i samma format som data/goals.yaml")
     lg.add_argument("--dry-run", action="store_true", help="kontrollera bara (kräver ingen inloggning)")
     lg.add_argument("--editor", help="redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)")
+    iv = sub.add_parser("import-values", help="läs in verkliga värden från CSV eller Excel")
+    iv.add_argument("file", help="CSV eller XLSX i lång eller bred layout (mallar finns i appen)")
+    iv.add_argument("--dry-run", action="store_true", help="kontrollera och visa vad som skulle ändras")
+    iv.add_argument("--sheet", help="bladet i en Excelfil (standard: första)")
+    iv.add_argument("--source", help="källa för rader utan egen källa")
+    iv.add_argument("--editor", help="redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)")
+    iv.set_defaults(func=cmd_import_values)
     ae = sub.add_parser("add-editor", help="lägg upp en redigerare (lösenordet sparas bara som hash)")
     ae.add_argument("name", help="användarnamn")
     ae.add_argument("--password-stdin", action="store_true", help="läs lösenordet från standard in")

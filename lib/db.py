@@ -102,7 +102,22 @@ CREATE TABLE IF NOT EXISTS audit (
     id BIGINT PRIMARY KEY, changed_at TIMESTAMP NOT NULL, editor VARCHAR NOT NULL, table_name VARCHAR NOT NULL,
     record_id VARCHAR NOT NULL, committee VARCHAR, action VARCHAR NOT NULL, before VARCHAR, after VARCHAR);
 """
-USER_TABLES = ("weight_scenario", "plan_text", "plan_goal", "plan_activity", "audit")
+USER_SCHEMA += """
+CREATE TABLE IF NOT EXISTS import_log (
+    id INTEGER PRIMARY KEY, imported_at TIMESTAMP NOT NULL, editor VARCHAR NOT NULL, filename VARCHAR NOT NULL,
+    rows INTEGER NOT NULL, new_values INTEGER NOT NULL, changed_values INTEGER NOT NULL, undone_at TIMESTAMP,
+    undone_by VARCHAR);
+CREATE TABLE IF NOT EXISTS imported_value (
+    import_id INTEGER NOT NULL, area_code VARCHAR NOT NULL, indicator_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+    value DOUBLE NOT NULL, source VARCHAR NOT NULL, before_value DOUBLE, before_source VARCHAR,
+    before_synthetic BOOLEAN);
+"""
+USER_TABLES = ("weight_scenario", "plan_text", "plan_goal", "plan_activity", "audit", "import_log", "imported_value")
+UPSERT_IMPORTED = """
+INSERT INTO value SELECT area_code, indicator_code, year, value, source, false FROM {source}
+ON CONFLICT (area_code, indicator_code, year) DO UPDATE
+    SET value = excluded.value, source = excluded.source, synthetic = false
+"""
 PLAN_TABLES = {
     "plan_goal": ("indicator_code", "target", "target_year", "text"),
     "plan_activity": ("title", "owner", "partners", "start", "end", "budget", "status"),
@@ -311,6 +326,7 @@ def build_database(data_dir: Path, db_path: Path) -> Path:
             con.register("saved", frame)
             con.execute(f"INSERT INTO {name} SELECT * FROM saved")  # noqa: S608 - fixed names
             con.unregister("saved")
+        _reapply_imports(con)
         con.executemany(
             "INSERT INTO meta VALUES (?, ?)",
             [["fingerprint", fingerprint(data_dir)], ["schema_version", SCHEMA_VERSION]],
@@ -323,6 +339,17 @@ def build_database(data_dir: Path, db_path: Path) -> Path:
     con.close()
     os.replace(tmp, db_path)
     return db_path
+
+
+def _reapply_imports(con: duckdb.DuckDBPyConnection) -> None:
+    """Real values imported by users sit on top of the seed values, in import order, across rebuilds."""
+    active = con.execute("SELECT id FROM import_log WHERE undone_at IS NULL ORDER BY id").fetchall()
+    for (import_id,) in active:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE one_import AS SELECT * FROM imported_value WHERE import_id = ?", [import_id]
+        )
+        con.execute(UPSERT_IMPORTED.format(source="one_import"))
+    con.execute("DROP TABLE IF EXISTS one_import")
 
 
 def _read_user_tables(old_path: Path) -> dict[str, pd.DataFrame]:
@@ -529,7 +556,7 @@ def save_scenario(con: duckdb.DuckDBPyConnection, name: str, params: str, editor
 def _audit(cur, editor: str, table: str, record_id: str, committee: str | None, action: str, before, after) -> None:
     import json
 
-    next_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM audit").fetchone()[0]
+    next_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM audit").fetchall()[0][0]
     cur.execute(
         "INSERT INTO audit VALUES (?, now(), ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -547,10 +574,10 @@ def _audit(cur, editor: str, table: str, record_id: str, committee: str | None, 
 
 def _row(cur, table: str, key: str) -> dict | None:
     result = cur.execute(f"SELECT * FROM {table} WHERE id = ?", [key])  # noqa: S608 - fixed table names
-    row = result.fetchone()
-    if row is None:
+    rows = result.fetchall()  # fetch to the end: DuckDB keeps an unfinished result open otherwise
+    if not rows:
         return None
-    return dict(zip([d[0] for d in result.description], row, strict=True))
+    return dict(zip([d[0] for d in result.description], rows[0], strict=True))
 
 
 def apply_plan_changes(
@@ -627,9 +654,10 @@ def save_plan_text(con: duckdb.DuckDBPyConnection, editor: str, committee: str, 
     cur = con.cursor()
     try:
         cur.execute("BEGIN TRANSACTION")
-        old = cur.execute(
+        found = cur.execute(
             "SELECT text FROM plan_text WHERE committee = ? AND section = ?", [committee, section]
-        ).fetchone()
+        ).fetchall()
+        old = found[0] if found else None
         if old is not None and old[0] == text:
             cur.execute("ROLLBACK")
             return False
@@ -697,3 +725,95 @@ def goal_tree(con: duckdb.DuckDBPyConnection) -> goals.GoalTree:
         targets=query(con, "SELECT * FROM goal_target"),
         activities=query(con, "SELECT * FROM activity ORDER BY id"),
     )
+
+
+def import_values(con: duckdb.DuckDBPyConnection, editor: str | None, values: pd.DataFrame, filename: str) -> int:
+    """Write checked values (area_code, indicator_code, year, value, source) as real (`synthetic = false`) in one
+    transaction, keeping what they replace so the import can be undone. Returns the import id."""
+    import os
+    import time
+
+    from lib.auth import require_editor
+
+    editor = require_editor(editor)
+    if values.empty:
+        raise DataError("Inga värden att läsa in.")
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        import_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM import_log").fetchall()[0][0]
+        cur.register("incoming", values[["area_code", "indicator_code", "year", "value", "source"]])
+        cur.execute(
+            """
+            INSERT INTO imported_value
+            SELECT ?, n.area_code, n.indicator_code, n.year, n.value, n.source, v.value, v.source, v.synthetic
+            FROM incoming n LEFT JOIN value v USING (area_code, indicator_code, year)
+            """,
+            [import_id],
+        )
+        counts = cur.execute(
+            "SELECT count(*) FILTER (WHERE before_value IS NULL), count(*) FILTER (WHERE before_value IS NOT NULL) "
+            "FROM imported_value WHERE import_id = ?",
+            [import_id],
+        ).fetchall()[0]
+        cur.execute(UPSERT_IMPORTED.format(source="incoming"))
+        cur.execute(
+            "INSERT INTO import_log VALUES (?, now(), ?, ?, ?, ?, ?, NULL, NULL)",
+            [import_id, editor, filename, len(values), counts[0], counts[1]],
+        )
+        _audit(
+            cur, editor, "value", f"import {import_id}", None, "import", None, {"fil": filename, "värden": len(values)}
+        )
+        pause = float(os.environ.get("SAMMANHALLEN_IMPORT_PAUSE", "0") or 0)  # lets the crash test kill us here
+        if pause:
+            print("IMPORT_PAUSED", flush=True)
+            time.sleep(pause)
+        cur.execute("COMMIT")
+        return int(import_id)
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+
+
+def undo_import(con: duckdb.DuckDBPyConnection, editor: str | None, import_id: int) -> None:
+    """Put back what the latest active import replaced (later imports must be undone first)."""
+    from lib.auth import require_editor
+
+    editor = require_editor(editor)
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        latest = cur.execute("SELECT max(id) FROM import_log WHERE undone_at IS NULL").fetchall()[0][0]
+        if latest is None or int(latest) != int(import_id):
+            raise DataError("Bara den senaste inläsningen som inte redan ångrats kan ångras.")
+        cur.execute(
+            """
+            UPDATE value SET value = iv.before_value, source = iv.before_source, synthetic = iv.before_synthetic
+            FROM imported_value iv
+            WHERE iv.import_id = ? AND iv.before_value IS NOT NULL AND value.area_code = iv.area_code
+              AND value.indicator_code = iv.indicator_code AND value.year = iv.year
+            """,
+            [import_id],
+        )
+        cur.execute(
+            """
+            DELETE FROM value WHERE (area_code, indicator_code, year) IN (
+                SELECT (area_code, indicator_code, year) FROM imported_value
+                WHERE import_id = ? AND before_value IS NULL)
+            """,
+            [import_id],
+        )
+        cur.execute("UPDATE import_log SET undone_at = now(), undone_by = ? WHERE id = ?", [editor, import_id])
+        _audit(cur, editor, "value", f"import {import_id}", None, "ångrad", None, None)
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+
+
+def imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return query(con, "SELECT * FROM import_log ORDER BY id DESC")

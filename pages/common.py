@@ -373,3 +373,41 @@ def committee_outcomes(district: str) -> pd.DataFrame:
     members = set(a.loc[(a["district"] == district) & a["in_programme"], "code"])
     out = aggregate.group_values(values_long(), {district: members})
     return out[["indicator_code", "year", "value"]]
+
+
+def data_changed() -> None:
+    """After an import: drop every cached copy of the data so all pages show the new values."""
+    st.cache_data.clear()
+    index_data.clear()
+    framework.clear()
+    goal_tree.clear()
+
+
+def excel_bytes(frame: pd.DataFrame, sheet: str = "Data") -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()
+
+
+def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
+    """CSV (UTF-8 with BOM, opens in Swedish Excel) and XLSX of a table."""
+    c1, c2, _ = st.columns([1, 1, 3])
+    c1.download_button(
+        "CSV",
+        frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+    )
+    c2.download_button(
+        "Excel",
+        excel_bytes(frame),
+        file_name=f"{name}.xlsx",
+        key=f"{key}_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+    )

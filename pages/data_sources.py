@@ -3,6 +3,8 @@
 import pandas as pd
 import streamlit as st
 
+from lib import auth, db, importer
+from lib.config import YEARS
 from lib.fmt import number
 from pages import common
 
@@ -117,3 +119,100 @@ st.dataframe(
         "År": st.column_config.NumberColumn(format="%d"),
     },
 )
+
+st.subheader("Läs in verkliga värden")
+st.markdown(
+    "Ladda upp stadens egna siffror som CSV eller Excel – i **lång** layout (stadsdel, indikator, år, värde, källa) "
+    "eller **bred** (stadsdel, år, källa och en kolumn per indikator). Svenska format fungerar: semikolon, "
+    "decimalkomma, mellanslag mellan tusental, UTF-8 eller Windows-1252. Filen kontrolleras först; inget skrivs "
+    "förrän allt stämmer, och en inläsning kan ångras."
+)
+
+areas_all = common.areas()
+t1, t2 = st.columns(2)
+with t1:
+    st.markdown("**Mall, lång layout**")
+    common.download_buttons(importer.template("long", areas_all, inds, YEARS[-1]), "mall_lang", "mall_lang")
+with t2:
+    st.markdown("**Mall, bred layout**")
+    common.download_buttons(
+        importer.template("wide", areas_all, inds[inds["domain"] != "kontext"], YEARS[-1]), "mall_bred", "mall_bred"
+    )
+
+upload = st.file_uploader("Fil att läsa in", type=["csv", "txt", "xlsx"], key="importfil")
+u1, u2 = st.columns(2)
+sheet = u1.text_input("Blad i Excelfilen (tomt = första)", key="importblad")
+default_source = u2.text_input(
+    "Källa för rader utan egen källa", key="importkalla", placeholder="T.ex. Stockholms stad, Statistikenheten 2021"
+)
+if upload is not None:
+    try:
+        table_in = importer.read_table(upload.getvalue(), upload.name, sheet or None)
+        parsed = importer.parse_values(table_in, areas_all, inds, (YEARS[0], YEARS[-1]), default_source)
+    except importer.ImportRejected as exc:
+        parsed = importer.Parsed(pd.DataFrame(), exc.problems)
+    if parsed.problems:
+        st.error(f"Filen kan inte läsas in: {len(parsed.problems)} problem. Inget har ändrats.")
+        st.dataframe(
+            pd.DataFrame([{"Rad": p.row, "Kolumn": p.column, "Problem": p.message} for p in parsed.problems]),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        change = importer.preview(parsed.values, common.values_long())
+        st.success(
+            f"Filen är korrekt ({parsed.layout} layout): {change['new']} nya värden, {change['changed']} "
+            f"ändrade, {change['unchanged']} oförändrade."
+        )
+        sample = change["sample"].rename(
+            columns={
+                "area_code": "Stadsdel",
+                "indicator_code": "Indikator",
+                "year": "År",
+                "value_before": "Före",
+                "value": "Efter",
+            }
+        )
+        st.dataframe(sample, hide_index=True, width="stretch")
+        editor = common.current_editor()
+        if st.button("Läs in värdena", disabled=not editor, icon=":material/upload:", key="las_in"):
+            try:
+                import_id = db.import_values(common.connection(), editor, parsed.values, upload.name)
+                common.data_changed()
+                st.success(f"Inläst (nr {import_id}). Värdena visas nu som verkliga i hela verktyget.")
+            except (auth.NotAuthorised, db.DataError) as exc:
+                st.error(str(exc))
+        if not editor:
+            st.caption(auth.REFUSED)
+
+history = db.imports(common.connection())
+if not history.empty:
+    st.markdown("**Inläsningar**")
+    st.dataframe(
+        history.rename(
+            columns={
+                "id": "Nr",
+                "imported_at": "Tid",
+                "editor": "Redigerare",
+                "filename": "Fil",
+                "rows": "Värden",
+                "new_values": "Nya",
+                "changed_values": "Ändrade",
+                "undone_at": "Ångrad",
+                "undone_by": "Ångrad av",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    active = history[history["undone_at"].isna()]
+    if not active.empty:
+        latest = int(active["id"].max())
+        editor = common.current_editor()
+        if st.button(f"Ångra inläsning nr {latest}", disabled=not editor, key="angra", icon=":material/undo:"):
+            try:
+                db.undo_import(common.connection(), editor, latest)
+                common.data_changed()
+                st.success(f"Inläsning nr {latest} är ångrad; de tidigare värdena gäller igen.")
+            except (auth.NotAuthorised, db.DataError) as exc:
+                st.error(str(exc))
