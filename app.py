@@ -9,6 +9,7 @@ st.set_page_config(page_title="Sammanhållen stad", page_icon="🏙️", layout=
 pages = {
     "Programmet": [
         st.Page("pages/overview.py", title="Översikt", icon=":material/home:", default=True),
+        st.Page("pages/present.py", title="Presentera", icon=":material/slideshow:"),
     ],
     "Analys": [
         st.Page("pages/map.py", title="Karta", icon=":material/map:"),
@@ -27,8 +28,12 @@ pages = {
     ],
 }
 
-page = st.navigation(pages)
+# ?present=1 (or the Presentera page) hides the navigation and chrome for a projector.
+presenting = st.query_params.get("present") == "1"
+page = st.navigation(pages, position="hidden" if presenting else "sidebar")
 st.html(PAGE_CSS)
+if presenting and page.title != "Presentera":
+    st.switch_page("pages/present.py", query_params={"present": "1"})
 with st.sidebar:
     st.caption(SYNTHETIC_NOTE)
     sign_in_panel()

@@ -411,3 +411,188 @@ def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
     )
+
+
+def _composite_map_figure(params: ix.IndexParams, title: str):
+    """Colours of the composite index over the programme stadsdelar (quantiles), for print."""
+    from lib import classify, render
+
+    scores = index_result(params).scores.set_index("area_code")
+    prog = areas().loc[areas()["in_programme"], "code"]
+    shown = scores.loc[prog, "composite"]
+    cls = classify.classify(shown.to_numpy(), "quantiles", 5)
+    colours = classify.palette(cls.k)
+    table = classify.legend_table(cls, 0, True)
+    fig = render.MapFigure(
+        {code: colours[step] for code, step in zip(shown.index, cls.bins, strict=True) if step >= 0},
+        list(zip(table["label"][::-1], table["colour"][::-1], strict=True)),
+        title,
+        (
+            "Schematisk karta – lägen och ungefärlig storlek, inte verkliga gränser. "
+            if boundaries().schematic
+            else "Stadsdelsgränser: Stockholms stad (CC0). "
+        )
+        + "Syntetiska värden; preliminärt urval av 22 stadsdelar.",
+    )
+    return fig
+
+
+def programme_brief_pdf(year: int) -> bytes:
+    """The printable programme brief for `year` under the current index choices."""
+    from lib import allocation, goals, render
+    from lib.config import YEARS
+
+    params = current_index_params(year)
+    result = index_result(params)
+    robust = robustness(params)
+    table = result.scores.merge(robust, on="area_code").dropna(subset=["rank"]).sort_values("rank").head(22)
+    names = area_names()
+    district = dict(zip(areas()["code"], areas()["district"], strict=True))
+    ranking = pd.DataFrame(
+        {
+            "Plats": table["rank"].astype(int),
+            "Stadsdel": table["area_code"].map(names),
+            "Stadsdelsområde": table["area_code"].map(district),
+            "Index": table["composite"].round(1),
+            "Plats i 90 %": [f"{int(a)}–{int(b)}" for a, b in zip(table["rank_p05"], table["rank_p95"], strict=True)],
+            "Bland 22 högsta": [f"{round(100 * s)} %" for s in table["share_top_22"]],
+        }
+    )
+    top5 = table.head(5)
+    stability = (
+        f"De fem med högst risk ({', '.join(top5['area_code'].map(names))}) ligger kvar bland de fem högsta i minst "
+        f"{round(100 * top5['share_top_5'].min())} % av 1 000 slumpade viktningar (varje vikt ±25 %)."
+    )
+    tree = goal_tree()
+    outcomes = goal_outcomes("Programområdet")
+    rows = goals.indicator_assessment(tree, outcomes, year, YEARS)
+    evaluation = goals.evaluate(tree, rows).set_index("id")
+    nodes = tree.nodes[tree.nodes["level"] != "program"]
+    goals_table = pd.DataFrame(
+        {
+            "Nivå": nodes["level"],
+            "Mål": [
+                textwrap_short(t + (" (illustrativt)" if ill else ""), 70)
+                for t, ill in zip(nodes["text"], nodes["illustrative"], strict=True)
+            ],
+            "Bedömning": [f"{evaluation.loc[i, 'status']}" for i in nodes["id"]],
+        }
+    )
+    prog = areas()[areas()["in_programme"]]
+    values = values_long()
+    pop = values[(values["indicator_code"] == "befolkning") & (values["year"] == year)].set_index("area_code")["value"]
+    ref = index_result(ix.IndexParams(**{**params.__dict__, "method": "ref100", "universe": "all"})).scores
+    risk = ref.set_index("area_code")["composite"] / 100
+    alloc = allocation.allocate(
+        pd.DataFrame(
+            {
+                "unit": prog["committee"],
+                "population": prog["code"].map(pop).to_numpy(),
+                "risk": prog["code"].map(risk).to_numpy(),
+            }
+        ),
+        allocation.AllocationParams(),
+    )
+    alloc_table = pd.DataFrame(
+        {
+            "Stadsdelsnämnd": alloc["unit"],
+            "Efter behov (mnkr)": alloc["amount"].round(1),
+            "Lika delar": alloc["equal"].round(1),
+            "Efter folkmängd": alloc["population_only"].round(1),
+        }
+    )
+    intro = [
+        "Stockholms stads program för ytterstaden: ett socialt riskindex per stadsdel (sociala risker, hälsa, säkerhet "
+        "och trygghet, försörjning) pekar ut 22 stadsdelar, och insatserna ska stå i proportion till riskerna.",
+        "OBS: alla indikatorvärden är syntetiska (modellerade, kalibrerade mot publicerad statistik) tills staden "
+        "läser in sina egna; urvalet av 22 stadsdelar är preliminärt.",
+        f"Index: {METHODS[params.method].lower()}, {AGGREGATIONS[params.aggregation].lower()}, vikter enligt "
+        "verktygets vy när briefen skapades.",
+    ]
+    return render.programme_brief(
+        year,
+        intro,
+        boundaries().frame,
+        _composite_map_figure(params, f"Sammanvägt index {year}"),
+        ranking,
+        stability,
+        goals_table,
+        alloc_table,
+        district_outlines(),
+    )
+
+
+def textwrap_short(text: str, width: int) -> str:
+    import textwrap
+
+    return textwrap.shorten(str(text), width, placeholder=" …")
+
+
+def area_brief_pdf(code: str, year: int) -> bytes:
+    """The printable brief for one stadsdel: profile, every indicator, trends and its nämnd's plan."""
+    from lib import render
+    from lib.aggregate import relative_risk
+
+    a = areas().set_index("code").loc[code]
+    name = a["name"]
+    params = current_index_params(year)
+    row = index_result(params).scores.set_index("area_code").loc[code]
+    robust = robustness(params).set_index("area_code").loc[code]
+    values = values_long()
+    own = values[values["area_code"] == code]
+    groups = group_values()
+    inds = indicators()
+    lines = [
+        f"Stadsdelsområde: {a['district']} · {a['committee']}.",
+        "Ingår i programmets preliminära urval." if a["in_programme"] else "Ingår inte i det preliminära urvalet.",
+    ]
+    if pd.notna(row["rank"]):
+        lines.append(
+            f"Index {row['composite']:.1f} – plats {int(row['rank'])}; i 90 % av 1 000 slumpade viktningar "
+            f"plats {int(robust['rank_p05'])}–{int(robust['rank_p95'])}."
+        )
+    lines.append("Alla värden är syntetiska tills staden läser in sina egna.")
+    latest = own[own["year"] <= year].sort_values("year").drop_duplicates("indicator_code", keep="last")
+    latest = latest.set_index("indicator_code")
+    city = groups[(groups["group"] == "Staden")]
+    rows = []
+    for ind in inds.itertuples():
+        if ind.code not in latest.index:
+            continue
+        v = latest.loc[ind.code]
+        c = city[(city["indicator_code"] == ind.code) & (city["year"] == v["year"])]["value"]
+        cv = float(c.iloc[0]) if len(c) else float("nan")
+        rows.append(
+            {
+                "Indikator": textwrap_short(ind.name, 38),
+                "År": int(v["year"]),
+                "Värde": round(float(v["value"]), 1),
+                "Staden": round(cv, 1),
+                "Risk (100 = staden)": ""
+                if ind.domain == "kontext"
+                else round(relative_risk(v["value"], cv, ind.higher_is_worse)),
+                "Status": "syntetisk" if v["synthetic"] else "verklig",
+            }
+        )
+    trend = pd.concat(
+        [
+            own.assign(serie=name),
+            groups[groups["group"].isin(["Programområdet", "Staden"])].rename(columns={"group": "serie"}),
+        ],
+        ignore_index=True,
+    ).merge(inds[["code", "name", "domain"]], left_on="indicator_code", right_on="code")
+    trend = trend[trend["domain"] != "kontext"].sort_values(["name", "serie", "year"])
+    plan = db.plan(connection(), a["committee"])
+    plan_lines = [f"{a['committee']}."]
+    texts = plan["text"].set_index("section")["text"] if not plan["text"].empty else pd.Series(dtype=str)
+    plan_lines.append("Prioriteringar: " + (texts.get("prioriteringar") or "inga registrerade ännu."))
+    for g in plan["goals"].itertuples():
+        plan_lines.append(f"Lokalt mål: {g.text or g.indicator_code} – {g.target:g} år {g.target_year}.")
+    for act in plan["activities"].itertuples():
+        plan_lines.append(
+            f"Aktivitet: {act.title} ({act.status}; {act.start}–{act.end}; {act.budget:g} mnkr; "
+            f"{act.owner or '–'}; {act.partners or '–'})."
+        )
+    if plan["goals"].empty and plan["activities"].empty:
+        plan_lines.append("Inga lokala mål eller aktiviteter registrerade ännu.")
+    return render.area_brief(name, lines, pd.DataFrame(rows), trend[["name", "serie", "year", "value"]], plan_lines)

@@ -231,3 +231,28 @@ with st.expander("Tabell – samma siffror som kartan", expanded=False):
     )
     st.dataframe(table, hide_index=True, width="stretch", column_config=common.number_columns(table))
     st.caption(source_line)
+    common.download_buttons(table, f"karta_{layer}_{year}".replace(" ", "_").replace(":", ""), "karta_tabell")
+
+
+def map_png() -> bytes:
+    from lib import render
+
+    colours = classify.palette(cls.k)
+    legend = classify.legend_table(cls, legend_decimals, True if scheme == "fixed" else worse_high)
+    figure = render.MapFigure(
+        {c: colours[s] for c, s in step_of.items() if s >= 0},
+        list(zip(legend["label"][::-1], legend["colour"][::-1], strict=True)),
+        f"{layer} {year} ({legend_unit})",
+        common.geometry_caption().replace("**", "").replace("`", "") + " " + source_line,
+    )
+    return render.map_png(bounds.frame, figure, common.district_outlines())
+
+
+st.download_button(
+    "Kartan som bild (PNG)",
+    map_png,
+    file_name=f"karta_{year}.png",
+    mime="image/png",
+    icon=":material/image:",
+    on_click="ignore",
+)

@@ -68,4 +68,16 @@ if status["real_values"] == 0:
         "men de enskilda stadsdelarnas värden är påhittade. Se *Data och källor*.",
         icon=":material/science:",
     )
-st.page_link("pages/map.py", label="Till kartan", icon=":material/map:")
+c1, c2, c3 = st.columns(3)
+c1.page_link("pages/map.py", label="Till kartan", icon=":material/map:")
+c2.page_link("pages/present.py", label="Presentera", icon=":material/slideshow:", query_params={"present": "1"})
+year = max(common.indicator_years("ekonomiskt_bistand"))
+c3.download_button(
+    "Lägesbild som PDF",
+    lambda: common.programme_brief_pdf(year),
+    file_name=f"sammanhallen_stad_lagesbild_{year}.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    on_click="ignore",
+    help="Karta, rangordning med osäkerhet, måluppfyllelse och fördelning – att dela ut på ett möte.",
+)

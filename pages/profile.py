@@ -50,6 +50,14 @@ status = (
     else "Ingår inte i programmets preliminära urval."
 )
 st.markdown(f"{status} Stadsdelsnämnd: {info['committee']}.")
+st.download_button(
+    "Stadsdelsprofil som PDF",
+    lambda: common.area_brief_pdf(code, year),
+    file_name=f"stadsdelsprofil_{code}_{year}.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    on_click="ignore",
+)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(f"Folkmängd {year}", number(pop["value"].iloc[0], 0) if len(pop) else "–", help="Syntetisk uppgift.")
 if pd.isna(row["composite"]):

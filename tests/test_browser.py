@@ -237,3 +237,49 @@ def test_editor_signs_in_adds_an_activity_and_sees_it_after_reload(page, app_url
     page.wait_for_function(GRID_HAS, arg="Nattvandring med föräldrar i Fagersjö", timeout=15_000)
     open_tab(page, "Historik")
     page.wait_for_function(GRID_HAS, arg=EDITOR, timeout=15_000)
+
+
+def test_presentation_slides_fit_a_projector(page, app_url):
+    labels = ["1 Programmet", "2 Kartan", "3 Rangordningen", "4 En stadsdel", "5 Målen", "6 Pengarna"]
+    for i, label in enumerate(labels, 1):
+        page.goto(f"{app_url}/present?present=1&bild={quote(label)}")
+        wait_for_app(page)
+        page.wait_for_timeout(1_500)
+        assert not page.locator("[data-testid='stSidebar']").is_visible()
+        scroll, client = page.evaluate(
+            "() => { const m = document.querySelector('[data-testid=stMain]');"
+            " return [m.scrollHeight, m.clientHeight]; }"
+        )
+        assert scroll <= client + 2, f"slide {label} overflows: {scroll} > {client}"
+        page.screenshot(path=str(ARTIFACTS / f"bild_{i}.png"))
+    page.get_by_role("button", name="Nästa ▶").click()
+    page.wait_for_url(lambda url: "bild=" not in url, timeout=15_000)  # after the last slide, the first (default)
+
+
+def test_download_the_table_and_the_pdf_brief(page, app_url, tmp_path):
+    import pandas as pd
+    from pypdf import PdfReader
+
+    page.goto(f"{app_url}/map?lager={quote('Ohälsotal')}&urval=Hela+staden")
+    wait_for_app(page)
+    page.get_by_text("Tabell – samma siffror som kartan").click()
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="CSV").first
+    button.wait_for(timeout=15_000)
+    with page.expect_download() as info:
+        button.get_by_role("button").click()
+    csv_path = tmp_path / info.value.suggested_filename
+    info.value.save_as(csv_path)
+    table = pd.read_csv(csv_path, sep=";", decimal=",", encoding="utf-8-sig")
+    assert len(table) == 106 and "Stadsdel" in table.columns and set(table["Status"]) == {"syntetisk"}
+
+    page.goto(app_url)
+    wait_for_app(page)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Lägesbild som PDF").click()
+    pdf_path = tmp_path / info.value.suggested_filename
+    info.value.save_as(pdf_path)
+    reader = PdfReader(pdf_path)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert len(reader.pages) == 4
+    for expected in ("lägesbild", "Rangordning", "Måluppfyllelse", "Fördelning", "syntetiska", "Sätra"):
+        assert expected in text, expected

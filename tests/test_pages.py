@@ -285,3 +285,19 @@ def test_allocation_page_from_the_url():
 def test_allocation_page_refuses_an_impossible_floor():
     at = open_page("pages/allocation.py", golv="40")
     assert any("Sänk golvet" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(
+    "slide", ["1 Programmet", "2 Kartan", "3 Rangordningen", "4 En stadsdel", "5 Målen", "6 Pengarna"]
+)
+def test_presentation_slides_render(slide):
+    at = open_page("pages/present.py", present="1", bild=slide)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title
+
+
+def test_presentation_next_button_moves_on():
+    at = open_page("pages/present.py", present="1")
+    next(b for b in at.button if b.label == "Nästa ▶").click()
+    at.run()
+    assert at.segmented_control(key="bild").value == "2 Kartan"

@@ -1,0 +1,191 @@
+"""Static renderings for print and hand-outs: the map as PNG and the PDF briefs (matplotlib, no browser needed).
+
+Everything takes prepared tables and returns bytes, so the pages decide what goes in and the tests can read the
+result back (pypdf for text, PIL for the image).
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA  # noqa: E402
+
+A4 = (8.27, 11.69)
+FOOTER = "Sammanhållen stad · syntetiska värden markerade · källor: se Data och källor i verktyget"
+
+
+@dataclass(frozen=True)
+class MapFigure:
+    """What a printed map shows: colours per area code, legend rows (label, hex colour) and texts."""
+
+    colours: dict[str, str]
+    legend: Sequence[tuple[str, str]]
+    title: str
+    caption: str
+
+
+def _rgba(colour: tuple[int, int, int, int]) -> tuple[float, ...]:
+    return tuple(c / 255 for c in colour)
+
+
+def draw_map(ax, frame: gpd.GeoDataFrame, fig: MapFigure, outlines: gpd.GeoDataFrame | None = None) -> None:
+    from matplotlib.colors import to_rgba
+
+    fills = [to_rgba(fig.colours[code]) if code in fig.colours else _rgba(OUTSIDE_RGBA) for code in frame["code"]]
+    frame.plot(ax=ax, color=fills, edgecolor="#555555", linewidth=0.3)
+    if outlines is not None:
+        outlines.boundary.plot(ax=ax, color="#111111", linewidth=1.0)
+    ax.set_axis_off()
+    ax.set_aspect(1 / 0.51)  # lat/lon aspect at Stockholm's latitude
+    handles = [Patch(facecolor=c, edgecolor="#333333", label=label) for label, c in fig.legend]
+    handles.append(Patch(facecolor=_rgba(NO_DATA_RGBA), edgecolor="#333333", label="inget värde"))
+    ax.legend(
+        handles=handles, loc="lower left", fontsize=8, frameon=True, title="Mörkare = högre risk", title_fontsize=8
+    )
+    ax.set_title(fig.title, fontsize=12, loc="left")
+
+
+def map_png(frame: gpd.GeoDataFrame, fig: MapFigure, outlines: gpd.GeoDataFrame | None = None) -> bytes:
+    figure, ax = plt.subplots(figsize=(9, 8), dpi=120)
+    draw_map(ax, frame, fig, outlines)
+    figure.text(0.02, 0.01, fig.caption, fontsize=8, color="#444444")
+    out = io.BytesIO()
+    figure.savefig(out, format="png", bbox_inches="tight")
+    plt.close(figure)
+    return out.getvalue()
+
+
+def _page(pdf: PdfPages, title: str, lines: Sequence[str] = (), size=A4):
+    figure = plt.figure(figsize=size)
+    figure.text(0.06, 0.955, title, fontsize=16, weight="bold", va="top")
+    y = 0.915
+    for line in lines:
+        for wrapped in textwrap.wrap(line, 95) or [""]:
+            figure.text(0.06, y, wrapped, fontsize=9.5, va="top")
+            y -= 0.018
+    figure.text(0.06, 0.02, FOOTER, fontsize=7, color="#666666")
+    return figure, y
+
+
+def _table(figure, top: float, frame, col_widths: Sequence[float] | None = None, height: float | None = None):
+    rows = [[str(v) for v in r] for r in frame.itertuples(index=False)]
+    h = height if height is not None else min(top - 0.06, 0.022 * (len(rows) + 1))
+    ax = figure.add_axes([0.06, top - h, 0.88, h])
+    ax.set_axis_off()
+    table = ax.table(
+        cellText=rows, colLabels=list(frame.columns), loc="upper left", colWidths=col_widths, cellLoc="left"
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    table.scale(1, 1.15)
+    return top - h - 0.02
+
+
+def programme_brief(
+    year: int,
+    intro: Sequence[str],
+    frame: gpd.GeoDataFrame,
+    map_fig: MapFigure,
+    ranking,
+    stability: str,
+    goals_table,
+    allocation,
+    outlines: gpd.GeoDataFrame | None = None,
+) -> bytes:
+    """The programme brief: map, ranking with robustness, goal status, allocation."""
+    out = io.BytesIO()
+    with PdfPages(out) as pdf:
+        figure, y = _page(pdf, f"Program för en sammanhållen stad – lägesbild {year}", intro)
+        ax = figure.add_axes([0.06, 0.08, 0.88, y - 0.1])
+        draw_map(ax, frame, map_fig, outlines)
+        figure.text(0.06, 0.05, map_fig.caption, fontsize=8, color="#444444")
+        pdf.savefig(figure)
+        plt.close(figure)
+
+        figure, y = _page(pdf, "Rangordning och hur säker den är", [stability])
+        _table(figure, y - 0.01, ranking)
+        pdf.savefig(figure)
+        plt.close(figure)
+
+        figure, y = _page(
+            pdf,
+            "Måluppfyllelse",
+            ["Bedömt som i stadens ILS: helt, delvis eller ej uppfyllt. Texter markerade (illustrativt) är exempel."],
+        )
+        _table(figure, y - 0.01, goals_table, col_widths=[0.12, 0.62, 0.26])
+        pdf.savefig(figure)
+        plt.close(figure)
+
+        figure, y = _page(
+            pdf,
+            "Fördelning av 150 mnkr efter behov",
+            [
+                "Behov = folkmängd × social risk (indexet mot staden). Jämfört med lika delar och "
+                "fördelning efter folkmängd."
+            ],
+        )
+        _table(figure, y - 0.01, allocation)
+        pdf.savefig(figure)
+        plt.close(figure)
+        info = pdf.infodict()
+        info["Title"] = f"Sammanhållen stad – lägesbild {year}"
+    return out.getvalue()
+
+
+def area_brief(
+    name: str,
+    lines: Sequence[str],
+    indicators,
+    trends,
+    plan_lines: Sequence[str],
+) -> bytes:
+    """The brief for one stadsdel: key figures, every indicator, trends and its nämnd's action plan.
+
+    `trends` has columns name (indicator), serie, year, value."""
+    out = io.BytesIO()
+    with PdfPages(out) as pdf:
+        figure, y = _page(pdf, f"{name} – stadsdelsprofil", lines)
+        _table(figure, y - 0.01, indicators)
+        pdf.savefig(figure)
+        plt.close(figure)
+
+        figure = plt.figure(figsize=A4)
+        figure.text(0.06, 0.955, f"{name} – utveckling 2012–2020", fontsize=16, weight="bold", va="top")
+        names = list(dict.fromkeys(trends["name"]))
+        cols = 3
+        rows = max(1, -(-len(names) // cols))
+        for i, ind in enumerate(names):
+            ax = figure.add_subplot(rows + 1, cols, i + 1 + cols)
+            sub = trends[trends["name"] == ind]
+            for serie, part in sub.groupby("serie", sort=False):
+                style = {"linewidth": 2.2, "color": "#b30000"} if serie == name else {"linewidth": 1.2}
+                ax.plot(part["year"], part["value"], label=serie, **style)
+            ax.axvline(2014, color="#999999", linestyle="--", linewidth=0.8)
+            ax.axvline(2015, color="#999999", linestyle=":", linewidth=0.8)
+            ax.set_title(textwrap.shorten(ind, 34), fontsize=7.5)
+            ax.tick_params(labelsize=6)
+        if names:
+            figure.axes[0].legend(fontsize=6, loc="upper left", bbox_to_anchor=(0, 1.9))
+        figure.text(
+            0.06, 0.02, FOOTER + " · streckat: basår 2014, prickat: programstart 2015", fontsize=7, color="#666666"
+        )
+        figure.subplots_adjust(hspace=0.9, wspace=0.35, top=0.93, bottom=0.06)
+        pdf.savefig(figure)
+        plt.close(figure)
+
+        figure, _ = _page(pdf, "Stadsdelsnämndens handlingsplan", plan_lines)
+        pdf.savefig(figure)
+        plt.close(figure)
+        pdf.infodict()["Title"] = f"Sammanhållen stad – {name}"
+    return out.getvalue()

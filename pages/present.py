@@ -1,0 +1,212 @@
+"""Presentera: six slides for a dialogue meeting, large type, no chrome, the slide in the URL."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from lib import allocation, classify, goals, mapview
+from lib import index as ix
+from lib.config import YEARS
+from lib.fmt import number
+from pages import common
+
+common.page_setup()
+
+SLIDES = ("Programmet", "Kartan", "Rangordningen", "En stadsdel", "Målen", "Pengarna")
+LABELS = [f"{i} {name}" for i, name in enumerate(SLIDES, 1)]
+PRESENT_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
+[data-testid="stMainBlockContainer"] {padding: 1.2rem 2.5rem 0.5rem 2.5rem; max-width: 100%;}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.45rem; line-height: 1.45;}
+h1 {font-size: 2.6rem !important; padding-top: 0 !important;}
+h3 {font-size: 1.7rem !important;}
+[data-testid="stMetricValue"] * {font-size: 2.8rem !important;}
+[data-testid="stMetricLabel"] * {font-size: 1.3rem !important;}
+[data-testid="stMarkdownContainer"] td,
+[data-testid="stMarkdownContainer"] th {font-size: 1.3rem; padding: 0.2rem 0.9rem;}
+</style>"""
+
+st.html(PRESENT_CSS)
+year = YEARS[-1]
+
+
+def step(delta: int) -> None:
+    current = LABELS.index(st.session_state.get("bild", LABELS[0]))
+    st.session_state["bild"] = LABELS[(current + delta) % len(LABELS)]
+
+
+nav1, nav2, nav3, nav4 = st.columns([1, 6, 1, 1])
+nav1.button("◀ Föregående", on_click=step, args=(-1,), key="foregaende", width="stretch")
+slide = nav2.segmented_control(
+    "Bild", LABELS, default=LABELS[0], required=True, key="bild", bind="query-params", label_visibility="collapsed"
+)
+nav3.button("Nästa ▶", on_click=step, args=(1,), key="nasta", width="stretch")
+nav4.page_link("pages/overview.py", label="Avsluta", icon=":material/close:")
+number_of = LABELS.index(slide) + 1
+
+params = common.current_index_params(year)
+result = common.index_result(params)
+names = common.area_names()
+areas = common.areas()
+
+if number_of == 1:
+    st.title("Program för en sammanhållen stad 2015–2020")
+    st.markdown(
+        "- Ett **socialt riskindex** per stadsdel: sociala risker, hälsa, säkerhet och trygghet, försörjning.\n"
+        "- Indexet pekade ut **22 stadsdelar** i sex stadsdelsområden – insatserna ska stå i proportion "
+        "till riskerna.\n"
+        "- **7 mål och 13 delmål** i fyra målområden följs upp i stadens ILS; kommunstyrelsen ansvarar för helheten.\n"
+        "- **150 miljoner kronor** finansierar stadsdelsnämndernas lokala arbete."
+    )
+    cols = st.columns(4)
+    for col, name in zip(
+        cols,
+        (
+            "Stadsmiljö och boende",
+            "Skola och utbildning",
+            "Jobb och företagande",
+            "Lokalt arbete med social hållbarhet",
+        ),
+        strict=True,
+    ):
+        col.info(f"**{name}**")
+    st.caption("Värdena i verktyget är syntetiska och urvalet av 22 stadsdelar är preliminärt.")
+
+elif number_of == 2:
+    st.title(f"Var är riskerna störst? ({year})")
+    prog_codes = set(areas.loc[areas["in_programme"], "code"])
+    shown = result.scores.set_index("area_code")["composite"].loc[sorted(prog_codes)]
+    cls = classify.classify(shown.to_numpy(), "quantiles", 5)
+    data = mapview.MapData(
+        dict(zip(shown.index, cls.bins.tolist(), strict=True)),
+        cls.k,
+        {c: f"index {number(v, 0)}" for c, v in shown.items()},
+        prog_codes,
+        {},
+    )
+    bounds = common.boundaries()
+    deck = mapview.build_deck(
+        mapview.feature_collection(bounds.frame, data),
+        common.district_outlines(),
+        common.programme_labels(),
+        mapview.view_state(bounds.frame, 470, 900),
+        "<b>{name}</b>",
+    )
+    left, right = st.columns([3, 1])
+    with left:
+        st.pydeck_chart(deck, height=470, key="present_karta")
+    with right:
+        st.markdown("**Mörkare = högre social risk.**")
+        top = shown.sort_values(ascending=False).head(5)
+        st.markdown("\n".join(f"{i}. {names[c]}" for i, c in enumerate(top.index, 1)))
+        st.caption(common.geometry_caption().replace("`make geo-official`", "se Data och källor"))
+
+elif number_of == 3:
+    st.title("Rangordningen – och hur säker den är")
+    robust = common.robustness(params)
+    table = result.scores.merge(robust, on="area_code").dropna(subset=["rank"]).sort_values("rank").head(10)
+    shares = " · ".join(
+        f"{n} {number(100 * w, 0)} %"
+        for n, w in zip(
+            common.domains().set_index("code").loc[list(result.area_weights.index), "name"],
+            result.area_weights,
+            strict=True,
+        )
+    )
+    st.markdown(f"Vikter: {shares}")
+    rows = ["| Plats | Stadsdel | Index | Plats i 90 % av 1 000 viktningar |", "|---:|:---|---:|:---|"]
+    rows += [
+        f"| {int(r.rank)} | {names[r.area_code]} | {number(r.composite, 0)} | {int(r.rank_p05)}–{int(r.rank_p95)} |"
+        for r in table.itertuples()
+    ]
+    st.markdown("\n".join(rows))
+    st.markdown(
+        f"De fem högsta ligger kvar bland de fem i minst **{number(100 * table.head(5)['share_top_5'].min(), 0)} %** "
+        "av dragningarna."
+    )
+
+elif number_of == 4:
+    options = sorted(areas.loc[areas["in_programme"], "name"])
+    chosen = st.selectbox(
+        "Stadsdel",
+        options,
+        index=options.index("Rinkeby"),
+        key="stadsdel",
+        bind="query-params",
+        label_visibility="collapsed",
+    )
+    code = {n: c for c, n in names.items()}[chosen]
+    row = result.scores.set_index("area_code").loc[code]
+    robust = common.robustness(params).set_index("area_code").loc[code]
+    st.title(f"{chosen} · {areas.set_index('code').loc[code, 'district']}")
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Index (100 = staden)", number(row["composite"], 0))
+    m2.metric("Plats", f"{int(row['rank'])} av {int(result.scores['rank'].notna().sum())}")
+    m3.metric("Plats i 90 % av viktningarna", f"{int(robust['rank_p05'])}–{int(robust['rank_p95'])}")
+    domains = common.domains()
+    area_df = pd.DataFrame(
+        {
+            "område": [domains.set_index("code").loc[a, "name"] for a in result.area_weights.index],
+            "poäng": [row[f"area_{a}"] for a in result.area_weights.index],
+        }
+    )
+    bars = (
+        alt.Chart(area_df)
+        .mark_bar(height=34, color="#1f4e8c")
+        .encode(
+            y=alt.Y("område:N", title=None, sort=None, axis=alt.Axis(labelFontSize=20, labelLimit=400)),
+            x=alt.X("poäng:Q", title="100 = staden", axis=alt.Axis(labelFontSize=16, titleFontSize=16)),
+        )
+    )
+    rule = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(strokeDash=[6, 4], color="#111").encode(x="x:Q")
+    st.altair_chart((bars + rule).properties(height=230), width="stretch")
+
+elif number_of == 5:
+    st.title(f"Hur går det med målen? ({year})")
+    tree = common.goal_tree()
+    rows = goals.indicator_assessment(tree, common.goal_outcomes("Programområdet"), year, YEARS)
+    evaluation = goals.evaluate(tree, rows).set_index("id")
+    area_nodes = tree.nodes[tree.nodes["level"] == "målområde"]
+    cols = st.columns(4)
+    for col, node in zip(cols, area_nodes.itertuples(), strict=True):
+        status = evaluation.loc[node.id, "status"]
+        col.markdown(f"**{node.text}**")
+        col.markdown(f"### {goals.STATUS_ICON[status]} {status}")
+    delmal = evaluation[evaluation["level"] == "delmål"]["status"].value_counts()
+    st.markdown(
+        "Delmålen: " + " · ".join(f"{goals.STATUS_ICON[s]} {s}: **{int(delmal.get(s, 0))}**" for s in goals.STATUSES)
+    )
+    prog = evaluation.loc["P"]
+    st.markdown(
+        f"Aktiviteter: **{prog['activities_done']} av {prog['activities']}** klara. Målvärdena är "
+        "illustrativa tills programmets egna läses in."
+    )
+
+else:
+    st.title("Pengarna – 150 mnkr efter behov")
+    values = common.values_long()
+    pop = values[(values["indicator_code"] == "befolkning") & (values["year"] == year)].set_index("area_code")["value"]
+    ref = common.index_result(ix.IndexParams(**{**params.__dict__, "method": "ref100", "universe": "all"}))
+    risk = ref.scores.set_index("area_code")["composite"] / 100
+    prog = areas[areas["in_programme"]]
+    out = allocation.allocate(
+        pd.DataFrame(
+            {
+                "unit": prog["district"],
+                "population": prog["code"].map(pop).to_numpy(),
+                "risk": prog["code"].map(risk).to_numpy(),
+            }
+        ),
+        allocation.AllocationParams(),
+    )
+    chart = (
+        alt.Chart(out)
+        .mark_bar(color="#b30000")
+        .encode(
+            y=alt.Y("unit:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=20, labelLimit=400)),
+            x=alt.X("amount:Q", title="Miljoner kronor", axis=alt.Axis(labelFontSize=16, titleFontSize=16)),
+        )
+    )
+    text = chart.mark_text(align="left", dx=6, fontSize=20).encode(text=alt.Text("amount:Q", format=".0f"))
+    st.altair_chart((chart + text).properties(height=330), width="stretch")
+    st.markdown("Behov = folkmängd × social risk. Lika delar hade gett **25 mnkr** var.")
