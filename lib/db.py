@@ -817,3 +817,31 @@ def undo_import(con: duckdb.DuckDBPyConnection, editor: str | None, import_id: i
 
 def imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return query(con, "SELECT * FROM import_log ORDER BY id DESC")
+
+
+def install_goal_file(data_dir: Path, db_path: Path, text: str, editor: str | None) -> goals.GoalTree:
+    """Validate a goal-tree YAML text and make it data/goals.yaml, then rebuild; nothing changes if it is invalid.
+
+    The caller must have closed its own connection to `db_path` (the rebuild replaces the file)."""
+    from lib.auth import require_editor
+
+    require_editor(editor)
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise DataError(f"Filen är inte giltig YAML: {exc}") from exc
+    known = set(pd.read_csv(data_dir / "indicator.csv")["code"])
+    try:
+        tree = goals.parse_tree(raw, known, YEARS)
+    except goals.TreeError as exc:
+        raise DataError(str(exc)) from exc
+    target = data_dir / "goals.yaml"
+    previous = target.read_text(encoding="utf-8") if target.exists() else None
+    target.write_text(text, encoding="utf-8")
+    try:
+        build_database(data_dir, db_path)
+    except Exception:
+        if previous is not None:
+            target.write_text(previous, encoding="utf-8")
+        raise
+    return tree

@@ -393,23 +393,25 @@ def excel_bytes(frame: pd.DataFrame, sheet: str = "Data") -> bytes:
 
 
 def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV (UTF-8 with BOM, opens in Swedish Excel) and XLSX of a table."""
+    """CSV (semicolon, decimal comma, UTF-8 with BOM: opens in Swedish Excel) and XLSX of a table, made on click."""
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button(
         "CSV",
-        frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
+        lambda: frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
         icon=":material/download:",
+        on_click="ignore",
     )
     c2.download_button(
         "Excel",
-        excel_bytes(frame),
+        lambda: excel_bytes(frame),
         file_name=f"{name}.xlsx",
         key=f"{key}_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
+        on_click="ignore",
     )
 
 
@@ -596,3 +598,14 @@ def area_brief_pdf(code: str, year: int) -> bytes:
     if plan["goals"].empty and plan["activities"].empty:
         plan_lines.append("Inga lokala mål eller aktiviteter registrerade ännu.")
     return render.area_brief(name, lines, pd.DataFrame(rows), trend[["name", "serie", "year", "value"]], plan_lines)
+
+
+def replace_goal_tree(text: str, editor: str | None) -> None:
+    """Install a new goal tree: close this server's connection, rebuild, and start afresh."""
+    paths = Paths()
+    connection().close()
+    connection.clear()
+    try:
+        db.install_goal_file(paths.data_dir, paths.db_path, text, editor)
+    finally:
+        data_changed()

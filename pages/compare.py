@@ -118,4 +118,5 @@ with right:
             + "."
         )
 st.dataframe(table, hide_index=True, width="stretch", column_config=common.number_columns(table))
+common.download_buttons(table, f"jamforelse_{year}", "jamfor_tabell")
 st.caption("Område och stad är befolkningsvägda medel av stadsdelarna. :orange[Syntetiska värden.]")

@@ -2,8 +2,10 @@
 
 import pandas as pd
 import streamlit as st
+import yaml
 
 from lib import auth, db, importer
+from lib import goals as goal_rules
 from lib.config import YEARS
 from lib.fmt import number
 from pages import common
@@ -216,3 +218,38 @@ if not history.empty:
                 st.success(f"Inläsning nr {latest} är ångrad; de tidigare värdena gäller igen.")
             except (auth.NotAuthorised, db.DataError) as exc:
                 st.error(str(exc))
+
+st.subheader("Målträdet")
+st.markdown(
+    "Programmets mål, ansvar, indikatorer och aktiviteter finns i en YAML-fil. Ladda ner den, ersätt de "
+    "illustrativa texterna med programmets riktiga och läs in den igen – den kontrolleras först."
+)
+goal_file = common.Paths().data_dir / "goals.yaml"
+st.download_button(
+    "Ladda ner målträdet (YAML)",
+    goal_file.read_bytes(),
+    file_name="goals.yaml",
+    mime="application/x-yaml",
+    icon=":material/download:",
+)
+goal_upload = st.file_uploader("Nytt målträd", type=["yaml", "yml"], key="malfil")
+if goal_upload is not None:
+    text = goal_upload.getvalue().decode("utf-8", errors="replace")
+    known = set(inds["code"])
+    try:
+        tree = goal_rules.parse_tree(yaml.safe_load(text) or {}, known, YEARS)
+        counts = tree.nodes["level"].value_counts()
+        st.success(
+            f"Målträdet är giltigt: {counts.get('målområde', 0)} målområden, {counts.get('mål', 0)} mål, "
+            f"{counts.get('delmål', 0)} delmål, {len(tree.activities)} aktiviteter."
+        )
+        editor = common.current_editor()
+        if st.button("Installera målträdet", disabled=not editor, key="installera_mal", icon=":material/upload:"):
+            common.replace_goal_tree(text, editor)
+            st.success("Målträdet är installerat. Sidan Mål och uppföljning visar det nya trädet.")
+        if not editor:
+            st.caption(auth.REFUSED)
+    except yaml.YAMLError as exc:
+        st.error(f"Filen är inte giltig YAML: {exc}")
+    except goal_rules.TreeError as exc:
+        st.error("Målträdet kan inte läsas in:\n\n" + "\n".join(f"- {p}" for p in exc.problems))

@@ -186,6 +186,7 @@ def ranking_table(table: pd.DataFrame, show_all: bool) -> None:
             "Urval": st.column_config.CheckboxColumn(help="Med i det preliminära urvalet av 22 stadsdelar"),
         },
     )
+    common.download_buttons(view, "rangordning", "rangordning")
 
 
 def band_chart(table: pd.DataFrame) -> alt.Chart:

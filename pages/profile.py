@@ -214,6 +214,7 @@ st.dataframe(
         ),
     },
 )
+common.download_buttons(indicator_table, f"indikatorer_{code}_{year}", "profil_tabell")
 st.caption(
     "Stadens och programområdets värden är befolkningsvägda medel av stadsdelarna. Mått som inte mäts varje år "
     "(valdeltagande, trygghetsmätningen) visar senaste mätningen."

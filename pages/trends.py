@@ -99,3 +99,4 @@ else:
     wide = wide.round(int(meta["decimals"]))
     wide.columns = [str(c) for c in wide.columns]
     st.dataframe(wide, width="stretch", column_config=common.number_columns(wide))
+    common.download_buttons(wide.reset_index(names="serie"), f"utveckling_{code}", "utveckling_tabell")

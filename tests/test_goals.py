@@ -187,3 +187,21 @@ def test_dot_shows_status_by_word_and_icon(evaluated):
     assert dot.startswith("digraph") and '"M5" -> "D9"' in dot
     assert "uppfyllt" in dot and "(illustrativt)" in dot
     assert "nan" not in dot
+
+
+def test_installing_a_goal_file_validates_first_and_keeps_the_old_one_on_error(data_copy, tmp_path):
+    from lib import auth, db
+
+    target = tmp_path / "g.duckdb"
+    db.build_database(data_copy, target)
+    original = (data_copy / "goals.yaml").read_text(encoding="utf-8")
+    with pytest.raises(db.DataError, match="föräldralös"):
+        broken_text = original.replace("nodes:\n", "nodes:\n  - {id: X, level: delmål, parent: NOPE, text: x}\n", 1)
+        db.install_goal_file(data_copy, target, broken_text, "anna")
+    assert (data_copy / "goals.yaml").read_text(encoding="utf-8") == original
+    with pytest.raises(auth.NotAuthorised):
+        db.install_goal_file(data_copy, target, original, None)
+    changed = original.replace("Trångboddheten ska minska genom fler och mer varierade bostäder", "Fler bostäder")
+    db.install_goal_file(data_copy, target, changed, "anna")
+    with db.connect(target, read_only=True) as con:
+        assert "Fler bostäder" in set(db.goal_tree(con).nodes["text"])

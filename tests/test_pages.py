@@ -301,3 +301,18 @@ def test_presentation_next_button_moves_on():
     next(b for b in at.button if b.label == "Nästa ▶").click()
     at.run()
     assert at.segmented_control(key="bild").value == "2 Kartan"
+
+
+def test_data_page_rejects_a_malformed_upload_and_changes_nothing(con):
+    from lib import db
+
+    before = db.data_status(con)
+    at = open_page("pages/data_sources.py", editor="testare")
+    raw = (ROOT / "tests" / "import_corpus" / "unknown_area.csv").read_bytes()
+    at.get("file_uploader")[0].set_value(("unknown_area.csv", raw, "text/csv"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("kan inte läsas in" in e.value for e in at.error)
+    problems = at.dataframe[-1].value
+    assert any("Okänd stadsdel ”Atlantis”" in p for p in problems["Problem"])
+    assert db.data_status(con) == before
