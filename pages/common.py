@@ -394,8 +394,8 @@ def excel_bytes(frame: pd.DataFrame, sheet: str = "Data") -> bytes:
 
 def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV (semicolon, decimal comma, UTF-8 with BOM: opens in Swedish Excel) and XLSX of a table, made on click."""
-    c1, c2, _ = st.columns([1, 1, 3])
-    c1.download_button(
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         "CSV",
         lambda: frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
         file_name=f"{name}.csv",
@@ -404,12 +404,12 @@ def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
         icon=":material/download:",
         on_click="ignore",
     )
-    c2.download_button(
+    row.download_button(
         "Excel",
         lambda: excel_bytes(frame),
         file_name=f"{name}.xlsx",
-        key=f"{key}_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
         icon=":material/download:",
         on_click="ignore",
     )
