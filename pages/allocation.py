@@ -1,13 +1,10 @@
 """Fördelning av medel: share the programme's money in proportion to need, and compare with simpler splits."""
 
-import io
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from lib import allocation as al
-from lib import index as ix
 from lib.fmt import number
 from pages import common
 
@@ -61,19 +58,8 @@ floor = c6.number_input(
     help="Varje enhet får först golvet; resten fördelas efter behov.",
 )
 
-index_params = common.current_index_params(year)
-ref_params = ix.IndexParams(**{**index_params.__dict__, "method": "ref100", "universe": "all"})
-scores = common.index_result(ref_params).scores.set_index("area_code")
-areas = common.areas()
-values = common.values_long()
-pop = values[(values["indicator_code"] == "befolkning") & (values["year"] == year)].set_index("area_code")["value"]
-prog = areas[areas["in_programme"]]
-units = pd.DataFrame(
-    {
-        "unit": prog["committee"] if UNITS[unit_label] == "nämnd" else prog["name"],
-        "population": prog["code"].map(pop).to_numpy(),
-        "risk": (prog["code"].map(scores["composite"]) / 100).to_numpy(),
-    }
+units = common.allocation_units(
+    common.current_index_params(year), year, "committee" if UNITS[unit_label] == "nämnd" else "name"
 )
 try:
     params = al.AllocationParams(
@@ -141,24 +127,7 @@ st.dataframe(
     column_config=common.number_columns(table, skip=("Andel",))
     | {"Andel": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
 )
-buffer = io.BytesIO()
-with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-    table.to_excel(writer, index=False, sheet_name="Fördelning")
-d1, d2, _ = st.columns([1, 1, 2])
-d1.download_button(
-    "Ladda ner (Excel)",
-    buffer.getvalue(),
-    file_name=f"fordelning_{year}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/download:",
-)
-d2.download_button(
-    "Ladda ner (CSV)",
-    table.to_csv(index=False).encode("utf-8-sig"),
-    file_name=f"fordelning_{year}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-)
+common.download_buttons(table, f"fordelning_{year}", "fordelning")
 st.caption(
     f"Behov = folkmängd {year} × (risk − tröskel)^exponent, där risk är det sammanvägda indexet mot staden (1 = "
     "stadens nivå) med vikterna från sidan Index och vikter. Fördelningen gäller programmets 22 stadsdelar i det "

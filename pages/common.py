@@ -480,21 +480,7 @@ def programme_brief_pdf(year: int) -> bytes:
             "Bedömning": [f"{evaluation.loc[i, 'status']}" for i in nodes["id"]],
         }
     )
-    prog = areas()[areas()["in_programme"]]
-    values = values_long()
-    pop = values[(values["indicator_code"] == "befolkning") & (values["year"] == year)].set_index("area_code")["value"]
-    ref = index_result(ix.IndexParams(**{**params.__dict__, "method": "ref100", "universe": "all"})).scores
-    risk = ref.set_index("area_code")["composite"] / 100
-    alloc = allocation.allocate(
-        pd.DataFrame(
-            {
-                "unit": prog["committee"],
-                "population": prog["code"].map(pop).to_numpy(),
-                "risk": prog["code"].map(risk).to_numpy(),
-            }
-        ),
-        allocation.AllocationParams(),
-    )
+    alloc = allocation.allocate(allocation_units(params, year, "committee"), allocation.AllocationParams())
     alloc_table = pd.DataFrame(
         {
             "Stadsdelsnämnd": alloc["unit"],
@@ -609,3 +595,20 @@ def replace_goal_tree(text: str, editor: str | None) -> None:
         db.install_goal_file(paths.data_dir, paths.db_path, text, editor)
     finally:
         data_changed()
+
+
+def allocation_units(params: ix.IndexParams, year: int, by: str) -> pd.DataFrame:
+    """The 22 programme stadsdelar as allocation rows: unit (`by`: committee, district or name), population and
+    risk (1 = city level) from the index with the current weights, normalised against the whole city."""
+    ref = index_result(ix.IndexParams(**{**params.__dict__, "method": "ref100", "universe": "all"}))
+    risk = ref.scores.set_index("area_code")["composite"] / 100
+    values = values_long()
+    pop = values[(values["indicator_code"] == "befolkning") & (values["year"] == year)].set_index("area_code")["value"]
+    prog = areas()[areas()["in_programme"]]
+    return pd.DataFrame(
+        {
+            "unit": prog[by].to_numpy(),
+            "population": prog["code"].map(pop).to_numpy(),
+            "risk": prog["code"].map(risk).to_numpy(),
+        }
+    )

@@ -1,7 +1,5 @@
 """Mål: what the programme promised, who answers for it, and how it is going (helt / delvis / ej uppfyllt)."""
 
-import io
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -269,23 +267,6 @@ if body_id:
             "Delmål, indikatorer, utfall, årsmål, bedömning och aktiviteter – att klistra in i "
             "verksamhetsplan eller tertialrapport."
         )
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            underlag.to_excel(writer, index=False, sheet_name="ILS-underlag")
         slug = "".join(ch if ch.isalnum() else "_" for ch in body_name.lower())
-        d1, d2 = st.columns(2)
-        d1.download_button(
-            "Ladda ner (Excel)",
-            buffer.getvalue(),
-            file_name=f"ils_underlag_{slug}_{year}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            icon=":material/download:",
-        )
-        d2.download_button(
-            "Ladda ner (CSV)",
-            underlag.to_csv(index=False).encode("utf-8-sig"),
-            file_name=f"ils_underlag_{slug}_{year}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-        )
+        common.download_buttons(underlag, f"ils_underlag_{slug}_{year}", "ils_underlag")
         st.dataframe(underlag, hide_index=True, width="stretch", column_config=common.number_columns(underlag))

@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from lib import allocation, classify, goals, mapview
-from lib import index as ix
 from lib.config import YEARS
 from lib.fmt import number
 from pages import common
@@ -184,21 +183,7 @@ elif number_of == 5:
 
 else:
     st.title("Pengarna – 150 mnkr efter behov")
-    values = common.values_long()
-    pop = values[(values["indicator_code"] == "befolkning") & (values["year"] == year)].set_index("area_code")["value"]
-    ref = common.index_result(ix.IndexParams(**{**params.__dict__, "method": "ref100", "universe": "all"}))
-    risk = ref.scores.set_index("area_code")["composite"] / 100
-    prog = areas[areas["in_programme"]]
-    out = allocation.allocate(
-        pd.DataFrame(
-            {
-                "unit": prog["district"],
-                "population": prog["code"].map(pop).to_numpy(),
-                "risk": prog["code"].map(risk).to_numpy(),
-            }
-        ),
-        allocation.AllocationParams(),
-    )
+    out = allocation.allocate(common.allocation_units(params, year, "district"), allocation.AllocationParams())
     chart = (
         alt.Chart(out)
         .mark_bar(color="#b30000")
