@@ -33,9 +33,11 @@ test: $(VENV)/.dev-deps db
 	$(PY) -m pytest
 
 ## Benchmarks: a table of medians and p90s (figures, not pass/fail).
-bench: db
+bench: $(VENV)/.dev-deps db
 	$(PY) bench/bench_index.py
 	$(PY) bench/bench_map.py
+	$(PY) bench/bench_pages.py
+	$(PY) bench/bench_browser.py
 
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check .

@@ -1,0 +1,77 @@
+"""Server-side rerun time of every page (AppTest, warm caches), and of a weight change on the index page.
+
+Prints medians and p90s in milliseconds. Figures, not pass/fail: this machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SAMMANHALLEN_DB", str(Path(tempfile.mkdtemp()) / "bench.duckdb"))
+os.environ.setdefault("SAMMANHALLEN_OFFICIAL_DIR", str(Path(tempfile.mkdtemp()) / "official"))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from lib import db  # noqa: E402
+from lib.config import Paths  # noqa: E402
+
+PAGES = [
+    "pages/overview.py",
+    "pages/map.py",
+    "pages/index_weights.py",
+    "pages/profile.py",
+    "pages/compare.py",
+    "pages/trends.py",
+    "pages/goals.py",
+    "pages/plans.py",
+    "pages/allocation.py",
+    "pages/present.py",
+    "pages/data_sources.py",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def main(repeats: int = 7) -> None:
+    db.ensure_database(Paths().data_dir, Paths().db_path)
+    print(f"{'page (server rerun, warm)':40} {'median ms':>10} {'p90 ms':>10}")
+    for page in PAGES:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.run()
+        at.switch_page(page)
+        at.run()  # warm the caches
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            at.run()
+            times.append((time.perf_counter() - start) * 1000)
+        print(f"{page:40} {statistics.median(times):10.0f} {percentile(times, 0.9):10.0f}")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/index_weights.py")
+    at.run()
+    times = []
+    for i in range(repeats * 2):
+        at.slider(key="vikt_forsorjning").set_value(1 + i % 10)
+        start = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - start) * 1000)
+    print(
+        f"{'index page: one weight change (new weights)':40} {statistics.median(times):10.0f} "
+        f"{percentile(times, 0.9):10.0f}"
+    )
+    print("AppTest runs the whole script; in the browser a weight change reruns only the fragment.")
+
+
+if __name__ == "__main__":
+    main()
