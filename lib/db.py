@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -524,6 +525,21 @@ def values_long(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return query(con, "SELECT area_code, indicator_code, year, value, synthetic FROM value")
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """A cursor inside one transaction: committed when the block ends, rolled back if it raises."""
+    cur = con.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+
+
 def save_scenario(con: duckdb.DuckDBPyConnection, name: str, params: str, editor: str | None = None) -> None:
     """Create or replace a named weight scenario (params as JSON) in one transaction; editors only."""
     from lib.auth import require_editor
@@ -534,9 +550,7 @@ def save_scenario(con: duckdb.DuckDBPyConnection, name: str, params: str, editor
         raise DataError("Ge scenariot ett namn.")
     if len(clean) > SCENARIO_NAME_MAX:
         raise DataError(f"Namnet får vara högst {SCENARIO_NAME_MAX} tecken.")
-    cur = con.cursor()
-    try:
-        cur.execute("BEGIN TRANSACTION")
+    with transaction(con) as cur:
         cur.execute(
             """
             INSERT INTO weight_scenario VALUES (?, ?, now(), now())
@@ -545,12 +559,6 @@ def save_scenario(con: duckdb.DuckDBPyConnection, name: str, params: str, editor
             [clean, params],
         )
         _audit(cur, editor, "weight_scenario", clean, None, "sparad", None, {"params": params})
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
 
 
 def _audit(cur, editor: str, table: str, record_id: str, committee: str | None, action: str, before, after) -> None:
@@ -598,10 +606,8 @@ def apply_plan_changes(
     if table not in PLAN_TABLES:
         raise DataError(f"Okänd plantabell: {table}")
     fields = PLAN_TABLES[table]
-    cur = con.cursor()
     written = []
-    try:
-        cur.execute("BEGIN TRANSACTION")
+    with transaction(con) as cur:
         for row in upserts:
             key = row.get("id")
             before = _row(cur, table, key) if key else None
@@ -637,12 +643,6 @@ def apply_plan_changes(
             cur.execute(f"DELETE FROM {table} WHERE id = ?", [key])  # noqa: S608
             _audit(cur, editor, table, key, committee, "borttagen", before, None)
             written.append(key)
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
     return written
 
 
@@ -651,15 +651,12 @@ def save_plan_text(con: duckdb.DuckDBPyConnection, editor: str, committee: str, 
     from lib.auth import require_editor
 
     editor = require_editor(editor)
-    cur = con.cursor()
-    try:
-        cur.execute("BEGIN TRANSACTION")
+    with transaction(con) as cur:
         found = cur.execute(
             "SELECT text FROM plan_text WHERE committee = ? AND section = ?", [committee, section]
         ).fetchall()
         old = found[0] if found else None
         if old is not None and old[0] == text:
-            cur.execute("ROLLBACK")
             return False
         cur.execute(
             """
@@ -679,13 +676,7 @@ def save_plan_text(con: duckdb.DuckDBPyConnection, editor: str, committee: str, 
             None if old is None else {"text": old[0]},
             {"text": text},
         )
-        cur.execute("COMMIT")
-        return True
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
+    return True
 
 
 def plan(con: duckdb.DuckDBPyConnection, committee: str) -> dict[str, pd.DataFrame]:
@@ -738,9 +729,7 @@ def import_values(con: duckdb.DuckDBPyConnection, editor: str | None, values: pd
     editor = require_editor(editor)
     if values.empty:
         raise DataError("Inga värden att läsa in.")
-    cur = con.cursor()
-    try:
-        cur.execute("BEGIN TRANSACTION")
+    with transaction(con) as cur:
         import_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM import_log").fetchall()[0][0]
         cur.register("incoming", values[["area_code", "indicator_code", "year", "value", "source"]])
         cur.execute(
@@ -768,13 +757,7 @@ def import_values(con: duckdb.DuckDBPyConnection, editor: str | None, values: pd
         if pause:
             print("IMPORT_PAUSED", flush=True)
             time.sleep(pause)
-        cur.execute("COMMIT")
-        return int(import_id)
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
+    return int(import_id)
 
 
 def undo_import(con: duckdb.DuckDBPyConnection, editor: str | None, import_id: int) -> None:
@@ -782,9 +765,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, editor: str | None, import_id: i
     from lib.auth import require_editor
 
     editor = require_editor(editor)
-    cur = con.cursor()
-    try:
-        cur.execute("BEGIN TRANSACTION")
+    with transaction(con) as cur:
         latest = cur.execute("SELECT max(id) FROM import_log WHERE undone_at IS NULL").fetchall()[0][0]
         if latest is None or int(latest) != int(import_id):
             raise DataError("Bara den senaste inläsningen som inte redan ångrats kan ångras.")
@@ -807,12 +788,6 @@ def undo_import(con: duckdb.DuckDBPyConnection, editor: str | None, import_id: i
         )
         cur.execute("UPDATE import_log SET undone_at = now(), undone_by = ? WHERE id = ?", [editor, import_id])
         _audit(cur, editor, "value", f"import {import_id}", None, "ångrad", None, None)
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
 
 
 def imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
