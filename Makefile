@@ -32,12 +32,9 @@ test: $(VENV)/.dev-deps db
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
-## Benchmarks: a table of medians and p90s (figures, not pass/fail).
+## Benchmarks: tables of medians and p90s (figures, not pass/fail), recorded in bench/RESULTS.md.
 bench: $(VENV)/.dev-deps db
-	$(PY) bench/bench_index.py
-	$(PY) bench/bench_map.py
-	$(PY) bench/bench_pages.py
-	$(PY) bench/bench_browser.py
+	$(PY) bench/run_all.py
 
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check .

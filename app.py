@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import PAGE_CSS, SYNTHETIC_NOTE, sign_in_panel
+from pages.common import PAGE_CSS, SYNTHETIC_NOTE, log_run, run_clock, sign_in_panel
 
 st.set_page_config(page_title="Sammanhållen stad", page_icon="🏙️", layout="wide")
 
@@ -37,4 +37,6 @@ if presenting and page.title != "Presentera":
 with st.sidebar:
     st.caption(SYNTHETIC_NOTE)
     sign_in_panel()
+started = run_clock()
 page.run()
+log_run(page.url_path or "overview", started)

@@ -1,10 +1,16 @@
 """In Debian's Chromium: cold start to the first map, and what a weight change costs (time and websocket bytes).
 
 Starts its own server on a free port with a fresh database. Prints medians and p90s.
+
+"Map repainted" is read from the screen, not from the DOM: Chromium's screencast sends a picture each time
+the compositor draws a new frame, and a move counts as repainted at the first frame whose map area shows the
+final colours. That is what a person in the room sees, including deck.gl's WebGL drawing.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 import socket
 import statistics
@@ -15,11 +21,16 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+import numpy as np
+from PIL import Image
+from playwright.sync_api import Page, TimeoutError, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CANVAS = "[data-testid='stDeckGlJsonChart'] canvas"
 CELLS = "[...document.querySelectorAll('[role=gridcell]')].slice(0, 14).map(c => c.textContent).join('|')"
+COLOURS_KB = 1.0  # 117 fill colours as RGB hex strings: the least any map update could send
 
 
 def free_port() -> int:
@@ -28,12 +39,178 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def weight_walk(moves: int) -> list[tuple[str, str]]:
+    """Slider moves (slider, key) that never return to an earlier set of weight shares, so no rerun can be
+    answered from the browser's message cache: one step at a time, each slider to an end and on to the next."""
+    names = ("Försörjning", "Hälsa", "Säkerhet och trygghet", "Sociala risker")
+    ratings = [5, 5, 5, 5]
+    seen = {(0.25, 0.25, 0.25, 0.25)}
+    walk: list[tuple[str, str]] = []
+    plan = [(0, 1), (1, 1), (2, -1), (3, -1), (0, -1), (1, -1), (2, 1), (3, 1)] * 4
+    for slider, step in plan:
+        while len(walk) < moves and 0 <= ratings[slider] + step <= 10:
+            trial = ratings.copy()
+            trial[slider] += step
+            shares = tuple(round(r / sum(trial), 6) for r in trial) if sum(trial) else None
+            if shares is None or shares in seen:
+                break
+            seen.add(shares)
+            ratings = trial
+            walk.append((names[slider], "ArrowRight" if step > 0 else "ArrowLeft"))
+    return walk
+
+
 def p90(values: list[float]) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(0.9 * len(values)))]
 
 
-def main(moves: int = 30) -> None:
+def row(label: str, values: list[float], unit: str, decimals: int = 0, extra: str = "") -> None:
+    print(
+        f"{label:52} {statistics.median(values):10.{decimals}f} {unit} median, "
+        f"{p90(values):.{decimals}f} {unit} p90{extra}"
+    )
+
+
+class Screencast:
+    """Frames from Chromium's screencast, each with the time the compositor produced it (epoch seconds)."""
+
+    def __init__(self, page: Page) -> None:
+        self.frames: list[tuple[float, bytes]] = []
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.on("Page.screencastFrame", self._frame)
+        self.cdp.send("Page.startScreencast", {"format": "png", "everyNthFrame": 1})
+
+    def _frame(self, event: dict) -> None:
+        self.frames.append((event["metadata"]["timestamp"], base64.b64decode(event["data"])))
+        self.cdp.send("Page.screencastFrameAck", {"sessionId": event["sessionId"]})
+
+    def stop(self) -> None:
+        self.cdp.send("Page.stopScreencast")
+
+
+def crop(png: bytes, box: tuple[int, int, int, int]) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB").crop(box), dtype=np.int16)
+
+
+def changed_pixels(a: np.ndarray, b: np.ndarray) -> int:
+    """Pixels that differ visibly (a class colour, not antialiasing noise)."""
+    return int((np.abs(a - b).max(axis=2) > 40).sum())
+
+
+def start_server(env: dict[str, str], port: int, script: str = "app.py") -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_healthy(url: str) -> None:
+    while True:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
+def first_map(page: Page, url: str, path: str = "/map") -> tuple[float, float]:
+    """Open a map page; seconds until the title and until the map's canvas is there."""
+    start = time.perf_counter()
+    page.goto(url + path)
+    page.locator("h1").first.wait_for(timeout=60_000)
+    title = time.perf_counter() - start
+    page.locator(CANVAS).first.wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    return title, time.perf_counter() - start
+
+
+def map_repaints(
+    page: Page, url: str, walk: list[tuple[str, str]], received: list[int], path: str = "/index_weights?visa=Karta"
+) -> tuple[list[float], list[float]]:
+    """Move sliders along `walk` with the map shown; ms until the map shows its new colours, KB per move."""
+    page.goto(url + path)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.locator(CANVAS).first.wait_for(timeout=60_000)
+    page.get_by_role("slider", name=walk[0][0]).scroll_into_view_if_needed()
+    page.mouse.wheel(0, 250)
+    page.wait_for_timeout(1500)
+    box = page.locator(CANVAS).first.bounding_box()
+    area = (int(box["x"]), int(box["y"]), int(box["x"] + box["width"]), int(min(box["y"] + box["height"], 719)))
+    cast = Screencast(page)
+    latencies, sizes = [], []
+    try:
+        for name, key in walk:
+            page.wait_for_timeout(400)
+            baseline = crop(cast.frames[-1][1], area) if cast.frames else None
+            page.get_by_role("slider", name=name).focus()
+            cast.frames.clear()
+            received.clear()
+            pressed = time.time()
+            page.keyboard.press(key)
+            page.wait_for_timeout(100)
+            page.wait_for_selector(IDLE, timeout=30_000)
+            page.wait_for_timeout(700)  # let deck.gl finish drawing and the screencast deliver its frames
+            sizes.append(sum(received) / 1024)
+            if baseline is None or not cast.frames:
+                continue
+            final = crop(cast.frames[-1][1], area)
+            if changed_pixels(final, baseline) < 50:
+                continue  # the move did not change any colour class
+            for stamp, png in cast.frames:
+                if changed_pixels(crop(png, area), final) < 10:
+                    latencies.append((stamp - pressed) * 1000)
+                    break
+    finally:
+        cast.stop()
+    return latencies, sizes
+
+
+def ranking_redraws(page: Page, url: str, moves: int) -> list[float]:
+    """Move the slider with the ranking table shown; ms until the table's first rows change."""
+    page.goto(url + "/index_weights")
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_function(f"() => {CELLS}.length > 0", timeout=60_000)
+    latencies = []
+    for name, key in weight_walk(moves):
+        before = page.evaluate(f"() => {CELLS}")
+        page.get_by_role("slider", name=name).focus()
+        start = time.perf_counter()
+        page.keyboard.press(key)
+        try:
+            page.wait_for_function(f"b => {CELLS} !== b", arg=before, timeout=5_000)
+        except TimeoutError:
+            continue  # a one-step move need not change the first rows
+        latencies.append((time.perf_counter() - start) * 1000)
+        page.wait_for_selector(IDLE, timeout=30_000)
+        page.wait_for_timeout(300)
+    return latencies
+
+
+def floor(browser, env: dict[str, str], moves: int) -> tuple[float, list[float]]:
+    """bench/floor_app.py — Streamlit, deck.gl and the browser with no app code around them: seconds of cold
+    start, and ms from slider move to repainted map."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    server = start_server(env, port, "bench/floor_app.py")
+    try:
+        wait_healthy(url)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        first_map(page, url, "/")
+        cold = time.perf_counter() - started
+        latencies, _ = map_repaints(page, url, [("Vikt", "ArrowRight")] * moves, [], "/")
+        page.close()
+        return cold, latencies
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def main(moves: int = int(os.environ.get("BENCH_MOVES", "30"))) -> None:
     port = free_port()
     env = {
         **os.environ,
@@ -41,61 +218,45 @@ def main(moves: int = 30) -> None:
         "SAMMANHALLEN_OFFICIAL_DIR": str(Path(tempfile.mkdtemp()) / "official"),
     }
     subprocess.run([sys.executable, "-m", "lib.cli", "build-db"], cwd=ROOT, env=env, check=True, capture_output=True)
-    started = time.perf_counter()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        started = time.perf_counter()
+        server = start_server(env, port)
+        try:
+            wait_healthy(url)
+            ready = time.perf_counter() - started
             page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.goto(url + "/map")
-            page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for(timeout=60_000)
-            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+            title, drawn = first_map(page, url)
             cold = time.perf_counter() - started
+            page.close()
+            warm = []
+            for _ in range(5):
+                context = browser.new_context(viewport={"width": 1280, "height": 720})
+                warm.append(first_map(context.new_page(), url))
+                context.close()
             print(f"{'cold start (server start → first map drawn)':52} {cold * 1000:10.0f} ms")
+            print(f"{'  of which: server start until it answers':52} {ready * 1000:10.0f} ms")
+            print(f"{'  of which: page opened → title shown':52} {title * 1000:10.0f} ms")
+            print(f"{'  of which: title → map canvas drawn':52} {(drawn - title) * 1000:10.0f} ms")
+            row("new visitor, warm server: page opened → title", [w[0] * 1000 for w in warm], "ms")
+            row("new visitor, warm server: page opened → map", [w[1] * 1000 for w in warm], "ms")
+            floor_cold, floor_repaints = floor(browser, env, moves)
+            print(f"{'floor (bare page: slider + one map layer): cold start':52} {floor_cold * 1000:10.0f} ms")
 
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
             received: list[int] = []
             page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
-            page.goto(url + "/index_weights")
-            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
-            page.wait_for_function(f"() => {CELLS}.length > 0", timeout=60_000)
-            slider = page.get_by_role("slider", name="Försörjning")
-            latencies, sizes = [], []
-            for i in range(moves):
-                before = page.evaluate(f"() => {CELLS}")
-                received.clear()
-                slider.focus()
-                start = time.perf_counter()
-                page.keyboard.press("End" if i % 2 == 0 else "Home")
-                page.wait_for_function(f"b => {CELLS} !== b", arg=before, timeout=30_000)
-                latencies.append((time.perf_counter() - start) * 1000)
-                page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
-                page.wait_for_timeout(300)
-                sizes.append(sum(received) / 1024)
-            print(
-                f"{'weight change → ranking redrawn (' + str(moves) + ' moves)':52} "
-                f"{statistics.median(latencies):10.0f} ms median, {p90(latencies):.0f} ms p90"
-            )
-            print(
-                f"{'bytes to the browser per weight change':52} {statistics.median(sizes):10.1f} KB median, "
-                f"{p90(sizes):.1f} KB p90 ({statistics.median(sizes):.0f}× the ~1 KB that 117 colours need)"
-            )
+            latencies, sizes = map_repaints(page, url, weight_walk(moves), received)
+            row(f"weight change → map repainted ({len(latencies)} of {moves} moves)", latencies, "ms")
+            row("floor (bare page): slider → map repainted", floor_repaints, "ms")
+            ratio = statistics.median(sizes) / COLOURS_KB
+            row("bytes to the browser per weight change (map)", sizes, "KB", 1, f" ({ratio:.0f}× the ~1 KB of colours)")
+            row(f"weight change → ranking table redrawn ({moves} moves)", ranking_redraws(page, url, moves), "ms")
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(10)
+        finally:
+            server.terminate()
+            server.wait(10)
 
 
 if __name__ == "__main__":

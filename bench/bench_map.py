@@ -27,7 +27,7 @@ def payload(frame: gpd.GeoDataFrame) -> int:
     labels = geo.label_points(frame).assign(name="Hässelby strand")[["lon", "lat", "name"]]
     deck = mapview.build_deck(
         mapview.feature_collection(frame, data),
-        geo.district_outlines(frame),
+        geo.district_outlines(frame).__geo_interface__,
         labels,
         mapview.view_state(frame),
         "{name}",

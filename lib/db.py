@@ -8,11 +8,16 @@ renames it into place, so a failed build never leaves a half-written database be
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import threading
+import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import duckdb
 import pandas as pd
@@ -124,6 +129,10 @@ PLAN_TABLES = {
     "plan_activity": ("title", "owner", "partners", "start", "end", "budget", "status"),
 }
 SCENARIO_NAME_MAX = 60
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class DataError(ValueError):
@@ -525,21 +534,51 @@ def values_long(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return query(con, "SELECT area_code, indicator_code, year, value, synthetic FROM value")
 
 
+#: Writes are serialised, one transaction at a time, in the one process that may write the file. DuckDB
+#: allows a single writing process, and inside it concurrent transactions collide: two that take the next audit
+#: id both see the same maximum (a duplicate key), two that change the same row conflict at commit. Queued
+#: behind this lock they cannot, while readers never wait (each reader's cursor sees the last committed state).
+#: Process-wide on purpose: it mirrors DuckDB's own per-process write lock.
+WRITE_LOCK = threading.Lock()
+WRITE_ATTEMPTS = 4
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
-    """A cursor inside one transaction: committed when the block ends, rolled back if it raises."""
-    cur = con.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        yield cur
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
+    """A cursor inside one write transaction: committed when the block ends, rolled back if it raises. Holds the
+    write lock throughout, so the app's writes run one after the other."""
+    with WRITE_LOCK:
+        cur = con.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except Exception:
+            cur.execute("ROLLBACK")
+            raise
+        finally:
+            cur.close()
 
 
+def retry_on_conflict(write: Callable[P, T]) -> Callable[P, T]:
+    """Run a whole write again (a fresh transaction) when DuckDB reports a transaction conflict, waiting
+    20, 40, 80 ms; the lock makes conflicts within the app impossible, this covers any writer outside it."""
+
+    @functools.wraps(write)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                return write(*args, **kwargs)
+            except duckdb.TransactionException:
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.02 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+@retry_on_conflict
 def save_scenario(con: duckdb.DuckDBPyConnection, name: str, params: str, editor: str | None = None) -> None:
     """Create or replace a named weight scenario (params as JSON) in one transaction; editors only."""
     from lib.auth import require_editor
@@ -588,6 +627,7 @@ def _row(cur, table: str, key: str) -> dict | None:
     return dict(zip([d[0] for d in result.description], rows[0], strict=True))
 
 
+@retry_on_conflict
 def apply_plan_changes(
     con: duckdb.DuckDBPyConnection,
     editor: str,
@@ -646,6 +686,7 @@ def apply_plan_changes(
     return written
 
 
+@retry_on_conflict
 def save_plan_text(con: duckdb.DuckDBPyConnection, editor: str, committee: str, section: str, text: str) -> bool:
     """Store a text section (e.g. prioriteringar) of a plan with an audit row; False if nothing changed."""
     from lib.auth import require_editor
@@ -698,12 +739,10 @@ def scenarios(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return query(con, "SELECT name, params, created_at, updated_at FROM weight_scenario ORDER BY name")
 
 
+@retry_on_conflict
 def delete_scenario(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    cur = con.cursor()
-    try:
+    with transaction(con) as cur:
         cur.execute("DELETE FROM weight_scenario WHERE name = ?", [name])
-    finally:
-        cur.close()
 
 
 def goal_tree(con: duckdb.DuckDBPyConnection) -> goals.GoalTree:
@@ -718,12 +757,10 @@ def goal_tree(con: duckdb.DuckDBPyConnection) -> goals.GoalTree:
     )
 
 
+@retry_on_conflict
 def import_values(con: duckdb.DuckDBPyConnection, editor: str | None, values: pd.DataFrame, filename: str) -> int:
     """Write checked values (area_code, indicator_code, year, value, source) as real (`synthetic = false`) in one
     transaction, keeping what they replace so the import can be undone. Returns the import id."""
-    import os
-    import time
-
     from lib.auth import require_editor
 
     editor = require_editor(editor)
@@ -760,6 +797,7 @@ def import_values(con: duckdb.DuckDBPyConnection, editor: str | None, values: pd
     return int(import_id)
 
 
+@retry_on_conflict
 def undo_import(con: duckdb.DuckDBPyConnection, editor: str | None, import_id: int) -> None:
     """Put back what the latest active import replaced (later imports must be undone first)."""
     from lib.auth import require_editor

@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA, hex_to_rgba, palette
 
@@ -25,10 +26,11 @@ LEAVING_RGBA = [120, 0, 120, 255]
 
 class CompactDeck(pdk.Deck):
     """pydeck pretty-prints its JSON (two spaces per level, every coordinate on its own line), which more
-    than triples what a map sends on each rerun; this sends the same spec without the whitespace."""
+    than triples what a map sends on each rerun, and indenting forces Python's slow pure-Python encoder;
+    this sends the same spec without whitespace, through the C encoder."""
 
     def to_json(self) -> str:
-        return json.dumps(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(self, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,23 @@ class MapData:
     outline: dict[str, list[int]] = field(default_factory=dict)  # highlighted borders (selection, urval)
 
 
-def feature_collection(frame: gpd.GeoDataFrame, data: MapData, extra: dict[str, dict[str, str]] | None = None) -> dict:
-    """GeoJSON with the fill colour and tooltip text of each stadsdel in its properties."""
+def geometries(frame: gpd.GeoDataFrame) -> list[dict]:
+    """Each stadsdel's GeoJSON geometry, in frame order: worth keeping, since geopandas rebuilds it on each call."""
+    return [feature["geometry"] for feature in frame.__geo_interface__["features"]]
+
+
+def feature_collection(
+    frame: gpd.GeoDataFrame,
+    data: MapData,
+    extra: dict[str, dict[str, str]] | None = None,
+    shapes: list[dict] | None = None,
+) -> dict:
+    """GeoJSON with the fill colour and tooltip text of each stadsdel in its properties (`shapes`: the frame's
+    `geometries`, if already at hand)."""
     colours = palette(data.k)
     features = []
-    geo = frame.__geo_interface__["features"]
-    for props_row, feature in zip(frame[["code", "name", "district"]].itertuples(index=False), geo, strict=True):
+    shapes = shapes if shapes is not None else geometries(frame)
+    for props_row, geometry in zip(frame[["code", "name", "district"]].itertuples(index=False), shapes, strict=True):
         code = props_row.code
         step = data.step.get(code, -1)
         if code not in data.in_view:
@@ -72,7 +85,7 @@ def feature_collection(frame: gpd.GeoDataFrame, data: MapData, extra: dict[str, 
         }
         if extra and code in extra:
             props.update(extra[code])
-        features.append({"type": "Feature", "geometry": feature["geometry"], "properties": props})
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -88,12 +101,12 @@ def view_state(frame: gpd.GeoDataFrame, height_px: int = 560, width_px: int = 90
 
 def build_deck(
     collection: dict,
-    outlines: gpd.GeoDataFrame,
+    outlines: dict,
     labels: pd.DataFrame,
     view: pdk.ViewState,
     tooltip_html: str,
 ) -> pdk.Deck:
-    """Stadsdelar (pickable), stadsdelsområde outlines and name labels, without a basemap."""
+    """Stadsdelar (pickable), stadsdelsområde outlines (GeoJSON) and name labels, without a basemap."""
     areas = pdk.Layer(
         "GeoJsonLayer",
         collection,
@@ -111,7 +124,7 @@ def build_deck(
     )
     districts = pdk.Layer(
         "GeoJsonLayer",
-        outlines.__geo_interface__,
+        outlines,
         id="stadsdelsomraden",
         pickable=False,
         stroked=True,

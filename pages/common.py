@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import time
+
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -37,6 +41,7 @@ METHODS = {
 }
 AGGREGATIONS = {"arithmetic": "Aritmetiskt medel", "geometric": "Geometriskt medel"}
 UNIVERSES = {"all": "Hela staden (117)", "outer": "Ytterstaden (46)", "programme": "Programmet (22)"}
+SECTION_TIMES = "_sektion_ms"  # session key: server time of timed page sections, newest last
 LAST_INDEX_PARAMS = "_senaste_index"  # session key: the index last set on the Index page
 
 SYNTHETIC_NOTE = (
@@ -105,6 +110,18 @@ def boundaries() -> geo.Boundaries:
 
 
 @st.cache_resource(show_spinner=False)
+def shapes() -> list[dict]:
+    from lib import mapview
+
+    return mapview.geometries(boundaries().frame)
+
+
+@st.cache_resource(show_spinner=False)
+def district_outline_json() -> dict:
+    return district_outlines().__geo_interface__
+
+
+@st.cache_resource(show_spinner=False)
 def district_outlines():
     return geo.district_outlines(boundaries().frame)
 
@@ -121,6 +138,83 @@ def district_labels() -> pd.DataFrame:
     """Label positions of the 14 stadsdelsområden."""
     outlines = district_outlines().rename(columns={"district": "code"})
     return geo.label_points(outlines).rename(columns={"code": "name"})
+
+
+def composite_deck(
+    values: pd.Series,
+    labels: pd.DataFrame,
+    size: tuple[int, int],
+    rank_text: dict[str, str] | None = None,
+    decimals: int = 1,
+    tooltip: str = "<b>{name}</b><br/>{district}<br/>{value_text}<br/>{rank_text}<br/><i>{note}</i>",
+):
+    """The composite index of the stadsdelar in `values` (code → index) on the map, in quantile classes,
+    darker = more risk; the rest are grey context. Returns the deck and its legend table."""
+    from lib import classify, mapview
+    from lib.fmt import number
+
+    cls = classify.classify(values.to_numpy(), "quantiles", 5)
+    data = mapview.MapData(
+        dict(zip(values.index, cls.bins.tolist(), strict=True)),
+        cls.k,
+        {c: f"index {number(v, decimals)}" for c, v in values.items() if pd.notna(v)},
+        set(values.index),
+        dict.fromkeys(values.index, "syntetiskt värde"),
+        rank_text or {},
+    )
+    frame = boundaries().frame
+    height, width = size
+    deck = mapview.build_deck(
+        mapview.feature_collection(frame, data, shapes=shapes()),
+        district_outline_json(),
+        labels,
+        mapview.view_state(frame, height_px=height, width_px=width),
+        tooltip,
+    )
+    return deck, classify.legend_table(cls, decimals, True)
+
+
+def legend_chart(legend: pd.DataFrame) -> None:
+    """The map legend: swatches and ranges, the riskiest class on top."""
+    from lib import charts
+
+    if not legend.empty:
+        st.vega_lite_chart(legend, charts.map_legend(len(legend)), width="content")
+
+
+def run_clock() -> tuple[float, float]:
+    """Wall and this thread's CPU time, to pass to `log_run` when the run ends."""
+    return time.perf_counter(), time.thread_time()
+
+
+def log_run(name: str, started: tuple[float, float]) -> None:
+    """Append one line per finished run — epoch time, page, server wall ms, CPU ms of the script thread — to the
+    file named by SAMMANHALLEN_TIMING_LOG, if set: for load tests, and for operations watching a busy server.
+    CPU time is the run's own cost; wall time also counts waiting for the processor under load."""
+    path = os.environ.get("SAMMANHALLEN_TIMING_LOG")
+    if path:
+        wall = (time.perf_counter() - started[0]) * 1000
+        cpu = (time.thread_time() - started[1]) * 1000
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"{time.time():.3f}\t{name}\t{wall:.1f}\t{cpu:.1f}\n")
+
+
+def timed(fn):
+    """Keep how long the last runs of a page section took on the server (session key `_sektion_ms`), so the
+    benchmarks can report a fragment's own rerun time."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        start = run_clock()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            runs = st.session_state.setdefault(SECTION_TIMES, {}).setdefault(fn.__name__, [])
+            runs.append((time.perf_counter() - start[0]) * 1000)
+            del runs[:-200]
+            log_run(f"{fn.__name__} (fragment)", start)
+
+    return wrapper
 
 
 def geometry_caption() -> str:

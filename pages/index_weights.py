@@ -1,11 +1,12 @@
 """Index och vikter: weigh the four areas, see the ranking move, and how much of it is the weights."""
 
-import altair as alt
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import auth, db
+from lib import auth, charts, db
 from lib import index as ix
 from lib.fmt import number
 from pages import common
@@ -15,6 +16,8 @@ common.page_setup()
 METHODS, AGGREGATIONS, UNIVERSES = common.METHODS, common.AGGREGATIONS, common.UNIVERSES
 AREA_COLOURS = ["#1f4e8c", "#2a9d8f", "#e9a03b", "#b5179e"]
 TABLE_ROWS = 25
+VIEWS = ("Tabell", "Karta", "Osäkerhet", "Urval")
+MAP_HEIGHT = 430
 
 
 def inverse(d: dict[str, str]) -> dict[str, str]:
@@ -68,8 +71,55 @@ def change_label(delta: float) -> str:
     return f"▲ {int(delta)}" if delta > 0 else f"▼ {int(-delta)}"
 
 
-def controls() -> ix.IndexParams:
-    """The weight sliders and method choices, all bound to the URL."""
+@dataclass(frozen=True)
+class Settings:
+    """Everything but the four area weights: changed rarely, so it lives outside the fast fragment."""
+
+    indicator_weights: tuple[tuple[str, float], ...]
+    year: int
+    method: str
+    aggregation: str
+    universe: str
+    winsor: float
+
+
+def settings_controls() -> Settings:
+    """Indicator weights, year and method, bound to the URL. A change reruns the whole page, which hands the
+    new settings to the index fragment; keeping these 21 widgets out of the fragment halves what a slider move
+    makes the browser redraw."""
+    with st.expander("Indikatorvikter, år och metod", icon=":material/tune:"):
+        columns = st.columns(5)
+        ind_ratings = {}
+        for column, (code, name) in zip(columns, area_names.items(), strict=False):
+            column.markdown(f"**{name}**")
+            for ind in inds[inds["domain"] == code].itertuples():
+                ind_ratings[ind.code] = column.slider(
+                    ind.name, 0, 10, DECIDED_IND[ind.code], key=f"ind_{ind.code}", bind="query-params"
+                )
+        with columns[4]:
+            year = st.selectbox("År", years[::-1], key="ar", bind="query-params")
+            method = inverse(METHODS)[
+                st.selectbox("Normalisering", list(METHODS.values()), key="metod", bind="query-params")
+            ]
+            aggregation = inverse(AGGREGATIONS)[
+                st.radio("Sammanvägning", list(AGGREGATIONS.values()), key="aggregering", bind="query-params")
+            ]
+            universe = inverse(UNIVERSES)[
+                st.radio("Jämförelsegrupp", list(UNIVERSES.values()), key="jamforelse", bind="query-params")
+            ]
+            winsor = st.checkbox("Kapa extremvärden (5 %)", key="kapa", bind="query-params")
+    return Settings(
+        tuple(sorted((c, float(r)) for c, r in ind_ratings.items())),
+        int(year),
+        method,
+        aggregation,
+        universe,
+        0.05 if winsor else 0.0,
+    )
+
+
+def controls(settings: Settings) -> ix.IndexParams:
+    """The four area weight sliders, bound to the URL."""
     st.subheader("Vikter")
     ratings = {
         code: st.slider(name, 0, 10, DECIDED_AREA[code], key=f"vikt_{code}", bind="query-params")
@@ -83,56 +133,23 @@ def controls() -> ix.IndexParams:
     shares = pd.DataFrame(
         {"område": list(area_names.values()), "andel": [ratings[c] / total for c in area_names], "ordning": range(4)}
     )
-    bar = (
-        alt.Chart(shares)
-        .mark_bar(height=22)
-        .encode(
-            x=alt.X("sum(andel):Q", axis=None, stack="normalize"),
-            color=alt.Color(
-                "område:N", scale=alt.Scale(domain=list(area_names.values()), range=AREA_COLOURS), legend=None
-            ),
-            order="ordning:Q",
-            tooltip=["område", alt.Tooltip("andel:Q", format=".0%")],
-        )
-        .properties(height=26)
-    )
-    st.altair_chart(bar, width="stretch")
+    st.vega_lite_chart(shares, charts.share_bar(list(area_names.values()), AREA_COLOURS), width="stretch")
     st.caption(" · ".join(f"{area_names[c]} **{number(100 * ratings[c] / total, 0)} %**" for c in area_names))
-
-    ind_ratings = {}
-    for code, name in area_names.items():
-        with st.expander(f"Indikatorer i {name.lower()}"):
-            for ind in inds[inds["domain"] == code].itertuples():
-                ind_ratings[ind.code] = st.slider(
-                    ind.name, 0, 10, DECIDED_IND[ind.code], key=f"ind_{ind.code}", bind="query-params"
-                )
-    st.button(
+    if st.button(
         "Återställ beslutade vikter",
         on_click=reset_weights,
         icon=":material/restart_alt:",
         help="Lika vikter för områden och indikatorer (preliminärt: programmets egna vikter är inte offentliga).",
-    )
-
-    with st.expander("Metod och år"):
-        year = st.selectbox("År", years[::-1], key="ar", bind="query-params")
-        method = inverse(METHODS)[
-            st.selectbox("Normalisering", list(METHODS.values()), key="metod", bind="query-params")
-        ]
-        aggregation = inverse(AGGREGATIONS)[
-            st.radio("Sammanvägning av områdena", list(AGGREGATIONS.values()), key="aggregering", bind="query-params")
-        ]
-        universe = inverse(UNIVERSES)[
-            st.radio("Jämförelsegrupp och rangordning", list(UNIVERSES.values()), key="jamforelse", bind="query-params")
-        ]
-        winsor = st.checkbox("Kapa extremvärden (5 % i varje ände)", key="kapa", bind="query-params")
+    ):
+        st.rerun()  # the indicator sliders outside this fragment show their reset values too
     return ix.IndexParams(
-        year=int(year),
-        method=method,
-        aggregation=aggregation,
-        universe=universe,
-        winsor=0.05 if winsor else 0.0,
+        year=settings.year,
+        method=settings.method,
+        aggregation=settings.aggregation,
+        universe=settings.universe,
+        winsor=settings.winsor,
         area_weights=tuple(sorted((c, float(r)) for c, r in ratings.items())),
-        indicator_weights=tuple(sorted((c, float(r)) for c, r in ind_ratings.items())),
+        indicator_weights=settings.indicator_weights,
     )
 
 
@@ -189,69 +206,51 @@ def ranking_table(table: pd.DataFrame, show_all: bool) -> None:
     common.download_buttons(view, "rangordning", "rangordning")
 
 
-def band_chart(table: pd.DataFrame) -> alt.Chart:
+def band_chart(table: pd.DataFrame) -> None:
     rows = table.head(TABLE_ROWS).assign(stadsdel=lambda d: d["area_code"].map(area_label))
-    order = list(rows["stadsdel"])
-    y = alt.Y("stadsdel:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13, labelOverlap=False))
-    x_scale = alt.Scale(domain=[0, max(float(rows["rank_worst"].max()), float(rows["rank_p95"].max())) + 1])
-    reach = (
-        alt.Chart(rows)
-        .mark_rule(color="#c8ccd2", strokeWidth=3)
-        .encode(
-            y=y,
-            x=alt.X("rank_best:Q", scale=x_scale, title="Plats (1 = högst risk)"),
-            x2="rank_worst:Q",
-            tooltip=[
-                alt.Tooltip("rank_best:Q", title="Bästa möjliga"),
-                alt.Tooltip("rank_worst:Q", title="Sämsta möjliga"),
-            ],
-        )
-    )
-    band = (
-        alt.Chart(rows)
-        .mark_rule(color="#1f4e8c", strokeWidth=9, opacity=0.45)
-        .encode(y=y, x=alt.X("rank_p05:Q", scale=x_scale), x2="rank_p95:Q")
-    )
-    median = alt.Chart(rows).mark_tick(color="#1f4e8c", thickness=3, size=16).encode(y=y, x="rank_median:Q")
-    current = (
-        alt.Chart(rows)
-        .mark_point(color="#b30000", filled=True, size=70, shape="diamond")
-        .encode(y=y, x="rank:Q", tooltip=["stadsdel", alt.Tooltip("rank:Q", title="Plats nu")])
-    )
-    return (reach + band + median + current).properties(height=24 * len(rows) + 40)
+    x_max = max(float(rows["rank_worst"].max()), float(rows["rank_p95"].max())) + 1
+    columns = ["stadsdel", "rank", "rank_best", "rank_worst", "rank_p05", "rank_p95", "rank_median"]
+    st.vega_lite_chart(rows[columns], charts.rank_bands(list(rows["stadsdel"]), x_max), width="stretch")
 
 
-def weight_chart(result: ix.IndexResult) -> alt.Chart:
+def weight_chart(result: ix.IndexResult) -> None:
     eff = result.effective_weights.rename_axis("code").reset_index()
     eff["indikator"] = eff["code"].map(ind_names)
     eff["område"] = eff["code"].map(dict(zip(inds["code"], inds["domain"], strict=True))).map(area_names)
-    return (
-        alt.Chart(eff)
-        .mark_bar()
-        .encode(
-            y=alt.Y(
-                "indikator:N",
-                sort="-x",
-                title=None,
-                axis=alt.Axis(labelFontSize=13, labelLimit=260, labelOverlap=False),
-            ),
-            x=alt.X("effective_weight:Q", title="Effektiv vikt i indexet", axis=alt.Axis(format="%")),
-            color=alt.Color(
-                "område:N",
-                scale=alt.Scale(domain=list(area_names.values()), range=AREA_COLOURS),
-                legend=alt.Legend(orient="top", title=None, labelFontSize=13, columns=2),
-            ),
-            tooltip=["indikator", "område", alt.Tooltip("effective_weight:Q", format=".1%", title="vikt")],
+    spec = charts.effective_weights(len(eff), list(area_names.values()), AREA_COLOURS)
+    st.vega_lite_chart(eff[["indikator", "område", "effective_weight"]], spec, width="stretch")
+
+
+def ranking_map(table: pd.DataFrame, universe: str) -> None:
+    """The index with the chosen weights on the map: the same classes the Karta page uses, redrawn per move."""
+    shown = table.set_index("area_code")["composite"]
+    rank_text = {
+        r.area_code: f"plats {int(r.rank)} av {len(table)}"
+        + (f" · {change_label(r.delta)} mot beslutade vikter" if change_label(r.delta) != "–" else "")
+        for r in table.itertuples()
+    }
+    labels = common.programme_labels() if universe == "programme" else common.district_labels()
+    deck, legend = common.composite_deck(shown, labels, (MAP_HEIGHT, 400), rank_text)
+    map_col, legend_col = st.columns([3, 1])
+    with map_col:
+        st.pydeck_chart(
+            deck,
+            height=MAP_HEIGHT,
+            key="viktkarta",
+            alt="Karta: det sammanvägda indexet med valda vikter per stadsdel. Samma siffror finns i tabellen.",
         )
-        .properties(height=24 * len(eff) + 20)
-    )
+    with legend_col:
+        st.markdown("**Index**  \nmörkare = högre risk")
+        common.legend_chart(legend)
+        st.caption(common.geometry_caption())
 
 
 @st.fragment
-def index_view() -> None:
+@common.timed
+def index_view(settings: Settings) -> None:
     left, right = st.columns([1, 2.3], gap="large")
     with left:
-        params = controls()
+        params = controls(settings)
     st.session_state[common.LAST_INDEX_PARAMS] = params
     result = common.index_result(params)
     decided = common.index_result(
@@ -263,19 +262,36 @@ def index_view() -> None:
             winsor=params.winsor,
         )
     )
-    robust = common.robustness(params)
     table = (
-        result.scores.merge(robust, on="area_code")
-        .merge(decided.scores[["area_code", "rank"]].rename(columns={"rank": "decided"}), on="area_code")
+        result.scores.merge(decided.scores[["area_code", "rank"]].rename(columns={"rank": "decided"}), on="area_code")
         .dropna(subset=["rank"])
         .sort_values("rank")
     )
     table["delta"] = table["decided"] - table["rank"]
     with right:
         st.subheader(f"Rangordning {params.year} – {UNIVERSES[params.universe].lower()}")
-        st.info(stability_sentence(table, int(robust["draws"].iloc[0])), icon=":material/balance:")
-        show_all = st.toggle(f"Visa alla {len(table)}", key="visa_alla")
-        ranking_table(table, show_all)
+        view = st.segmented_control(
+            "Visa",
+            VIEWS,
+            default=VIEWS[0],
+            required=True,
+            key="visa",
+            bind="query-params",
+            label_visibility="collapsed",
+        )
+        if view == VIEWS[1]:
+            ranking_map(table, params.universe)  # needs no robustness draws: the fastest what-if
+        else:
+            robust = common.robustness(params)
+            table = table.merge(robust, on="area_code")
+            st.info(stability_sentence(table, int(robust["draws"].iloc[0])), icon=":material/balance:")
+        if view == VIEWS[2]:
+            uncertainty_view(table, result, params)
+        elif view == VIEWS[3]:
+            selection_view(result)
+        elif view == VIEWS[0]:
+            show_all = st.toggle(f"Visa alla {len(table)}", key="visa_alla")
+            ranking_table(table, show_all)
         incomplete = result.scores[result.scores["incomplete"] & result.scores["in_universe"]]
         if len(incomplete):
             st.caption(f"{len(incomplete)} stadsdelar saknar värden (färre än 1 000 invånare) och rangordnas inte.")
@@ -292,31 +308,28 @@ def index_view() -> None:
             ":orange[Syntetiska värden] – rangordningen visar hur verktyget fungerar, inte verkliga förhållanden."
         )
 
-    st.subheader("Hur säker är placeringen?")
-    c1, c2 = st.columns([1.4, 1], gap="large")
-    with c1:
-        st.altair_chart(band_chart(table), width="stretch")
-        st.caption(
-            "◆ plats med valda vikter · mörk stapel: plats i 90 % av 1 000 slumpade viktningar (±25 %) · "
-            "streck: median · grå linje: bästa och sämsta plats när varje område får väga 10–40 %."
-        )
-    with c2:
-        st.altair_chart(weight_chart(result), width="stretch")
-        st.caption("Effektiv vikt = områdets andel × indikatorns andel inom området.")
-        loo = common.leave_one_out(params)
-        shift = loo.loc[table["area_code"]].abs().mean().sort_values(ascending=False)
-        top = shift.index[0]
-        st.markdown(
-            f"Tas **{ind_names[top].lower()}** bort flyttar stadsdelarna i snitt {number(shift.iloc[0], 1)} platser – "
-            f"mer än någon annan indikator."
-        )
 
-    selection_view(result)
-    scenario_view(params)
+def uncertainty_view(table: pd.DataFrame, result: ix.IndexResult, params: ix.IndexParams) -> None:
+    st.markdown("**Hur säker är placeringen?**")
+    band_chart(table)
+    st.caption(
+        "◆ plats med valda vikter · mörk stapel: plats i 90 % av 1 000 slumpade viktningar (±25 %) · "
+        "streck: median · grå linje: bästa och sämsta plats när varje område får väga 10–40 %."
+    )
+    loo = common.leave_one_out(params)
+    shift = loo.loc[table["area_code"]].abs().mean().sort_values(ascending=False)
+    top = shift.index[0]
+    st.markdown(
+        f"Tas **{ind_names[top].lower()}** bort flyttar stadsdelarna i snitt {number(shift.iloc[0], 1)} platser – "
+        f"mer än någon annan indikator."
+    )
+    st.markdown("**Vad väger egentligen mest?**")
+    weight_chart(result)
+    st.caption("Effektiv vikt = områdets andel × indikatorns andel inom området.")
 
 
 def selection_view(result: ix.IndexResult) -> None:
-    st.subheader("Vilka 22 skulle indexet välja?")
+    st.markdown("**Vilka 22 skulle indexet välja?**")
     st.markdown(
         "De 22 ytterstadsstadsdelar med högst index bland de 46 i de sex stadsdelsområdena, jämfört med det "
         "**preliminära urvalet**."
@@ -334,7 +347,11 @@ def selection_view(result: ix.IndexResult) -> None:
         st.markdown("\n".join(f"- {area_label[c]}" for c in pick["leaving"]) or "Inga")
 
 
-def scenario_view(params: ix.IndexParams) -> None:
+@st.fragment
+def scenario_view() -> None:
+    """Its own fragment: saving reads the weights the index view last used, so a slider move need not redraw
+    this form, and loading reruns the whole page so the sliders take the loaded values."""
+    params = st.session_state[common.LAST_INDEX_PARAMS]
     with st.expander("Scenarier – spara och läs in vikter"):
         saved = common.scenarios()
         c1, c2 = st.columns(2)
@@ -355,7 +372,8 @@ def scenario_view(params: ix.IndexParams) -> None:
             else:
                 choice = st.selectbox("Sparade scenarier", saved["name"].tolist(), key="scenario_val")
                 text = saved.set_index("name").loc[choice, "params"]
-                st.button("Läs in", on_click=load_scenario, args=(text,), icon=":material/upload:")
+                if st.button("Läs in", on_click=load_scenario, args=(text,), icon=":material/upload:"):
+                    st.rerun()
 
 
 st.title("Index och vikter")
@@ -363,7 +381,8 @@ st.markdown(
     "Det sammanvägda indexet visar var de sociala riskerna är störst. **Flytta reglagen** och se vilka stadsdelar "
     "som byter plats – och hur mycket av rangordningen som beror på vikterna."
 )
-index_view()
+index_view(settings_controls())
+scenario_view()
 with st.expander("Så räknas indexet"):
     st.markdown(
         """

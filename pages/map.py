@@ -1,6 +1,5 @@
 """Karta: the index, an area score or one indicator on a map of the stadsdelar; darker = more social risk."""
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -142,8 +141,8 @@ data = mapview.MapData(step_of, cls.k, value_text, shown_codes, note, rank_text,
 bounds = common.boundaries()
 labels = common.programme_labels() if view == VIEWS[0] else common.district_labels()
 deck = mapview.build_deck(
-    mapview.feature_collection(bounds.frame, data),
-    common.district_outlines(),
+    mapview.feature_collection(bounds.frame, data, shapes=common.shapes()),
+    common.district_outline_json(),
     labels,
     mapview.view_state(bounds.frame, height_px=440, width_px=640),
     "<b>{name}</b><br/>{district}<br/>{value_text}<br/>{rank_text}<br/><i>{note}</i>",
@@ -183,22 +182,7 @@ with side_col:
             query_params={"stadsdel": choice},
         )
     st.markdown(f"**{layer} {year}**  \n{legend_unit}")
-    legend = classify.legend_table(cls, legend_decimals, True if scheme == "fixed" else worse_high)
-    if not legend.empty:
-        y = alt.Y("label:N", sort=alt.EncodingSortField("step", order="descending"), axis=None)
-        swatch = (
-            alt.Chart(legend)
-            .mark_rect(stroke="#333", strokeWidth=0.6)
-            .encode(
-                y=y,
-                x=alt.value(0),
-                x2=alt.value(30),
-                color=alt.Color("colour:N", scale=None, legend=None),
-                tooltip=["label", "count"],
-            )
-        )
-        text = alt.Chart(legend).mark_text(align="left", fontSize=15).encode(y=y, x=alt.value(40), text="label:N")
-        st.altair_chart((swatch + text).properties(width=170, height=30 * len(legend)), width="content")
+    common.legend_chart(classify.legend_table(cls, legend_decimals, True if scheme == "fixed" else worse_high))
     risk_word = "Högre värde" if worse_high else "Lägre värde"
     st.caption(
         f"{risk_word} = högre risk = mörkare. Ljusgrått: utanför urvalet; grått: inget värde (färre än 1 000 "

@@ -12,6 +12,8 @@ from pages import common
 
 common.page_setup()
 
+ADDED = "_plan_tillagd"  # session key: confirmation of an added activity, shown after the rerun that lists it
+
 districts = common.districts()
 outer = districts[districts["outer_city"]]
 committee_of = dict(zip(outer["committee"], outer["name"], strict=True))
@@ -160,6 +162,8 @@ with tabs[3]:
     )
     if st.button("Spara ändringar i tabellen", disabled=not editor, key="spara_akt", icon=":material/save:"):
         save_rows("plan_activity", edited, stored, plans.validate_activity)
+    if added := st.session_state.pop(ADDED, None):
+        st.success(added, icon=":material/check_circle:")  # set before the rerun that shows the new row
     with st.form("ny_aktivitet", clear_on_submit=True):
         st.markdown("**Ny aktivitet**")
         f1, f2 = st.columns(2)
@@ -184,7 +188,7 @@ with tabs[3]:
                     }
                 )
                 db.apply_plan_changes(common.connection(), editor, committee, "plan_activity", [row])
-                st.success(f"Lade till ”{row['title']}”.")
+                st.session_state[ADDED] = f"Lade till ”{row['title']}”."
                 st.rerun()
             except plans.PlanError as exc:
                 st.error("\n".join(exc.problems))

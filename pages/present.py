@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib import allocation, classify, goals, mapview
+from lib import allocation, goals
 from lib.config import YEARS
 from lib.fmt import number
 from pages import common
@@ -75,22 +75,7 @@ elif number_of == 2:
     st.title(f"Var är riskerna störst? ({year})")
     prog_codes = set(areas.loc[areas["in_programme"], "code"])
     shown = result.scores.set_index("area_code")["composite"].loc[sorted(prog_codes)]
-    cls = classify.classify(shown.to_numpy(), "quantiles", 5)
-    data = mapview.MapData(
-        dict(zip(shown.index, cls.bins.tolist(), strict=True)),
-        cls.k,
-        {c: f"index {number(v, 0)}" for c, v in shown.items()},
-        prog_codes,
-        {},
-    )
-    bounds = common.boundaries()
-    deck = mapview.build_deck(
-        mapview.feature_collection(bounds.frame, data),
-        common.district_outlines(),
-        common.programme_labels(),
-        mapview.view_state(bounds.frame, 470, 900),
-        "<b>{name}</b>",
-    )
+    deck, _ = common.composite_deck(shown, common.programme_labels(), (470, 900), decimals=0, tooltip="<b>{name}</b>")
     left, right = st.columns([3, 1])
     with left:
         st.pydeck_chart(deck, height=470, key="present_karta")

@@ -167,6 +167,23 @@ def test_moving_a_weight_slider_reorders_the_ranking(page, app_url):
     assert ranking_cells(page) == after
 
 
+def test_moving_a_weight_slider_repaints_the_index_map(page, app_url):
+    """With the map view chosen, a weight change recolours the stadsdelar (only the fragment reruns)."""
+    page.goto(f"{app_url}/index_weights?visa=Karta")
+    wait_for_app(page)
+    before = canvas_colours(page)
+    assert sum(before.values()) > 1_000
+    for name in ("Hälsa", "Sociala risker", "Säkerhet och trygghet"):
+        page.get_by_role("slider", name=name).focus()
+        page.keyboard.press("Home")  # to 0: the index is försörjning alone
+        wait_for_app(page)
+    page.wait_for_url("**vikt_sakerhet_trygghet=0*", timeout=15_000)
+    page.get_by_text("Försörjning 100 %").first.wait_for(timeout=15_000)
+    after = canvas_colours(page)
+    assert after != before
+    page.screenshot(path=str(ARTIFACTS / "index_karta.png"))
+
+
 def test_goal_tree_pick_a_delmal_and_download_the_ils_underlag(page, app_url, tmp_path):
     import openpyxl
 
@@ -229,6 +246,7 @@ def test_editor_signs_in_adds_an_activity_and_sees_it_after_reload(page, app_url
     page.get_by_label("Aktivitet", exact=True).fill("Nattvandring med föräldrar i Fagersjö")
     page.get_by_label("Samarbetspartner").fill("Stockholmshem")
     page.get_by_role("button", name="Lägg till").click()
+    page.get_by_text("Lade till ”Nattvandring med föräldrar i Fagersjö”").wait_for(timeout=15_000)
     wait_for_app(page)
     page.screenshot(path=str(ARTIFACTS / "plan_aktivitet.png"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from lib import classify
@@ -102,3 +102,24 @@ def test_every_value_falls_inside_its_class(values, scheme, k):
 )
 def test_swedish_number_format(value, decimals, text):
     assert number(value, decimals) == text
+
+
+@given(
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=60),
+    st.sampled_from(["quantiles", "equal_interval"]),
+    st.integers(2, 7),
+)
+@settings(max_examples=150, deadline=None)
+def test_numpy_breaks_match_mapclassify(values, scheme, k):
+    """Quantiles and equal intervals are written out (fast start); they must give mapclassify's breaks."""
+    import warnings
+
+    import mapclassify
+
+    assume(len(set(values)) >= k)  # classify() lowers k to the number of distinct values first
+    arr = np.array(values)
+    ours = classify.quantile_bounds(arr, k) if scheme == "quantiles" else classify.equal_interval_bounds(arr, k)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = (mapclassify.Quantiles if scheme == "quantiles" else mapclassify.EqualInterval)(arr, k=k).bins
+    np.testing.assert_allclose(np.unique(ours), np.unique(theirs), rtol=1e-9, atol=1e-6)

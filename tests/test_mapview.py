@@ -46,7 +46,7 @@ def test_deck_has_no_basemap_and_layer_ids(frame):
     data = mapview.MapData({}, 0, {}, set(), {})
     deck = mapview.build_deck(
         mapview.feature_collection(frame, data),
-        frame.dissolve(by="district").reset_index(),
+        frame.dissolve(by="district").reset_index().__geo_interface__,
         frame.assign(lon=18.0, lat=59.3)[["lon", "lat", "name"]].head(2),
         mapview.view_state(frame),
         "{name}",
@@ -74,7 +74,7 @@ def test_map_payload_per_rerun_is_small(frame, areas):
 def test_compact_deck_json_is_valid_and_unindented(frame):
     spec = mapview.build_deck(
         mapview.feature_collection(frame, mapview.MapData({}, 0, {}, set(), {})),
-        frame.dissolve(by="district").reset_index(),
+        frame.dissolve(by="district").reset_index().__geo_interface__,
         frame.assign(lon=18.0, lat=59.3)[["lon", "lat", "name"]].head(1),
         mapview.view_state(frame),
         "{name}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -145,9 +147,34 @@ def test_index_page_saves_and_loads_a_scenario():
 
 
 def test_index_page_shows_the_urval_comparison():
-    at = open_page("pages/index_weights.py")
-    assert any(s.value == "Vilka 22 skulle indexet välja?" for s in at.subheader)
+    at = open_page("pages/index_weights.py", visa="Urval")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(m.value == "**Vilka 22 skulle indexet välja?**" for m in at.markdown)
     assert any(m.label == "Samma som urvalet" for m in at.metric)
+
+
+def test_index_page_views_map_and_uncertainty():
+    """The ranking can be shown as a map (redrawn with the weights) or as the uncertainty of each place."""
+    at = open_page("pages/index_weights.py", visa="Karta")
+    assert not at.exception, [e.value for e in at.exception]
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    features = deck["layers"][0]["data"]["features"]
+    assert len(features) == 117
+    before = {f["properties"]["code"]: f["properties"]["fill"] for f in features}
+    at.slider(key="vikt_forsorjning").set_value(10)
+    at.slider(key="vikt_halsa").set_value(0)
+    at.run()
+    after = {
+        f["properties"]["code"]: f["properties"]["fill"]
+        for f in json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"][0]["data"]["features"]
+    }
+    assert before != after
+    assert any("plats 1 av" in f["properties"]["rank_text"] for f in features)
+
+    at = open_page("pages/index_weights.py", visa="Osäkerhet")
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("vega_lite_chart")) == 3  # share bar, rank bands, effective weights
+    assert any("flyttar stadsdelarna i snitt" in m.value for m in at.markdown)
 
 
 def test_profile_page_for_a_programme_stadsdel_from_the_url():

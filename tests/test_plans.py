@@ -132,3 +132,47 @@ def test_followup_and_situation(con):
         outcomes, aggregate.group_values(values, {"Staden": set(areas["code"])}), db.indicators(con), 2020
     )
     assert len(weakest) == 5 and (weakest["risk"].diff().dropna() <= 0).all() and weakest["risk"].iloc[0] > 100
+
+
+def test_concurrent_editors_lose_and_duplicate_nothing(plan_db):
+    """Eight editors save scenarios and plan rows at once through the app's one connection: every save
+    succeeds, lands once, and has exactly one audit row with its own id."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(n: int) -> list[str]:
+        editor = f"redaktor{n}"
+        keys = []
+        for i in range(6):
+            db.save_scenario(plan_db, f"{editor} scenario {i}", json.dumps({"i": i}), editor=editor)
+            row = plans.validate_activity(activity(title=f"{editor} aktivitet {i}"))
+            keys += db.apply_plan_changes(plan_db, editor, COMMITTEE, "plan_activity", [row])
+        return keys
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = [k for ks in pool.map(work, range(8)) for k in ks]
+    assert len(keys) == len(set(keys)) == 48
+    names = db.query(plan_db, "SELECT name FROM weight_scenario WHERE name LIKE 'redaktor%'")["name"]
+    assert len(names) == names.nunique() == 48
+    titles = db.query(plan_db, "SELECT title FROM plan_activity WHERE title LIKE 'redaktor%'")["title"]
+    assert len(titles) == titles.nunique() == 48
+    audit = db.query(plan_db, "SELECT id, record_id FROM audit WHERE editor LIKE 'redaktor%'")
+    assert len(audit) == 96 and audit["id"].is_unique
+
+
+def test_a_conflicting_write_is_retried_as_a_whole(plan_db, monkeypatch):
+    """A transaction conflict makes the whole write run again in a fresh transaction, once; nothing is doubled."""
+    import duckdb
+
+    real, calls = db._audit, []
+
+    def conflict_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise duckdb.TransactionException("Conflict on tuple deletion")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(db, "_audit", conflict_once)
+    db.save_scenario(plan_db, "Omförsök", json.dumps({"a": 1}), editor="anna")
+    assert len(calls) == 2
+    assert len(db.query(plan_db, "SELECT * FROM weight_scenario WHERE name = 'Omförsök'")) == 1
+    assert len(db.query(plan_db, "SELECT * FROM audit WHERE record_id = 'Omförsök'")) == 1
