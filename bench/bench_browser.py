@@ -98,9 +98,22 @@ def changed_pixels(a: np.ndarray, b: np.ndarray) -> int:
     return int((np.abs(a - b).max(axis=2) > 40).sum())
 
 
-def start_server(env: dict[str, str], port: int, script: str = "app.py") -> subprocess.Popen:
+def start_server(
+    env: dict[str, str], port: int, script: str = "app.py", extra: tuple[str, ...] = ()
+) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.headless", "true"],
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            *extra,
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -25,7 +25,7 @@ from playwright.async_api import Page, async_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_browser import ARGS, IDLE, free_port, p90, wait_healthy  # noqa: E402
+from bench.bench_browser import ARGS, IDLE, free_port, p90, start_server, wait_healthy  # noqa: E402
 from lib import auth  # noqa: E402
 
 READ_PATHS = ["/", "/map", "/index_weights", "/profile?stadsdel=Husby", "/goals", "/plans"]
@@ -202,25 +202,7 @@ async def run(readers: int, editors: int, rounds: int) -> None:
     }
     subprocess.run([sys.executable, "-m", "lib.cli", "build-db"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--secrets.files",
-            str(secrets),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_server(env, port, extra=("--secrets.files", str(secrets)))
     url = f"http://127.0.0.1:{port}"
     tally = Tally()
     try:
