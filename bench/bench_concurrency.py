@@ -68,7 +68,8 @@ async def reader(browser, url: str, n: int, rounds: int, tally: Tally) -> None:
     context = page.context
     try:
         for r in range(rounds):
-            for path in READ_PATHS[n % 2 :] + READ_PATHS[: n % 2]:  # not everyone on the same page at once
+            shift = n % len(READ_PATHS)  # not everyone on the same page at once
+            for path in READ_PATHS[shift:] + READ_PATHS[:shift]:
                 start = time.perf_counter()
                 try:
                     await page.goto(url + path, timeout=TIMEOUT)
