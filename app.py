@@ -2,30 +2,13 @@
 
 import streamlit as st
 
-from pages.common import PAGE_CSS, SYNTHETIC_NOTE, log_run, run_clock, sign_in_panel
+from pages.common import NAVIGATION, PAGE_CSS, PAGE_FILES, SYNTHETIC_NOTE, log_run, run_clock, sign_in_panel
 
 st.set_page_config(page_title="Sammanhållen stad", page_icon="🏙️", layout="wide")
 
 pages = {
-    "Programmet": [
-        st.Page("pages/overview.py", title="Översikt", icon=":material/home:", default=True),
-        st.Page("pages/present.py", title="Presentera", icon=":material/slideshow:"),
-    ],
-    "Analys": [
-        st.Page("pages/map.py", title="Karta", icon=":material/map:"),
-        st.Page("pages/index_weights.py", title="Index och vikter", icon=":material/tune:"),
-        st.Page("pages/profile.py", title="Stadsdel", icon=":material/person_pin_circle:"),
-        st.Page("pages/compare.py", title="Jämför", icon=":material/compare_arrows:"),
-        st.Page("pages/trends.py", title="Utveckling", icon=":material/show_chart:"),
-    ],
-    "Styrning": [
-        st.Page("pages/goals.py", title="Mål och uppföljning", icon=":material/flag:"),
-        st.Page("pages/plans.py", title="Lokala handlingsplaner", icon=":material/assignment:"),
-        st.Page("pages/allocation.py", title="Fördelning av medel", icon=":material/payments:"),
-    ],
-    "Data": [
-        st.Page("pages/data_sources.py", title="Data och källor", icon=":material/database:"),
-    ],
+    section: [st.Page(path, title=title, icon=icon, default=path == PAGE_FILES[0]) for path, title, icon in items]
+    for section, items in NAVIGATION.items()
 }
 
 # ?present=1 (or the Presentera page) hides the navigation and chrome for a projector.

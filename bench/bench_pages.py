@@ -24,21 +24,7 @@ logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's "missing Scr
 
 from lib import db  # noqa: E402
 from lib.config import Paths  # noqa: E402
-from pages.common import SECTION_TIMES  # noqa: E402
-
-PAGES = [
-    "pages/overview.py",
-    "pages/map.py",
-    "pages/index_weights.py",
-    "pages/profile.py",
-    "pages/compare.py",
-    "pages/trends.py",
-    "pages/goals.py",
-    "pages/plans.py",
-    "pages/allocation.py",
-    "pages/present.py",
-    "pages/data_sources.py",
-]
+from pages.common import PAGE_FILES, SECTION_TIMES  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -49,7 +35,7 @@ def percentile(values: list[float], q: float) -> float:
 def main(repeats: int = 7) -> None:
     db.ensure_database(Paths().data_dir, Paths().db_path)
     print(f"{'page (server rerun, warm)':40} {'median ms':>10} {'p90 ms':>10}")
-    for page in PAGES:
+    for page in PAGE_FILES:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.run()
         at.switch_page(page)

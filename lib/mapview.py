@@ -54,7 +54,6 @@ def geometries(frame: gpd.GeoDataFrame) -> list[dict]:
 def feature_collection(
     frame: gpd.GeoDataFrame,
     data: MapData,
-    extra: dict[str, dict[str, str]] | None = None,
     shapes: list[dict] | None = None,
 ) -> dict:
     """GeoJSON with the fill colour and tooltip text of each stadsdel in its properties (`shapes`: the frame's
@@ -83,8 +82,6 @@ def feature_collection(
             "line": data.outline.get(code, [40, 40, 40, 255] if code in data.in_view else [150, 150, 150, 255]),
             "width": 4 if code in data.outline else 1,
         }
-        if extra and code in extra:
-            props.update(extra[code])
         features.append({"type": "Feature", "geometry": geometry, "properties": props})
     return {"type": "FeatureCollection", "features": features}
 

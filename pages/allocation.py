@@ -19,7 +19,7 @@ st.markdown(
     "till riskerna. Här fördelas summan efter **behov = folkmängd × social risk** med indexets nuvarande vikter."
 )
 
-years = sorted(common.values_long()["year"].unique().tolist())
+years = common.data_years()
 c1, c2, c3 = st.columns([1.2, 1.6, 1])
 total = c1.number_input(
     "Summa (mnkr)", min_value=1.0, max_value=10_000.0, value=150.0, step=10.0, key="summa", bind="query-params"

@@ -28,6 +28,28 @@ def page_setup() -> None:
     st.session_state["_navigation_ready"] = True
 
 
+#: The app's pages by section: file, title, icon. The first is the start page.
+NAVIGATION = {
+    "Programmet": (
+        ("pages/overview.py", "Översikt", ":material/home:"),
+        ("pages/present.py", "Presentera", ":material/slideshow:"),
+    ),
+    "Analys": (
+        ("pages/map.py", "Karta", ":material/map:"),
+        ("pages/index_weights.py", "Index och vikter", ":material/tune:"),
+        ("pages/profile.py", "Stadsdel", ":material/person_pin_circle:"),
+        ("pages/compare.py", "Jämför", ":material/compare_arrows:"),
+        ("pages/trends.py", "Utveckling", ":material/show_chart:"),
+    ),
+    "Styrning": (
+        ("pages/goals.py", "Mål och uppföljning", ":material/flag:"),
+        ("pages/plans.py", "Lokala handlingsplaner", ":material/assignment:"),
+        ("pages/allocation.py", "Fördelning av medel", ":material/payments:"),
+    ),
+    "Data": (("pages/data_sources.py", "Data och källor", ":material/database:"),),
+}
+PAGE_FILES = tuple(path for items in NAVIGATION.values() for path, _, _ in items)
+
 PAGE_CSS = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 2rem;}
 h1 {padding-top: 0.2rem;}
@@ -76,6 +98,27 @@ def domains() -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def indicators() -> pd.DataFrame:
     return db.indicators(connection())
+
+
+CONTEXT = "kontext"  # the domain of context measures (population …), shown but never in the index
+
+
+def index_domains() -> pd.DataFrame:
+    """The four areas of the index, without the context domain."""
+    doms = domains()
+    return doms[doms["code"] != CONTEXT]
+
+
+def index_indicators() -> pd.DataFrame:
+    """The indicators of the index, without the context measures."""
+    inds = indicators()
+    return inds[inds["domain"] != CONTEXT]
+
+
+@st.cache_data(show_spinner=False)
+def data_years() -> list[int]:
+    """The years that have values, oldest first."""
+    return sorted(values_long()["year"].unique().tolist())
 
 
 @st.cache_data(show_spinner=False)
@@ -271,10 +314,7 @@ def save_scenario(name: str, params: ix.IndexParams) -> None:
 
 def decided_ratings() -> tuple[dict[str, int], dict[str, int]]:
     """Slider positions (0–10) of the decided weights: 5 × each default weight."""
-    doms = domains()
-    doms = doms[doms["code"] != "kontext"]
-    inds = indicators()
-    inds = inds[inds["domain"] != "kontext"]
+    doms, inds = index_domains(), index_indicators()
     area = {c: min(10, int(round(5 * w))) for c, w in zip(doms["code"], doms["default_weight"], strict=True)}
     ind = {c: min(10, int(round(5 * w))) for c, w in zip(inds["code"], inds["default_weight"], strict=True)}
     return area, ind
@@ -651,7 +691,7 @@ def area_brief_pdf(code: str, year: int) -> bytes:
                 "Värde": round(float(v["value"]), 1),
                 "Staden": round(cv, 1),
                 "Risk (100 = staden)": ""
-                if ind.domain == "kontext"
+                if ind.domain == CONTEXT
                 else round(relative_risk(v["value"], cv, ind.higher_is_worse)),
                 "Status": "syntetisk" if v["synthetic"] else "verklig",
             }
@@ -663,7 +703,7 @@ def area_brief_pdf(code: str, year: int) -> bytes:
         ],
         ignore_index=True,
     ).merge(inds[["code", "name", "domain"]], left_on="indicator_code", right_on="code")
-    trend = trend[trend["domain"] != "kontext"].sort_values(["name", "serie", "year"])
+    trend = trend[trend["domain"] != CONTEXT].sort_values(["name", "serie", "year"])
     plan = db.plan(connection(), a["committee"])
     plan_lines = [f"{a['committee']}."]
     texts = plan["text"].set_index("section")["text"] if not plan["text"].empty else pd.Series(dtype=str)

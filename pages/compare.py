@@ -18,9 +18,8 @@ areas = common.areas().set_index("code")
 name_of = common.area_names()
 code_of = {n: c for c, n in name_of.items()}
 names = sorted(name_of.values())
-inds = common.indicators()
-inds = inds[inds["domain"] != "kontext"]
-years = sorted(common.values_long()["year"].unique().tolist())
+inds = common.index_indicators()
+years = common.data_years()
 
 st.title("Jämför")
 st.markdown(

@@ -36,7 +36,7 @@ catalogue = pd.DataFrame(
         "Definition": inds["definition"],
         "Källa (utgivare)": inds["source"],
         "Mätår": inds["measured_years"].str.replace("-", "–"),
-        "Ingår i index": inds["domain"].ne("kontext").map({True: "ja", False: "nej (kontext)"}),
+        "Ingår i index": inds["domain"].ne(common.CONTEXT).map({True: "ja", False: "nej (kontext)"}),
     }
 )
 st.dataframe(
@@ -138,7 +138,7 @@ with t1:
 with t2:
     st.markdown("**Mall, bred layout**")
     common.download_buttons(
-        importer.template("wide", areas_all, inds[inds["domain"] != "kontext"], YEARS[-1]), "mall_bred", "mall_bred"
+        importer.template("wide", areas_all, common.index_indicators(), YEARS[-1]), "mall_bred", "mall_bred"
     )
 
 upload = st.file_uploader("Fil att läsa in", type=["csv", "txt", "xlsx"], key="importfil")

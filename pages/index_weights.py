@@ -1,6 +1,6 @@
 """Index och vikter: weigh the four areas, see the ranking move, and how much of it is the weights."""
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -24,15 +24,13 @@ def inverse(d: dict[str, str]) -> dict[str, str]:
     return {v: k for k, v in d.items()}
 
 
-domains = common.domains()
-domains = domains[domains["code"] != "kontext"]
+domains = common.index_domains()
 area_names = dict(zip(domains["code"], domains["name"], strict=True))
-inds = common.indicators()
-inds = inds[inds["domain"] != "kontext"]
+inds = common.index_indicators()
 ind_names = dict(zip(inds["code"], inds["name"], strict=True))
 areas = common.areas()
 area_label = dict(zip(areas["code"], areas["name"], strict=True))
-years = sorted(common.values_long()["year"].unique().tolist())
+years = common.data_years()
 
 DECIDED_AREA, DECIDED_IND = common.decided_ratings()
 DEFAULTS = {
@@ -71,22 +69,10 @@ def change_label(delta: float) -> str:
     return f"▲ {int(delta)}" if delta > 0 else f"▼ {int(-delta)}"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything but the four area weights: changed rarely, so it lives outside the fast fragment."""
-
-    indicator_weights: tuple[tuple[str, float], ...]
-    year: int
-    method: str
-    aggregation: str
-    universe: str
-    winsor: float
-
-
-def settings_controls() -> Settings:
-    """Indicator weights, year and method, bound to the URL. A change reruns the whole page, which hands the
-    new settings to the index fragment; keeping these 21 widgets out of the fragment halves what a slider move
-    makes the browser redraw."""
+def settings_controls() -> ix.IndexParams:
+    """Indicator weights, year and method, bound to the URL: the index but for its area weights. A change reruns
+    the whole page, which hands the new settings to the index fragment; keeping these 21 widgets out of the
+    fragment halves what a slider move makes the browser redraw."""
     with st.expander("Indikatorvikter, år och metod", icon=":material/tune:"):
         columns = st.columns(5)
         ind_ratings = {}
@@ -108,18 +94,18 @@ def settings_controls() -> Settings:
                 st.radio("Jämförelsegrupp", list(UNIVERSES.values()), key="jamforelse", bind="query-params")
             ]
             winsor = st.checkbox("Kapa extremvärden (5 %)", key="kapa", bind="query-params")
-    return Settings(
-        tuple(sorted((c, float(r)) for c, r in ind_ratings.items())),
-        int(year),
-        method,
-        aggregation,
-        universe,
-        0.05 if winsor else 0.0,
+    return ix.IndexParams(
+        year=int(year),
+        method=method,
+        aggregation=aggregation,
+        universe=universe,
+        winsor=0.05 if winsor else 0.0,
+        indicator_weights=tuple(sorted((c, float(r)) for c, r in ind_ratings.items())),
     )
 
 
-def controls(settings: Settings) -> ix.IndexParams:
-    """The four area weight sliders, bound to the URL."""
+def controls(settings: ix.IndexParams) -> ix.IndexParams:
+    """The four area weight sliders, bound to the URL, applied to `settings`."""
     st.subheader("Vikter")
     ratings = {
         code: st.slider(name, 0, 10, DECIDED_AREA[code], key=f"vikt_{code}", bind="query-params")
@@ -142,15 +128,7 @@ def controls(settings: Settings) -> ix.IndexParams:
         help="Lika vikter för områden och indikatorer (preliminärt: programmets egna vikter är inte offentliga).",
     ):
         st.rerun()  # the indicator sliders outside this fragment show their reset values too
-    return ix.IndexParams(
-        year=settings.year,
-        method=settings.method,
-        aggregation=settings.aggregation,
-        universe=settings.universe,
-        winsor=settings.winsor,
-        area_weights=tuple(sorted((c, float(r)) for c, r in ratings.items())),
-        indicator_weights=settings.indicator_weights,
-    )
+    return replace(settings, area_weights=tuple(sorted((c, float(r)) for c, r in ratings.items())))
 
 
 def stability_sentence(table: pd.DataFrame, draws: int) -> str:
@@ -224,11 +202,11 @@ def weight_chart(result: ix.IndexResult) -> None:
 def ranking_map(table: pd.DataFrame, universe: str) -> None:
     """The index with the chosen weights on the map: the same classes the Karta page uses, redrawn per move."""
     shown = table.set_index("area_code")["composite"]
-    rank_text = {
-        r.area_code: f"plats {int(r.rank)} av {len(table)}"
-        + (f" · {change_label(r.delta)} mot beslutade vikter" if change_label(r.delta) != "–" else "")
-        for r in table.itertuples()
-    }
+    rank_text = {}
+    for r in table.itertuples():
+        change = change_label(r.delta)
+        moved = "" if change == "–" else f" · {change} mot beslutade vikter"
+        rank_text[r.area_code] = f"plats {int(r.rank)} av {len(table)}{moved}"
     labels = common.programme_labels() if universe == "programme" else common.district_labels()
     deck, legend = common.composite_deck(shown, labels, (MAP_HEIGHT, 400), rank_text)
     map_col, legend_col = st.columns([3, 1])
@@ -247,21 +225,13 @@ def ranking_map(table: pd.DataFrame, universe: str) -> None:
 
 @st.fragment
 @common.timed
-def index_view(settings: Settings) -> None:
+def index_view(settings: ix.IndexParams) -> None:
     left, right = st.columns([1, 2.3], gap="large")
     with left:
         params = controls(settings)
     st.session_state[common.LAST_INDEX_PARAMS] = params
     result = common.index_result(params)
-    decided = common.index_result(
-        ix.IndexParams(
-            year=params.year,
-            method=params.method,
-            aggregation=params.aggregation,
-            universe=params.universe,
-            winsor=params.winsor,
-        )
-    )
+    decided = common.index_result(replace(params, area_weights=(), indicator_weights=()))  # equal weights
     table = (
         result.scores.merge(decided.scores[["area_code", "rank"]].rename(columns={"rank": "decided"}), on="area_code")
         .dropna(subset=["rank"])

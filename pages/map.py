@@ -24,11 +24,9 @@ st.markdown(
 areas = common.areas()
 name_of = common.area_names()
 code_of = {n: c for c, n in name_of.items()}
-domains = common.domains()
-domains = domains[domains["code"] != "kontext"]
+domains = common.index_domains()
 area_label = {f"{AREA_PREFIX}{n}": c for c, n in zip(domains["code"], domains["name"], strict=True)}
-inds = common.indicators()
-inds = inds[inds["domain"] != "kontext"]
+inds = common.index_indicators()
 ind_code = dict(zip(inds["name"], inds["code"], strict=True))
 layers = [COMPOSITE, *area_label, *ind_code]
 
@@ -47,7 +45,7 @@ def on_map_select() -> None:
 c1, c2, c3, c4 = st.columns([2.6, 1, 2.3, 2.1])
 layer = c1.selectbox("Visa på kartan", layers, key="lager", bind="query-params")
 is_indicator = layer in ind_code
-all_years = sorted(common.values_long()["year"].unique().tolist())
+all_years = common.data_years()
 years = common.indicator_years(ind_code[layer]) if is_indicator else all_years
 year = int(c2.selectbox("År", years[::-1], key="ar", bind="query-params"))
 view = c3.segmented_control(

@@ -18,11 +18,11 @@ districts = common.districts()
 outer = districts[districts["outer_city"]]
 committee_of = dict(zip(outer["committee"], outer["name"], strict=True))
 domains = common.domains()
-area_columns = {f"area_{c}": n for c, n in zip(domains["code"], domains["name"], strict=True) if c != "kontext"}
+area_columns = {f"area_{c}": n for c, n in zip(domains["code"], domains["name"], strict=True) if c != common.CONTEXT}
 inds = common.indicators()
-index_inds = inds[inds["domain"] != "kontext"]
+index_inds = common.index_indicators()
 ind_name = dict(zip(index_inds["code"], index_inds["name"], strict=True))
-years = sorted(common.values_long()["year"].unique().tolist())
+years = common.data_years()
 
 st.title("Lokala handlingsplaner")
 st.markdown(
@@ -84,6 +84,19 @@ with tabs[1]:
             st.error(str(exc))
 
 
+def plan_editor(frame: pd.DataFrame, key: str, columns: dict) -> pd.DataFrame:
+    """A plan table: editors add, change and remove rows; everyone else reads it. The id column stays hidden."""
+    return st.data_editor(
+        frame,
+        key=key,
+        num_rows="dynamic" if editor else "fixed",
+        disabled=not editor,
+        hide_index=True,
+        width="stretch",
+        column_config={"id": None, **columns},
+    )
+
+
 def save_rows(table: str, edited: pd.DataFrame, stored: pd.DataFrame, validate) -> None:
     """Validate the edited table and write the changes (new, changed, removed rows) in one transaction."""
     upserts, problems = [], []
@@ -118,15 +131,10 @@ with tabs[2]:
             "text": stored["text"] if not stored.empty else pd.Series(dtype=str),
         }
     )
-    edited = st.data_editor(
+    edited = plan_editor(
         frame,
-        key=f"mal_{committee}",
-        num_rows="dynamic" if editor else "fixed",
-        disabled=not editor,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "id": None,
+        f"mal_{committee}",
+        {
             "indicator_code": st.column_config.SelectboxColumn(
                 "Indikator", options=list(ind_name.values()), required=True
             ),
@@ -142,15 +150,10 @@ with tabs[3]:
     stored = current["activities"]
     activity_columns = ["id", *plans.ACTIVITY_FIELDS]
     frame = stored[activity_columns] if not stored.empty else pd.DataFrame(columns=activity_columns)
-    edited = st.data_editor(
+    edited = plan_editor(
         frame,
-        key=f"akt_{committee}",
-        num_rows="dynamic" if editor else "fixed",
-        disabled=not editor,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "id": None,
+        f"akt_{committee}",
+        {
             "title": st.column_config.TextColumn("Aktivitet", width="large", required=True),
             "owner": st.column_config.TextColumn("Ansvarig"),
             "partners": st.column_config.TextColumn("Samarbetspartner", help="T.ex. bostadsbolag, föreningar"),

@@ -18,12 +18,11 @@ areas = common.areas().set_index("code")
 name_of = common.area_names()
 code_of = {n: c for c, n in name_of.items()}
 names = sorted(name_of.values())
-domains = common.domains()
-domains = domains[domains["code"] != "kontext"]
+domains = common.index_domains()
 domain_name = dict(zip(domains["code"], domains["name"], strict=True))
 inds = common.indicators()
-index_inds = inds[inds["domain"] != "kontext"]
-years = sorted(common.values_long()["year"].unique().tolist())
+index_inds = common.index_indicators()
+years = common.data_years()
 
 st.title("Stadsdel")
 st.markdown(
@@ -192,8 +191,8 @@ for ind in inds.itertuples():
             "Enhet": ind.unit,
             "Staden": round(city, int(ind.decimals)),
             "Programområdet": round(group_value("Programområdet", ind.code, int(v["year"])), int(ind.decimals)),
-            "Risk mot staden (100)": round(rel, 0) if ind.domain != "kontext" else None,
-            "Flagga": bool(result.flags.loc[code].get(ind.code, False)) if ind.domain != "kontext" else False,
+            "Risk mot staden (100)": round(rel, 0) if ind.domain != common.CONTEXT else None,
+            "Flagga": bool(result.flags.loc[code].get(ind.code, False)) if ind.domain != common.CONTEXT else False,
             "Status": "syntetisk" if v["synthetic"] else "verklig",
             "Källa": ind.source,
         }
@@ -226,7 +225,7 @@ trend_groups = groups[groups["group"].isin(["Programområdet", "Staden"])].renam
 trend = pd.concat([trend_own, trend_groups], ignore_index=True).merge(
     inds[["code", "name", "unit", "domain"]], left_on="indicator_code", right_on="code"
 )
-trend = trend[trend["domain"] != "kontext"]
+trend = trend[trend["domain"] != common.CONTEXT]
 colour = alt.Color(
     "serie:N",
     scale=alt.Scale(domain=[choice, "Programområdet", "Staden"], range=list(LINE_COLOURS.values())),

@@ -8,19 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
-
-PAGES = [
-    "pages/overview.py",
-    "pages/map.py",
-    "pages/index_weights.py",
-    "pages/profile.py",
-    "pages/compare.py",
-    "pages/trends.py",
-    "pages/goals.py",
-    "pages/plans.py",
-    "pages/allocation.py",
-    "pages/data_sources.py",
-]
+from pages.common import PAGE_FILES
 
 
 def open_page(path: str, editor: str | None = None, **query) -> AppTest:
@@ -30,13 +18,13 @@ def open_page(path: str, editor: str | None = None, **query) -> AppTest:
     if editor:
         at.session_state["_redigerare"] = editor
     at.run()
-    if path != PAGES[0]:
+    if path != PAGE_FILES[0]:
         at.switch_page(path)
         at.run()
     return at
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGE_FILES)
 def test_page_renders_without_exception(path):
     at = open_page(path)
     assert not at.exception, [e.value for e in at.exception]
