@@ -20,11 +20,8 @@ $(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.deps
 db: $(VENV)/.deps
 	$(PY) -m lib.cli build-db
 
-## Start the dashboard. On the first start, try once (8 s) to fetch the city's official boundaries.
+## Start the dashboard (the city's official map ships in geo/; nothing is downloaded).
 run: db
-	@test -f data/official/stadsdelar.geojson || test -f data/official/.attempted || \
-		{ mkdir -p data/official; touch data/official/.attempted; \
-		  $(PY) -m lib.cli fetch-boundaries --timeout 8 || echo "Fortsätter med den schematiska kartan."; }
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 ## Lint, then every test (unit, page smoke tests, real-browser tests).
@@ -39,14 +36,15 @@ bench: $(VENV)/.dev-deps db
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check .
 
-## Download (or, with SRC=file, import) the official stadsdel boundaries.
+## Install newer official stadsdel boundaries in data/official/ (download, or SRC=file); they replace the shipped map.
 geo-official: $(VENV)/.deps
 	$(PY) -m lib.cli fetch-boundaries $(SRC)
 
-## Regenerate the synthetic values and the schematic map (deterministic).
+## Derive the real data files, then regenerate the synthetic values and the shipped maps, from ../shared (deterministic).
 data: $(VENV)/.deps
+	$(PY) -m lib.cli derive-real
 	$(PY) -m lib.cli generate-data
-	$(PY) -m lib.cli make-schematic-map
+	$(PY) -m lib.cli make-map
 
 clean:
 	rm -rf $(VENV) data/*.duckdb data/official tests/artifacts

@@ -2,7 +2,16 @@
 
 import streamlit as st
 
-from pages.common import NAVIGATION, PAGE_CSS, PAGE_FILES, SYNTHETIC_NOTE, log_run, run_clock, sign_in_panel
+from pages.common import (
+    ATTRIBUTION_NOTE,
+    NAVIGATION,
+    PAGE_CSS,
+    PAGE_FILES,
+    SYNTHETIC_NOTE,
+    log_run,
+    run_clock,
+    sign_in_panel,
+)
 
 st.set_page_config(page_title="Sammanhållen stad", page_icon="🏙️", layout="wide")
 
@@ -19,6 +28,7 @@ if presenting and page.title != "Presentera":
     st.switch_page("pages/present.py", query_params={"present": "1"})
 with st.sidebar:
     st.caption(SYNTHETIC_NOTE)
+    st.caption(ATTRIBUTION_NOTE)
     sign_in_panel()
 started = run_clock()
 page.run()

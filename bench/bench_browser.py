@@ -39,14 +39,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def weight_walk(moves: int) -> list[tuple[str, str]]:
+AREAS = ("Försörjning", "Hälsa", "Säkerhet och trygghet", "Sociala risker")
+DESO_AREAS = ("Försörjning", "Sociala risker")  # the areas with real data at DeSO level
+
+
+def weight_walk(moves: int, names: tuple[str, ...] = AREAS) -> list[tuple[str, str]]:
     """Slider moves (slider, key) that never return to an earlier set of weight shares, so no rerun can be
     answered from the browser's message cache: one step at a time, each slider to an end and on to the next."""
-    names = ("Försörjning", "Hälsa", "Säkerhet och trygghet", "Sociala risker")
-    ratings = [5, 5, 5, 5]
-    seen = {(0.25, 0.25, 0.25, 0.25)}
+    ratings = [5] * len(names)
+    seen = {tuple(round(1 / len(names), 6) for _ in names)}
     walk: list[tuple[str, str]] = []
-    plan = [(0, 1), (1, 1), (2, -1), (3, -1), (0, -1), (1, -1), (2, 1), (3, 1)] * 4
+    half = len(names) // 2
+    plan = [(i, 1 if i < half or len(names) == 2 and i == 0 else -1) for i in range(len(names))]
+    plan = (plan + [(i, -step) for i, step in plan]) * 6
     for slider, step in plan:
         while len(walk) < moves and 0 <= ratings[slider] + step <= 10:
             trial = ratings.copy()
@@ -58,6 +63,44 @@ def weight_walk(moves: int) -> list[tuple[str, str]]:
             ratings = trial
             walk.append((names[slider], "ArrowRight" if step > 0 else "ArrowLeft"))
     return walk
+
+
+def share_walk(moves: int, names: tuple[str, ...], seconds: float = 2.0) -> list[tuple[str, str]]:
+    """Like `weight_walk` for few sliders (two at DeSO level, where one long sweep soon repeats a share): a
+    depth-first search, for at most `seconds`, for the longest run of single steps that never revisits a set of
+    weight shares."""
+    start = (5,) * len(names)
+
+    def shares(ratings: tuple[int, ...]) -> tuple[float, ...]:
+        return tuple(round(r / sum(ratings), 6) for r in ratings)
+
+    best: list[tuple[int, int]] = []
+    path: list[tuple[int, int]] = []
+    seen = {shares(start)}
+    deadline = time.perf_counter() + seconds
+
+    def extend(state: tuple[int, ...]) -> bool:
+        nonlocal best
+        if len(path) > len(best):
+            best = list(path)
+        if len(best) >= moves or time.perf_counter() > deadline:
+            return True
+        for slider in range(len(names)):
+            for step in (1, -1):
+                trial = list(state)
+                trial[slider] += step
+                if not 0 <= trial[slider] <= 10 or sum(trial) == 0 or shares(tuple(trial)) in seen:
+                    continue
+                seen.add(shares(tuple(trial)))
+                path.append((slider, step))
+                if extend(tuple(trial)):
+                    return True
+                path.pop()
+                seen.discard(shares(tuple(trial)))
+        return False
+
+    extend(start)
+    return [(names[slider], "ArrowRight" if step > 0 else "ArrowLeft") for slider, step in best]
 
 
 def p90(values: list[float]) -> float:
@@ -203,13 +246,13 @@ def ranking_redraws(page: Page, url: str, moves: int) -> list[float]:
     return latencies
 
 
-def floor(browser, env: dict[str, str], moves: int) -> tuple[float, list[float]]:
+def floor(browser, env: dict[str, str], moves: int, geo: str = "stadsdelar") -> tuple[float, list[float]]:
     """bench/floor_app.py — Streamlit, deck.gl and the browser with no app code around them: seconds of cold
-    start, and ms from slider move to repainted map."""
+    start, and ms from slider move to repainted map (`geo`: "stadsdelar" or "deso" polygons)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
-    server = start_server(env, port, "bench/floor_app.py")
+    server = start_server({**env, "FLOOR_GEO": geo}, port, "bench/floor_app.py")
     try:
         wait_healthy(url)
         page = browser.new_page(viewport={"width": 1280, "height": 720})
@@ -266,6 +309,20 @@ def main(moves: int = int(os.environ.get("BENCH_MOVES", "30"))) -> None:
             ratio = statistics.median(sizes) / COLOURS_KB
             row("bytes to the browser per weight change (map)", sizes, "KB", 1, f" ({ratio:.0f}× the ~1 KB of colours)")
             row(f"weight change → ranking table redrawn ({moves} moves)", ranking_redraws(page, url, moves), "ms")
+
+            deso_floor_cold, deso_floor = floor(browser, env, moves, "deso")
+            received.clear()
+            deso_latencies, deso_sizes = map_repaints(
+                page, url, share_walk(moves, DESO_AREAS), received, "/index_weights?visa=Karta&niva=DeSO"
+            )
+            row(f"DeSO: weight change → map repainted ({len(deso_latencies)} of {moves})", deso_latencies, "ms")
+            row("DeSO floor (bare page, 544 polygons): slider → map", deso_floor, "ms")
+            ratio = statistics.median(deso_latencies or [np.nan]) / statistics.median(deso_floor or [np.nan])
+            print(f"{'DeSO: repaint / floor (budget ≤ 1,3)':52} {ratio:10.2f}")
+            row("DeSO: bytes to the browser per weight change", deso_sizes, "KB", 1)
+            print(f"{'DeSO floor: cold start':52} {deso_floor_cold * 1000:10.0f} ms")
+            app_ratio = statistics.median(latencies or [np.nan]) / statistics.median(floor_repaints or [np.nan])
+            print(f"{'stadsdel: repaint / floor':52} {app_ratio:10.2f}")
             browser.close()
         finally:
             server.terminate()

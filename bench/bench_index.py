@@ -16,7 +16,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lib import db  # noqa: E402
+from lib import db, levels  # noqa: E402
 from lib import index as ix  # noqa: E402
 from lib.config import Paths  # noqa: E402
 
@@ -46,12 +46,15 @@ def main() -> None:
     paths = Paths()
     db.ensure_database(paths.data_dir, paths.db_path)
     with db.connect(paths.db_path, read_only=True) as con:
-        fw = ix.Framework.from_meta(db.indicators(con), list(db.domains(con)["code"]))
-        city = ix.build_index_data(db.values_long(con), db.areas(con), fw, 2020)
+        full = ix.Framework.from_meta(db.indicators(con), list(db.domains(con)["code"]))
+        city, fw = ix.build_index_data(db.values_long(con), db.areas(con), full, 2020)
+        deso, deso_fw = ix.build_index_data(levels.values(con, "deso"), levels.units(con, "deso"), full, 2025)
     big = synthetic_case(6000, fw)
     params = ix.IndexParams()
     cases = [
         ("index, 117 areas × 16 indicators", lambda: ix.compute_index(city, fw, params), 30),
+        ("index, 544 DeSO (real 2024/2025)", lambda: ix.compute_index(deso, deso_fw, params), 30),
+        ("index + 1 000 Monte Carlo draws, 544 DeSO", lambda: ix.monte_carlo(deso, deso_fw, params, draws=1000), 10),
         ("index + 1 000 Monte Carlo draws, 117 areas", lambda: ix.monte_carlo(city, fw, params, draws=1000), 15),
         ("best/worst rank (≈4 000 weight vectors), 117", lambda: ix.rank_range(city, fw, params), 15),
         ("leave-one-indicator-out, 117", lambda: ix.leave_one_out(city, fw, params), 15),

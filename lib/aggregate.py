@@ -68,3 +68,29 @@ def change_since(series: pd.Series, start: int, end: int) -> tuple[float, float,
         return None
     a, b = float(series.loc[start]), float(series.loc[end])
     return a, b, (b - a) / a if a else float("nan")
+
+
+def aggregate_units(
+    values: pd.DataFrame,
+    parent: pd.Series,
+    weights: pd.Series,
+    sum_indicators: frozenset[str] = frozenset({"befolkning"}),
+) -> pd.DataFrame:
+    """Fold long values of fine units into their parents (DeSO-2025 → DeSO-2018, DeSO → stadsdel or RegSO).
+
+    `values` has area_code, indicator_code, year, value; `parent` maps each unit to its parent (a unit without a
+    parent is left out); `weights` gives each unit's weight (its population). Counts in `sum_indicators` are summed,
+    every other measure is the weighted mean over the units that have a value. A unit straddling two parents goes
+    wholly to the one it is mapped to: the link table decides, not this function. Returns area_code (the parent),
+    indicator_code, year, value and units (how many units contributed).
+    """
+    sub = values.assign(area_code=values["area_code"].map(parent), weight=values["area_code"].map(weights))
+    sub = sub[sub["area_code"].notna() & sub["value"].notna()]
+    sub = sub.assign(weighted=sub["value"] * sub["weight"], weight=sub["weight"].where(sub["weight"] > 0, 0.0))
+    agg = sub.groupby(["area_code", "indicator_code", "year"], as_index=False).agg(
+        weighted=("weighted", "sum"), weight=("weight", "sum"), total=("value", "sum"), units=("value", "count")
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = agg["weighted"] / agg["weight"]
+    agg["value"] = np.where(agg["indicator_code"].isin(sum_indicators), agg["total"], mean)
+    return agg[["area_code", "indicator_code", "year", "value", "units"]]

@@ -24,7 +24,10 @@ SCHEME_HELP = {
     "quantiles": "lika många stadsdelar i varje klass",
     "natural_breaks": "gränser där värdena glesnar (Fisher–Jenks)",
     "equal_interval": "lika breda värdeintervall",
-    "fixed": "100 = stadens nivå, 90–110 ungefär som staden, över 150 minst hälften sämre",
+    "fixed": (
+        "100 = stadens nivå, 90–110 ungefär som staden, över 150 minst 1,5 gånger stadens risknivå (där högt värde "
+        "är sämre: minst 50 % över stadens värde; där lågt värde är sämre: minst en tredjedel under)"
+    ),
 }
 #: Upper bounds of the fixed classes on the 100 = city scale; the last class is open (over 150).
 FIXED_BOUNDS = (90.0, 110.0, 130.0, 150.0)
@@ -169,3 +172,19 @@ def legend_table(cls: Classification, decimals: int, higher_is_worse: bool) -> p
             "step": steps,
         }
     )
+
+
+#: ColorBrewer Purples: context measures (utländsk bakgrund, folkmängd …) are coloured by value in this neutral
+#: scale, never in the risk colours, so a map of them cannot be read as "more risk".
+#: (The darker five of the seven-class scale: the lightest would look like the grey of areas outside the view.)
+PURPLES = ("#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486")
+
+
+def neutral_palette(k: int) -> tuple[str, ...]:
+    """`k` colours (≤ 5) of the neutral scale, lightest first, spread over its whole range."""
+    if k <= 0:
+        return ()
+    if k == 1:
+        return (PURPLES[-2],)
+    picks = np.rint(np.linspace(0, len(PURPLES) - 1, min(k, len(PURPLES)))).astype(int)
+    return tuple(PURPLES[i] for i in picks)

@@ -1,4 +1,4 @@
-"""Command line: `python -m lib.cli {build-db,info,fetch-boundaries,generate-data,make-schematic-map}`.
+"""Command line: `python -m lib.cli {build-db,info,index,goals,…,fetch-boundaries,generate-data,make-map}`.
 
 Exit codes: 0 done, 1 failed (message on stderr), 2 bad arguments or input, 3 refused (no signed-in editor).
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib import db, geo, reference, synthetic
+from lib import db, geo, levels, real, reference, synthetic
 from lib import index as ix
 from lib.config import OFFICIAL_BOUNDARIES_SHA256, OFFICIAL_BOUNDARIES_URL, YEARS, Paths
 
@@ -30,7 +30,7 @@ def cmd_build_db(paths: Paths, args: argparse.Namespace) -> int:
 
 def cmd_info(paths: Paths, args: argparse.Namespace) -> int:
     db.ensure_database(paths.data_dir, paths.db_path)
-    kind = "official" if paths.official_geo.exists() else "schematic"
+    kind = "imported" if paths.official_geo.exists() else "official"
     with db.connect(paths.db_path, read_only=True) as con:
         summary = db.info(con, kind)
     if args.json:
@@ -42,13 +42,13 @@ def cmd_info(paths: Paths, args: argparse.Namespace) -> int:
 
 
 def cmd_index(paths: Paths, args: argparse.Namespace) -> int:
-    """Print the composite index, one row per stadsdel, ranked (the same numbers as the page)."""
+    """Print the composite index, one row per unit of the level, ranked (the same numbers as the page)."""
     db.ensure_database(paths.data_dir, paths.db_path)
     with db.connect(paths.db_path, read_only=True) as con:
         domains = db.domains(con)
         meta = db.indicators(con)
-        areas = db.areas(con)
-        values = db.values_long(con)
+        areas = levels.units(con, args.level)
+        values = levels.values(con, args.level, args.real_only)
     names = dict(zip(domains["code"], domains["name"], strict=True))
     names.pop("kontext", None)
     try:
@@ -60,16 +60,19 @@ def cmd_index(paths: Paths, args: argparse.Namespace) -> int:
             universe=args.universe,
             winsor=args.winsor,
             area_weights=tuple(sorted(weights.items())),
+            level=args.level,
+            real_only=args.real_only,
         )
     except ValueError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
-    years = sorted(values["year"].unique())
-    if args.year not in years:
-        print(f"Fel: året {args.year} finns inte i data ({years[0]}–{years[-1]}).", file=sys.stderr)
-        return 2
     framework = ix.Framework.from_meta(meta, list(domains["code"]))
-    result = ix.compute_index(ix.build_index_data(values, areas, framework, args.year), framework, params)
+    years = levels.index_years(values, framework.indicators)
+    if args.year not in years:
+        print(f"Fel: året {args.year} finns inte i data för nivån ({', '.join(map(str, years))}).", file=sys.stderr)
+        return 2
+    data, framework = ix.build_index_data(values, areas, framework, args.year)
+    result = ix.compute_index(data, framework, params)
     table = index_table(result, areas, framework)
     if args.format == "json":
         print(table.to_json(orient="records", force_ascii=False))
@@ -79,11 +82,11 @@ def cmd_index(paths: Paths, args: argparse.Namespace) -> int:
 
 
 def index_table(result: ix.IndexResult, areas: pd.DataFrame, framework: ix.Framework) -> pd.DataFrame:
-    """The ranked rows the CLI prints: code, name, composite, rank and the four area scores."""
-    cols = ["area_code", "composite", "rank"] + [f"area_{a}" for a in framework.areas]
+    """The ranked rows the CLI prints: code, name, composite, rank, the four area scores and the coverage."""
+    cols = ["area_code", "composite", "rank"] + [f"area_{a}" for a in framework.areas] + ["coverage"]
     out = result.scores[cols].merge(areas[["code", "name"]], left_on="area_code", right_on="code")
     out = out.rename(columns={"area_code": "code_"}).drop(columns="code").rename(columns={"code_": "code"})
-    out = out[["code", "name", "composite", "rank"] + [f"area_{a}" for a in framework.areas]]
+    out = out[["code", "name", "composite", "rank"] + [f"area_{a}" for a in framework.areas] + ["coverage"]]
     out = out.sort_values(["rank", "name"], na_position="last").round(3)
     out["rank"] = out["rank"].astype("Int64")
     return out.reset_index(drop=True)
@@ -130,6 +133,10 @@ def cmd_goals(paths: Paths, args: argparse.Namespace) -> int:
             "indicator_status": rows["status"],
             "delmal_status": rows["node_id"].map(evaluation["status"]),
             "illustrative": rows["node_id"].map(nodes["illustrative"]),
+            "illustrative_parts": [
+                ",".join(() if nodes.loc[n, "illustrative"] else goals.illustrative_parts(nodes.loc[n]))
+                for n in rows["node_id"]
+            ],
         }
     )
     if args.format == "json":
@@ -287,7 +294,10 @@ def cmd_fetch_boundaries(paths: Paths, args: argparse.Namespace) -> int:
     if report.matched == 0:
         raise geo.GeoError("Inga stadsdelar kunde matchas; inget installerades.")
     size = geo.write_geojson(frame, paths.official_geo)
-    print(f"Skrev {paths.official_geo} ({size / 1024:.0f} kB). Appen använder nu de officiella gränserna.")
+    print(
+        f"Skrev {paths.official_geo} ({size / 1024:.0f} kB). "
+        "Appen använder nu dessa gränser i stället för den medföljande kartan."
+    )
     return 0
 
 
@@ -311,15 +321,29 @@ def generate_values_from(data_dir: Path, seed: int = 2015) -> pd.DataFrame:
     figures = pd.read_csv(data_dir / "reference_figure.csv")
     mapping = pd.read_csv(data_dir / "reference_mapping.csv")
     indicators = pd.read_csv(data_dir / "indicator.csv")
-    programme = set(pd.read_csv(data_dir / "programme_selection.csv")["name"])
     targets = reference.calibration_targets(reference.map_reference_figures(figures, mapping, areas), YEARS)
-    return synthetic.generate_values(areas, indicators, programme, figures, targets, YEARS, seed=seed)
+    real_values = real.read_stadsdel_values(data_dir)
+    return synthetic.generate_values(areas, indicators, figures, targets, real_values, YEARS, seed=seed)
 
 
-def cmd_make_schematic_map(paths: Paths, args: argparse.Namespace) -> int:
+def cmd_derive_real(paths: Paths, args: argparse.Namespace) -> int:
+    """Derive the real data files (DeSO, RegSO, Polisen, city population) from ../shared/reference/real."""
+    shared = Path(args.shared) if args.shared else paths.shared_dir
+    if not (shared / "reference" / "real").is_dir():
+        raise db.DataError(f"Hittar inte {shared / 'reference' / 'real'}; ange mappen med --shared.")
+    rows = real.derive_all(shared, paths.data_dir)
+    for name, n in rows.items():
+        print(f"Skrev data/{name} ({n} rader).")
+    return 0
+
+
+def cmd_make_map(paths: Paths, args: argparse.Namespace) -> int:
+    """Build the shipped maps in geo/ (stadsdelar, water, DeSO) from the official reference files (deterministic)."""
+    shared = Path(args.shared) if args.shared else paths.shared_dir
     areas = pd.read_csv(paths.data_dir / "area.csv")
-    size = geo.write_geojson(geo.make_schematic_map(areas), paths.schematic_geo)
-    print(f"Skrev {paths.schematic_geo} ({size / 1024:.0f} kB).")
+    sizes = geo.build_maps(shared, areas, paths.geo_dir)
+    for name, size in sizes.items():
+        print(f"Skrev {paths.geo_dir / name} ({size / 1024:.0f} kB).")
     return 0
 
 
@@ -354,12 +378,14 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true", help="skriv ett JSON-objekt")
     i.set_defaults(func=cmd_info)
     x = sub.add_parser("index", help="det sammanvägda indexet per stadsdel")
-    x.add_argument("--year", type=int, default=2020, help="år (2012–2020)")
+    x.add_argument("--year", type=int, default=2020, help="år (2012–2025)")
     x.add_argument("--method", choices=ix.METHODS, default="ref100", help="normalisering")
     x.add_argument("--aggregation", choices=ix.AGGREGATIONS, default="arithmetic", help="aggregering")
     x.add_argument("--universe", choices=ix.UNIVERSES, default="all", help="jämförelsegrupp och rangordning")
     x.add_argument("--winsor", type=float, default=0.0, help="andel som kapas i varje svans (0–0,5)")
     x.add_argument("--weights", help='t.ex. "försörjning=4,hälsa=2,sociala risker=2,säkerhet och trygghet=2"')
+    x.add_argument("--level", choices=ix.LEVELS, default="stadsdel", help="nivå: stadsdel, DeSO eller RegSO")
+    x.add_argument("--real-only", action="store_true", help="bara verkliga värden (inga syntetiska)")
     x.add_argument("--format", choices=("csv", "json"), default="csv")
     x.set_defaults(func=cmd_index)
     gl = sub.add_parser("goals", help="måluppfyllelse per delmål")
@@ -388,11 +414,15 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--sha256", help="förväntad kontrollsumma för en egen URL")
     f.add_argument("--timeout", type=float, default=20.0, help="sekunder att vänta på nedladdning")
     f.set_defaults(func=cmd_fetch_boundaries)
+    dr = sub.add_parser("derive-real", help="skapa om de verkliga datafilerna (SCB, Polisen, staden) ur ../shared")
+    dr.add_argument("--shared", help="mapp med referensmaterial (standard ../shared)")
+    dr.set_defaults(func=cmd_derive_real)
     g = sub.add_parser("generate-data", help="skapa om de syntetiska värdena (deterministiskt)")
     g.add_argument("--shared", help="mapp med referensmaterial (standard ../shared)")
     g.set_defaults(func=cmd_generate_data)
-    m = sub.add_parser("make-schematic-map", help="skapa om den schematiska kartan")
-    m.set_defaults(func=cmd_make_schematic_map)
+    m = sub.add_parser("make-map", help="bygg kartorna i geo/ (stadsdelar, vatten, DeSO) från stadens och SCB:s filer")
+    m.add_argument("--shared", help="mapp med referensmaterial (standard ../shared)")
+    m.set_defaults(func=cmd_make_map)
     return p
 
 

@@ -15,7 +15,7 @@ OFFICIAL_BOUNDARIES_URL = (
 )
 OFFICIAL_BOUNDARIES_SHA256 = "fda1827771f247766363e84aa50b648b2c4a0ce28cff912a4880e56303499613"
 
-YEARS = tuple(range(2012, 2021))
+YEARS = tuple(range(2012, 2026))
 BASELINE_YEAR = 2014
 PROGRAMME_START = 2015
 
@@ -36,8 +36,21 @@ class Paths:
         return Path(override) if override else self.data_dir / "sammanhallen.duckdb"
 
     @property
-    def schematic_geo(self) -> Path:
-        return self.root / "geo" / "stadsdelar.geojson"
+    def geo_dir(self) -> Path:
+        """The shipped maps (official boundaries, built by `python -m lib.cli make-map`)."""
+        return self.root / "geo"
+
+    @property
+    def stadsdel_geo(self) -> Path:
+        return self.geo_dir / "stadsdelar.geojson"
+
+    @property
+    def deso_geo(self) -> Path:
+        return self.geo_dir / "deso.geojson"
+
+    @property
+    def water_geo(self) -> Path:
+        return self.geo_dir / "vatten.geojson"
 
     @property
     def official_dir(self) -> Path:

@@ -23,21 +23,26 @@ import duckdb
 import pandas as pd
 import yaml
 
-from lib import goals
+from lib import goals, real
 from lib.config import YEARS
 from lib.reference import map_reference_figures
 from lib.synthetic import parse_years
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 SOURCE_FILES = (
     "area.csv",
+    "deso.csv",
+    "deso_value.csv",
     "district.csv",
     "domain.csv",
     "goals.yaml",
     "indicator.csv",
+    "police_area.csv",
     "programme_selection.csv",
+    "real_value.csv",
     "reference_figure.csv",
     "reference_mapping.csv",
+    "regso_type.csv",
     "value.csv",
 )
 DOMAINS = ("sociala_risker", "halsa", "sakerhet_trygghet", "forsorjning", "kontext")
@@ -63,12 +68,32 @@ CREATE TABLE indicator (
 CREATE TABLE value (
     area_code VARCHAR NOT NULL REFERENCES area(code), indicator_code VARCHAR NOT NULL REFERENCES indicator(code),
     year INTEGER NOT NULL, value DOUBLE NOT NULL, source VARCHAR NOT NULL, synthetic BOOLEAN NOT NULL,
+    licence VARCHAR, PRIMARY KEY (area_code, indicator_code, year));
+CREATE TABLE model_value (
+    area_code VARCHAR NOT NULL REFERENCES area(code), indicator_code VARCHAR NOT NULL REFERENCES indicator(code),
+    year INTEGER NOT NULL, value DOUBLE NOT NULL, source VARCHAR NOT NULL,
     PRIMARY KEY (area_code, indicator_code, year));
+CREATE TABLE unit (
+    level VARCHAR NOT NULL, code VARCHAR NOT NULL, name VARCHAR NOT NULL, area_code VARCHAR REFERENCES area(code),
+    regso_code VARCHAR, overlap_share DOUBLE, n_stadsdelar INTEGER, source VARCHAR NOT NULL,
+    licence VARCHAR NOT NULL, PRIMARY KEY (level, code));
+CREATE TABLE unit_value (
+    level VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, indicator_code VARCHAR NOT NULL REFERENCES indicator(code),
+    year INTEGER NOT NULL, value DOUBLE NOT NULL, source VARCHAR NOT NULL, licence VARCHAR NOT NULL,
+    synthetic BOOLEAN NOT NULL, PRIMARY KEY (level, unit_code, indicator_code, year));
+CREATE TABLE regso_type (
+    regso_code VARCHAR NOT NULL, year INTEGER NOT NULL, omradestyp INTEGER NOT NULL, source VARCHAR NOT NULL,
+    licence VARCHAR NOT NULL, PRIMARY KEY (regso_code, year));
+CREATE TABLE police_area (
+    deso_2025 VARCHAR NOT NULL, deso_2018 VARCHAR NOT NULL, klass VARCHAR NOT NULL, share_pct DOUBLE NOT NULL,
+    utsatt_pct DOUBLE NOT NULL, sarskilt_pct DOUBLE NOT NULL, year INTEGER NOT NULL, source VARCHAR NOT NULL,
+    licence VARCHAR NOT NULL);
 CREATE TABLE body (
     id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, district VARCHAR, members VARCHAR);
 CREATE TABLE goal_node (
     id VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, parent VARCHAR, text VARCHAR NOT NULL, short VARCHAR,
-    illustrative BOOLEAN NOT NULL, source VARCHAR, note VARCHAR, "order" INTEGER NOT NULL);
+    illustrative BOOLEAN NOT NULL, illustrative_parts VARCHAR, source VARCHAR, note VARCHAR,
+    "order" INTEGER NOT NULL);
 CREATE TABLE responsibility (
     node_id VARCHAR NOT NULL REFERENCES goal_node(id), body_id VARCHAR NOT NULL REFERENCES body(id),
     role VARCHAR NOT NULL);
@@ -120,9 +145,10 @@ CREATE TABLE IF NOT EXISTS imported_value (
 """
 USER_TABLES = ("weight_scenario", "plan_text", "plan_goal", "plan_activity", "audit", "import_log", "imported_value")
 UPSERT_IMPORTED = """
-INSERT INTO value SELECT area_code, indicator_code, year, value, source, false FROM {source}
+INSERT INTO value (area_code, indicator_code, year, value, source, synthetic, licence)
+SELECT area_code, indicator_code, year, value, source, false, NULL FROM {source}
 ON CONFLICT (area_code, indicator_code, year) DO UPDATE
-    SET value = excluded.value, source = excluded.source, synthetic = false
+    SET value = excluded.value, source = excluded.source, synthetic = false, licence = NULL
 """
 PLAN_TABLES = {
     "plan_goal": ("indicator_code", "target", "target_year", "text"),
@@ -152,6 +178,11 @@ class SeedTables:
     mapping: pd.DataFrame
     values: pd.DataFrame
     goals: dict
+    deso: pd.DataFrame
+    deso_values: pd.DataFrame
+    real_values: pd.DataFrame
+    regso_types: pd.DataFrame
+    police: pd.DataFrame
 
 
 def read_goal_file(path: Path) -> dict:
@@ -193,6 +224,11 @@ def read_seed(data_dir: Path) -> SeedTables:
         mapping=read("reference_mapping.csv"),
         values=read("value.csv"),
         goals=read_goal_file(data_dir / "goals.yaml") if (data_dir / "goals.yaml").exists() else {},
+        deso=read("deso.csv"),
+        deso_values=read("deso_value.csv"),
+        real_values=read("real_value.csv"),
+        regso_types=read("regso_type.csv"),
+        police=read("police_area.csv"),
     )
 
 
@@ -242,6 +278,21 @@ def prepare_tables(seed: SeedTables) -> dict[str, pd.DataFrame]:
     if values["source"].isna().any():
         raise DataError("value.csv: varje värde måste ha en källa.")
     values["synthetic"] = values["synthetic"].astype(bool)
+    if not values["synthetic"].all():
+        raise DataError("value.csv: får bara innehålla modellens syntetiska värden; verkliga värden har egna filer.")
+    real_values = real.stadsdel_values(seed.deso, seed.deso_values, seed.real_values)
+    _check_real(real_values, "real_value.csv/deso_value.csv", set(areas["code"]), set(indicators["code"]))
+    _check_real(
+        seed.deso_values.rename(columns={"unit_code": "area_code"}),
+        "deso_value.csv",
+        set(seed.deso["code"]),
+        set(indicators["code"]),
+    )
+    model = values[["area_code", "indicator_code", "year", "value", "source"]]
+    values["licence"] = None
+    merged = pd.concat([real_values.assign(licence=real_values["licence"]), values], ignore_index=True)
+    merged = merged.drop_duplicates(["area_code", "indicator_code", "year"], keep="first")
+    units = _units(seed.deso, areas)
 
     try:
         tree = goals.parse_tree(seed.goals, set(indicators["code"]), YEARS)
@@ -290,7 +341,25 @@ def prepare_tables(seed: SeedTables) -> dict[str, pd.DataFrame]:
                 "sort_order",
             ]
         ],
-        "value": values[["area_code", "indicator_code", "year", "value", "source", "synthetic"]],
+        "value": merged[["area_code", "indicator_code", "year", "value", "source", "synthetic", "licence"]],
+        "model_value": model,
+        "unit": units,
+        "unit_value": pd.DataFrame(
+            {
+                "level": "deso",
+                "unit_code": seed.deso_values["unit_code"],
+                "indicator_code": seed.deso_values["indicator_code"],
+                "year": seed.deso_values["year"],
+                "value": seed.deso_values["value"],
+                "source": seed.deso_values["source"],
+                "licence": seed.deso_values["licence"],
+                "synthetic": seed.deso_values["synthetic"].astype(bool),
+            }
+        ),
+        "regso_type": seed.regso_types[["regso_code", "year", "omradestyp", "source", "licence"]],
+        "police_area": seed.police[
+            ["deso_2025", "deso_2018", "klass", "share_pct", "utsatt_pct", "sarskilt_pct", "year", "source", "licence"]
+        ],
         "reference_figure": figures,
         "body": tree.bodies,
         "goal_node": tree.nodes,
@@ -299,6 +368,56 @@ def prepare_tables(seed: SeedTables) -> dict[str, pd.DataFrame]:
         "goal_target": tree.targets,
         "activity": tree.activities,
     }
+
+
+def _check_real(values: pd.DataFrame, name: str, units: set[str], indicators: set[str]) -> None:
+    """Real rows must name a known unit and indicator and carry a source and a licence."""
+    unknown = (set(values["area_code"]) - units) | (set(values["indicator_code"]) - indicators)
+    if unknown:
+        raise DataError(f"{name}: okända koder {sorted(unknown)[:5]}.")
+    for column in ("source", "licence"):
+        if values[column].isna().any() or (values[column].astype(str).str.strip() == "").any():
+            raise DataError(f"{name}: varje verkligt värde måste ha {'källa' if column == 'source' else 'licens'}.")
+    if values["synthetic"].astype(bool).any():
+        raise DataError(f"{name}: verkliga värden kan inte vara markerade som syntetiska.")
+
+
+def _units(deso: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """DeSO and RegSO rows of the unit table. A DeSO is named by its RegSO (SCB names no DeSO); a RegSO belongs to
+    the stadsdel most of its population lives in, for display only."""
+    unknown = set(deso["area_code"]) - set(areas["code"])
+    if unknown:
+        raise DataError(f"deso.csv: okända stadsdelar {sorted(unknown)[:5]}.")
+    desos = pd.DataFrame(
+        {
+            "level": "deso",
+            "code": deso["code"],
+            "name": deso["regso"] + " (" + deso["code"] + ")",
+            "area_code": deso["area_code"],
+            "regso_code": deso["regso_code"],
+            "overlap_share": deso["overlap_share"],
+            "n_stadsdelar": deso["n_stadsdelar"],
+            "source": deso["source"],
+            "licence": deso["licence"],
+        }
+    )
+    first = deso.sort_values("code").groupby("regso_code", as_index=False).agg(
+        name=("regso", "first"), area_code=("area_code", lambda s: s.mode().iloc[0])
+    )
+    regsos = pd.DataFrame(
+        {
+            "level": "regso",
+            "code": first["regso_code"],
+            "name": first["name"],
+            "area_code": first["area_code"],
+            "regso_code": first["regso_code"],
+            "overlap_share": None,
+            "n_stadsdelar": None,
+            "source": "SCB, RegSO 2020 (CC0 1.0)",
+            "licence": "CC0 1.0",
+        }
+    )
+    return pd.concat([desos, regsos], ignore_index=True)
 
 
 def build_database(data_dir: Path, db_path: Path) -> Path:
@@ -318,6 +437,11 @@ def build_database(data_dir: Path, db_path: Path) -> Path:
             "domain",
             "indicator",
             "value",
+            "model_value",
+            "unit",
+            "unit_value",
+            "regso_type",
+            "police_area",
             "reference_figure",
             "body",
             "goal_node",
@@ -807,7 +931,8 @@ def undo_import(con: duckdb.DuckDBPyConnection, editor: str | None, import_id: i
             raise DataError("Bara den senaste inläsningen som inte redan ångrats kan ångras.")
         cur.execute(
             """
-            UPDATE value SET value = iv.before_value, source = iv.before_source, synthetic = iv.before_synthetic
+            UPDATE value SET value = iv.before_value, source = iv.before_source, synthetic = iv.before_synthetic,
+                licence = (SELECT max(m.licence) FROM value m WHERE m.source = iv.before_source)
             FROM imported_value iv
             WHERE iv.import_id = ? AND iv.before_value IS NOT NULL AND value.area_code = iv.area_code
               AND value.indicator_code = iv.indicator_code AND value.year = iv.year
@@ -856,3 +981,53 @@ def install_goal_file(data_dir: Path, db_path: Path, text: str, editor: str | No
             target.write_text(previous, encoding="utf-8")
         raise
     return tree
+
+
+def real_and_model(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:
+    """The cells of one stadsdel that have both a real value and the model's synthetic one (e.g. förvärvsfrekvens
+    2024 from SCB, befolkning 2014–2016 from the city and 2025 from SCB), in catalogue order: indicator_code, year,
+    real, real_source, licence, model, model_source."""
+    return query(
+        con,
+        """
+        SELECT v.indicator_code, v.year, v.value AS real, v.source AS real_source, v.licence,
+               m.value AS model, m.source AS model_source
+        FROM value v
+        JOIN model_value m USING (area_code, indicator_code, year)
+        JOIN indicator i ON i.code = v.indicator_code
+        JOIN domain d ON d.code = i.domain
+        WHERE v.area_code = ? AND NOT v.synthetic
+        ORDER BY d.sort_order, i.sort_order, v.year
+        """,
+        [area_code],
+    )
+
+
+def real_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The real data sets the database holds, one row each: dataset (a fixed key the data page describes), rows,
+    years (sorted list, empty for link tables) and licence. Values users imported (no licence) are their own row."""
+    return query(
+        con,
+        """
+        SELECT 'deso_value' AS dataset, count(*) AS rows, list_sort(list(DISTINCT year)) AS years,
+               min(licence) AS licence
+        FROM unit_value WHERE NOT synthetic
+        UNION ALL
+        SELECT 'stadsdel_from_deso', count(*), list_sort(list(DISTINCT year)), min(licence)
+        FROM value WHERE NOT synthetic AND licence IS NOT NULL AND source LIKE 'SCB%'
+        UNION ALL
+        SELECT 'city_population', count(*), list_sort(list(DISTINCT year)), min(licence)
+        FROM value WHERE NOT synthetic AND licence IS NOT NULL AND source LIKE 'Stockholms stad%'
+        UNION ALL
+        SELECT 'imported', count(*), list_sort(list(DISTINCT year)), NULL
+        FROM value WHERE NOT synthetic AND licence IS NULL
+        UNION ALL
+        SELECT 'deso_link', count(*), [], min(licence) FROM unit WHERE level = 'deso'
+        UNION ALL
+        SELECT 'regso_link', count(*), [], min(licence) FROM unit WHERE level = 'regso'
+        UNION ALL
+        SELECT 'regso_type', count(*), list_sort(list(DISTINCT year)), min(licence) FROM regso_type
+        UNION ALL
+        SELECT 'police', count(*), list_sort(list(DISTINCT year)), min(licence) FROM police_area
+        """,
+    )

@@ -1,32 +1,79 @@
-"""Stadsdel geometry: the shipped schematic map, and import of the city's official boundaries.
+"""Stadsdel and DeSO geometry: the shipped official maps, how they are built, and import of newer boundaries.
 
-The schematic map is made here from nothing but the centre point and size of each stadsdel: Voronoi
-cells around the centres, clipped to a city outline built from circles of each stadsdel's size. It
-is honest about being a sketch (`schematic: true`, and the UI says "Schematisk karta").
+The maps in `geo/` are built by `build_maps` (CLI `make-map`) from reference files of Stockholms stad (stadsdel
+boundaries with the water cut out, and the water itself) and SCB (DeSO 2018), all CC0: features are matched to
+our area codes, cleaned into one coverage without gaps or overlaps, simplified as a whole (neighbours keep sharing
+their edges), reprojected to WGS 84, rounded to 5 decimals and written as compact GeoJSON that names its source
+and licence. The build is deterministic: the same sources give the same bytes.
 
-The official boundaries (CC0, Stockholms stad) are downloaded or read from a file on demand, checked,
-matched to our area codes, repaired, simplified and written to a git-ignored folder; when present the
-app uses them instead.
+Newer official boundaries can still be imported from a file or downloaded (`fetch-boundaries`) into the
+git-ignored `data/official/`; when present they replace the shipped stadsdel map.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import MultiPoint, Point
+from shapely.geometry import Point
 
 METRIC_CRS = "EPSG:3011"  # SWEREF99 18 00, the city's own CRS
 WGS84 = "EPSG:4326"
 COORD_DECIMALS = 5  # ≈ 1 m; enough for a city map, and keeps the payload small
+
+#: Sources of the shipped maps, relative to the shared reference folder (`Paths().shared_dir`).
+STADSDEL_SOURCE = Path("reference/geo/stadsdelar_utan_vatten_simplified.geo.json")
+WATER_SOURCE = Path("reference/geo/vatten_simplified.geo.json")
+DESO_SOURCE = Path("reference/real/deso2018.geojson")
+
+ATTRIBUTION = "Kartdata: Stockholms stad, CC0"
+STADSDEL_META = {
+    "source": (
+        "Stockholms stad, Stadsbyggnadskontoret: Stadskarta (dataportalen.stockholm.se, release 2021-04-13), "
+        "stadsdelar utan vatten, via github.com/KTHHealthData/stockholm-stadsdelar "
+        "@d52d2d07e1f008f24b0644f26dc04c777f7cfe19; matched to the app's area codes and simplified for the web"
+    ),
+    "licence": "CC0 1.0",
+    "attribution": ATTRIBUTION,
+}
+WATER_META = {
+    "source": (
+        "Stockholms stad, Stadsbyggnadskontoret: Stadskarta (dataportalen.stockholm.se, release 2021-04-13), "
+        "vatten, via github.com/KTHHealthData/stockholm-stadsdelar @d52d2d07e1f008f24b0644f26dc04c777f7cfe19; "
+        "small waters dropped, widened under the land and simplified hard (a background layer)"
+    ),
+    "licence": "CC0 1.0",
+    "attribution": ATTRIBUTION,
+}
+DESO_META = {
+    "source": (
+        "SCB: DeSO 2018 (demografiska statistikområden), Stockholms kommun, as simplified in "
+        "github.com/mercedes-leigh21/stockholm-metroboomin @c57fe9c63b53d7359ec345675fb37213b5b077b0; "
+        "cleaned and simplified for the web"
+    ),
+    "licence": "CC0 1.0",
+    "attribution": "Kartdata: SCB, CC0",
+}
+
+# Build parameters (metres in the city CRS). Changing one changes the shipped files: run `make data`.
+STADSDEL_TOLERANCE_M = 45.0  # coverage simplification: ≈ √ of the largest triangle area removed
+DESO_TOLERANCE_M = 100.0  # DeSO are many and small: coarser, to keep the file ≤ 160 KB
+DESO_GAP_WIDTH_M = 100.0  # DeSO tile the whole municipality (water too), so every gap is a digitising artefact
+MIN_ISLAND_M2 = 2_000.0  # land parts smaller than this are dropped (the water underneath shows instead)
+MAX_POND_M2 = 20_000.0  # holes in a stadsdel smaller than this (ponds) are filled
+GAP_WIDTH_M = 5.0  # slivers narrower than this between neighbours are closed
+WATER_WIDEN_M = 60.0  # water is widened under the land so the simplified edges leave no white seams
+WATER_TOLERANCE_M = 50.0
+WATER_MARGIN_M = 1_000.0  # the water is clipped to the city's bounding box plus this margin
 
 
 class GeoError(RuntimeError):
@@ -35,15 +82,16 @@ class GeoError(RuntimeError):
 
 @dataclass(frozen=True)
 class Boundaries:
-    """Stadsdel polygons (WGS 84) with `code`, `name`, `district`, and whether they are schematic."""
+    """Stadsdel polygons (WGS 84) with `code`, `name`, `district`; shipped with the app or imported later."""
 
     frame: gpd.GeoDataFrame
-    schematic: bool
+    imported: bool
     source: str
 
     @property
     def kind(self) -> str:
-        return "schematic" if self.schematic else "official"
+        """'official' for the shipped map, 'imported' for boundaries installed in data/official/."""
+        return "imported" if self.imported else "official"
 
 
 @dataclass
@@ -61,60 +109,178 @@ def _round_coords(geom, decimals: int = COORD_DECIMALS):
     return shapely.set_precision(geom, 10 ** (-decimals), mode="pointwise")
 
 
-def make_schematic_map(areas: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Voronoi cells around each stadsdel's centre, clipped to an outline of circles of its area.
+def _round_valid(geoms, decimals: int = COORD_DECIMALS) -> np.ndarray:
+    """Round to `decimals` and keep every polygon valid (GEOS repairs what rounding collapses)."""
+    grid = 10 ** (-decimals)
+    out = []
+    for geom in geoms:
+        try:
+            out.append(shapely.set_precision(geom, grid))
+        except shapely.errors.GEOSException:  # rare topology failures: round each point, then repair
+            out.append(shapely.make_valid(shapely.set_precision(geom, grid, mode="pointwise")))
+    return np.asarray(out, dtype=object)
 
-    `areas` needs `code`, `name`, `district`, `lon`, `lat`, `area_km2`. The result tiles the outline
-    without overlaps, one polygon per stadsdel.
-    """
-    pts = gpd.GeoSeries(gpd.points_from_xy(areas["lon"], areas["lat"]), crs=WGS84).to_crs(METRIC_CRS)
-    radii = [math.sqrt(a * 1e6 / math.pi) * 1.15 for a in areas["area_km2"]]
-    circles = shapely.union_all([p.buffer(r, quad_segs=6) for p, r in zip(pts, radii, strict=True)])
-    hull = shapely.concave_hull(MultiPoint(list(pts)), ratio=0.25)
-    outline = shapely.union_all([circles, hull]).buffer(400).buffer(-400).simplify(60)
-    outline = shapely.make_valid(outline)
-    cells = shapely.voronoi_polygons(MultiPoint(list(pts)), extend_to=outline.buffer(5000))
-    polys = []
-    for p in pts:
-        cell = next(c for c in cells.geoms if c.contains(p))
-        clipped = cell.intersection(outline)
-        if clipped.geom_type != "Polygon":
-            parts = [g for g in getattr(clipped, "geoms", [clipped]) if g.geom_type == "Polygon"]
-            clipped = (
-                next(g for g in parts if g.contains(p))
-                if any(g.contains(p) for g in parts)
-                else max(parts, key=lambda g: g.area)
-            )
-        polys.append(clipped.simplify(20))
-    frame = gpd.GeoDataFrame(
+
+def _polygons(geom) -> list:
+    if geom is None or geom.is_empty:
+        return []
+    if geom.geom_type == "Polygon":
+        return [geom]
+    return [p for g in getattr(geom, "geoms", []) for p in _polygons(g)]
+
+
+def _drop_small_parts(geom, min_area: float):
+    """Drop parts smaller than `min_area`, but always keep the largest."""
+    parts = sorted(_polygons(geom), key=lambda p: -p.area)
+    kept = parts[:1] + [p for p in parts[1:] if p.area >= min_area]
+    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)
+
+
+def _fill_small_holes(geoms: np.ndarray, max_area: float) -> np.ndarray:
+    """Fill holes smaller than `max_area` (ponds), unless another polygon lies in them (an enclave)."""
+    tree = shapely.STRtree(geoms)
+    out = []
+    for i, geom in enumerate(geoms):
+        parts = []
+        for poly in _polygons(geom):
+            holes = []
+            for ring in poly.interiors:
+                hole = shapely.Polygon(ring)
+                others = [j for j in tree.query(hole, predicate="intersects") if j != i]
+                enclave = any(shapely.intersection(hole, geoms[j]).area > 1.0 for j in others)
+                if hole.area >= max_area or enclave:
+                    holes.append(ring)
+            parts.append(shapely.Polygon(poly.exterior, holes))
+        out.append(parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts))
+    return np.asarray(out, dtype=object)
+
+
+def _simplified_coverage(geoms, tolerance_m: float, gap_width_m: float = GAP_WIDTH_M) -> np.ndarray:
+    """Make the polygons one clean coverage (no overlaps, slivers closed, shared edges identical), then simplify
+    it as a whole so that neighbours keep sharing their edges."""
+    valid = shapely.make_valid(np.asarray(geoms, dtype=object))
+    clean = shapely.coverage_clean(valid, gap_width=gap_width_m)
+    return shapely.coverage_simplify(clean, tolerance_m)
+
+
+def _to_web(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """WGS 84, 5 decimals, valid polygons with the outer ring counter-clockwise (RFC 7946)."""
+    out = frame.to_crs(WGS84)
+    geoms = _round_valid(out.geometry.to_numpy())
+    out["geometry"] = shapely.orient_polygons(geoms, exterior_cw=False)
+    return out
+
+
+def build_stadsdel_map(
+    source: Path, areas: pd.DataFrame, tolerance_m: float = STADSDEL_TOLERANCE_M
+) -> gpd.GeoDataFrame:
+    """The shipped stadsdel map from the city's boundaries without water: one feature per area code, with
+    `code`, `name` and `district` from `areas`, in the order of `areas`. Raises `GeoError` unless every feature
+    matches exactly one area and every area one feature."""
+    frame = gpd.read_file(source)
+    names = frame[_name_column(frame)].astype(str)
+    matches = match_names(names.tolist(), areas)
+    unmatched = sorted(set(names) - set(matches))
+    missing = sorted(set(areas["code"]) - set(matches.values()))
+    if unmatched or missing or names.duplicated().any():
+        raise GeoError(
+            f"Källan och stadsdelarna stämmer inte överens: omatchade {unmatched}, saknas {missing}, "
+            f"dubbletter {sorted(names[names.duplicated()])}."
+        )
+    frame = frame.assign(code=names.map(matches)).set_index("code").loc[list(areas["code"])].to_crs(METRIC_CRS)
+    geoms = [_drop_small_parts(g, MIN_ISLAND_M2) for g in shapely.make_valid(frame.geometry.to_numpy())]
+    geoms = _fill_small_holes(np.asarray(geoms, dtype=object), MAX_POND_M2)
+    out = gpd.GeoDataFrame(
         {"code": areas["code"].to_numpy(), "name": areas["name"].to_numpy(), "district": areas["district"].to_numpy()},
-        geometry=polys,
+        geometry=_simplified_coverage(geoms, tolerance_m),
         crs=METRIC_CRS,
-    ).to_crs(WGS84)
-    frame["geometry"] = [_round_coords(shapely.make_valid(g)) for g in frame.geometry]
-    frame["schematic"] = True
-    return frame
+    )
+    return _to_web(out)
 
 
-def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> int:
-    """Write compact GeoJSON (no whitespace); returns the size in bytes."""
+def build_water(source: Path, land: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The city's water as one background polygon to draw under `land`: waters hidden under the land (ponds the
+    stadsdelar cover) dropped, the rest widened under the land so simplified edges leave no seams, islands
+    filled (the land covers them), simplified hard and clipped to the bounding box of `land` plus a margin."""
+    frame = gpd.read_file(source).to_crs(METRIC_CRS)
+    land_metric = land.to_crs(METRIC_CRS)
+    cover = shapely.union_all(land_metric.geometry.to_numpy()).buffer(2.0)
+    parts = [p for g in shapely.make_valid(frame.geometry.to_numpy()) for p in _polygons(g)]
+    visible = [p for p in parts if not cover.contains(p)]
+    water = shapely.union_all(visible).buffer(WATER_WIDEN_M, quad_segs=2)
+    water = shapely.MultiPolygon([shapely.Polygon(p.exterior) for p in _polygons(water)])
+    water = water.simplify(WATER_TOLERANCE_M, preserve_topology=True)
+    minx, miny, maxx, maxy = land_metric.total_bounds
+    box = shapely.box(minx, miny, maxx, maxy).buffer(WATER_MARGIN_M, join_style="mitre")
+    water = shapely.make_valid(water.intersection(box))
+    water = shapely.MultiPolygon(sorted(_polygons(water), key=lambda p: (-round(p.area), p.bounds)))
+    return _to_web(gpd.GeoDataFrame(geometry=[water], crs=METRIC_CRS))
+
+
+def build_deso(source: Path, tolerance_m: float = DESO_TOLERANCE_M) -> gpd.GeoDataFrame:
+    """SCB's DeSO 2018 polygons of the city with `code` only (the rest comes from the database), by code."""
+    frame = gpd.read_file(source)
+    code_col = next((c for c in ("deso_2018", "deso", "code", "Deso") if c in frame.columns), None)
+    if code_col is None or frame[code_col].duplicated().any():
+        raise GeoError(f"DeSO-filen {source} saknar en kolumn med unika DeSO-koder.")
+    frame = frame.sort_values(code_col).to_crs(METRIC_CRS)
+    out = gpd.GeoDataFrame(
+        {"code": frame[code_col].astype(str).to_numpy()},
+        geometry=_simplified_coverage(frame.geometry.to_numpy(), tolerance_m, DESO_GAP_WIDTH_M),
+        crs=METRIC_CRS,
+    )
+    return _to_web(out)
+
+
+def geojson_text(frame: gpd.GeoDataFrame, meta: dict | None = None) -> str:
+    """Compact GeoJSON (no whitespace), with `meta` (source, licence …) as top-level members."""
+    features = json.loads(frame.to_json(drop_id=True))["features"]
+    collection = {"type": "FeatureCollection", **(meta or {}), "features": features}
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_geojson(frame: gpd.GeoDataFrame, path: Path, meta: dict | None = None) -> int:
+    """Write compact GeoJSON; returns the size in bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.loads(frame.to_json(drop_id=True))
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(text, encoding="utf-8")
-    return len(text.encode("utf-8"))
+    payload = geojson_text(frame, meta).encode("utf-8")
+    path.write_bytes(payload)
+    return len(payload)
 
 
-def load_boundaries(schematic_path: Path, official_path: Path) -> Boundaries:
-    """The official boundaries when they have been imported, else the shipped schematic map."""
+def build_maps(shared_dir: Path, areas: pd.DataFrame, out_dir: Path) -> dict[str, int]:
+    """Build the three shipped maps from the reference files in `shared_dir` into `out_dir`; returns file → bytes."""
+    sources = [shared_dir / p for p in (STADSDEL_SOURCE, WATER_SOURCE, DESO_SOURCE)]
+    absent = [str(p) for p in sources if not p.exists()]
+    if absent:
+        raise GeoError("Källfilerna saknas: " + ", ".join(absent))
+    stadsdelar = build_stadsdel_map(sources[0], areas)
+    return {
+        "stadsdelar.geojson": write_geojson(stadsdelar, out_dir / "stadsdelar.geojson", STADSDEL_META),
+        "vatten.geojson": write_geojson(build_water(sources[1], stadsdelar), out_dir / "vatten.geojson", WATER_META),
+        "deso.geojson": write_geojson(build_deso(sources[2]), out_dir / "deso.geojson", DESO_META),
+    }
+
+
+def load_boundaries(shipped_path: Path, official_path: Path) -> Boundaries:
+    """Boundaries imported into data/official/ when present (and readable), else the shipped official map."""
     if official_path.exists():
         try:
             frame = gpd.read_file(official_path)
-            return Boundaries(frame.to_crs(WGS84), schematic=False, source=str(official_path))
+            return Boundaries(frame.to_crs(WGS84), imported=True, source=str(official_path))
         except Exception:  # noqa: BLE001 - a broken import must not take the app down; fall back
             pass
-    frame = gpd.read_file(schematic_path)
-    return Boundaries(frame.to_crs(WGS84), schematic=True, source=str(schematic_path))
+    frame = gpd.read_file(shipped_path)
+    return Boundaries(frame.to_crs(WGS84), imported=False, source=str(shipped_path))
+
+
+@lru_cache(maxsize=4)
+def _geojson(path: str, mtime: float) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read_geojson(path: Path) -> dict:
+    """A GeoJSON file as a dict, cached while the file is unchanged (treat it as read-only)."""
+    return _geojson(str(path), path.stat().st_mtime)
 
 
 def _normalise(name: str) -> str:
@@ -176,17 +342,14 @@ def import_boundaries(
     frame = frame[["code", "geometry"]].dissolve(by="code", as_index=False)
     try:
         # Simplify the tiling as a whole so that neighbours keep sharing their edges (no slivers or gaps).
-        frame["geometry"] = shapely.coverage_simplify(frame.geometry.to_numpy(), simplify_m)
+        frame["geometry"] = _simplified_coverage(frame.geometry.to_numpy(), simplify_m)
     except shapely.errors.GEOSException:
         frame["geometry"] = frame.geometry.simplify(simplify_m, preserve_topology=True)
     meta = areas.set_index("code")[["name", "district"]]
-    frame = frame.join(meta, on="code")
-    frame = frame.to_crs(WGS84)
-    frame["geometry"] = [_round_coords(shapely.make_valid(g)) for g in frame.geometry]
-    frame["schematic"] = False
+    frame = _to_web(frame.join(meta, on="code"))
     report.matched = len(frame)
     report.missing_areas = sorted(set(areas["code"]) - set(frame["code"]))
-    return frame[["code", "name", "district", "schematic", "geometry"]], report
+    return frame[["code", "name", "district", "geometry"]], report
 
 
 def download(url: str, dest: Path, sha256: str | None, timeout: float = 10.0) -> Path:
@@ -196,8 +359,8 @@ def download(url: str, dest: Path, sha256: str | None, timeout: float = 10.0) ->
             payload = resp.read()
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise GeoError(
-            f"Kunde inte hämta gränsfilen ({exc}). Ingen internetanslutning? Appen fortsätter med den schematiska "
-            "kartan; hämta filen på en annan dator och kör `python -m lib.cli fetch-boundaries FIL`."
+            f"Kunde inte hämta gränsfilen ({exc}). Ingen internetanslutning? Appen fortsätter med den medföljande "
+            "officiella kartan; hämta filen på en annan dator och kör `python -m lib.cli fetch-boundaries FIL`."
         ) from exc
     digest = hashlib.sha256(payload).hexdigest()
     if sha256 and digest != sha256:
@@ -218,6 +381,25 @@ def district_outlines(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = out.to_crs(WGS84)
     out["geometry"] = [_round_coords(g) for g in out.geometry]
     return out
+
+
+def district_borders(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The lines where two stadsdelsområden meet on land (no coastlines: the water shows those), one feature per
+    pair of neighbouring districts: the map's context lines, a fraction of the size of whole outlines."""
+    merged = {d: shapely.union_all(g.geometry.to_numpy()).boundary for d, g in frame.groupby("district", sort=True)}
+    names = sorted(merged)
+    rows = []
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            shared = shapely.intersection(merged[first], merged[second])
+            lines = [g for g in shapely.get_parts(shared) if g.geom_type == "LineString" and not g.is_empty]
+            if lines:
+                rows.append((first, second, shapely.line_merge(shapely.union_all(lines))))
+    return gpd.GeoDataFrame(
+        {"district_a": [r[0] for r in rows], "district_b": [r[1] for r in rows]},
+        geometry=[r[2] for r in rows],
+        crs=frame.crs,
+    )
 
 
 def label_points(frame: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""The programme's goal tree and how its goals are judged (helt / delvis / ej uppfyllt, as in the city's ILS).
+"""The programme's goal tree and how its goals are judged (helt / delvis / ej uppfyllt by rules in the style of the
+city's ILS – the tool's own rules, not the city's).
 
 The tree is program → målområde → mål → delmål. Delmål carry responsible (`ansvarig`) and affected
 (`berörda`) bodies and indicators with a baseline year and a 2020 target; årsmål in between are
@@ -16,6 +17,14 @@ Rules (thresholds in `Rules`, shown on the page):
 Roll-up (like the city's annual report): a goal whose parts are all *helt* is *helt*; all *ej* gives *ej*;
 any other mix gives *delvis*, so a single *ej* holds the goal at most at *delvis*. Parts that are *ej bedömd*
 do not count; if no part can be judged, neither can the goal.
+
+What is invented is said so. `illustrative: true` marks a whole node as an example; a node known from the sources
+can still have invented parts, listed in `illustrative_parts` (`PARTS`: its placement under a parent, ansvarig,
+berörda, its target). A node under an illustrative parent always has an illustrative placement. The referral
+answer names stadsdelsnämnderna huvudansvariga for one delmål only, the one on ekonomiskt bistånd, so a delmål
+that is not illustrative may have a stadsdelsnämnd as ansvarig only if it is that one (or its ansvarig is marked
+illustrative). The parts are stored in the goal_node column `illustrative_parts` (comma-separated keys); read
+them with `illustrative_parts`.
 """
 
 from __future__ import annotations
@@ -35,6 +44,21 @@ LEVELS = ("program", "målområde", "mål", "delmål")
 ACTIVITY_STATUSES = ("planerad", "pågår", "klar", "försenad", "avbruten")
 BODY_KINDS = ("kommunstyrelsen", "stadsdelsnämnd", "facknämnd", "bolag", "grupp")
 DIRECTIONS = ("lower", "higher")
+
+#: Parts of a node that can be illustrative on their own, with the Swedish words the app shows for them.
+PARTS = {
+    "text": "texten",
+    "parent": "placeringen under målet",
+    "ansvarig": "ansvarig",
+    "berörda": "berörda",
+    "target": "målvärdet",
+}
+PART_ALIASES = {"berorda": "berörda", "berörd": "berörda", "malvarde": "target", "målvärde": "target"}
+DOT_PARTS = {"text": "text", "parent": "placering", "ansvarig": "ansvarig", "berörda": "berörda", "target": "målvärde"}
+#: The delmål stadsdelsnämnderna are huvudansvariga for (the referral answer: "Av tretton angivna delmål är
+#: stadsdelsnämnderna huvudansvariga för ett; Ekonomiskt bistånd"), recognised by its text or its indicator.
+SDN_DELMAL_PHRASE = "beroende av ekonomiskt bistånd"
+SDN_DELMAL_INDICATOR = "ekonomiskt_bistand"
 
 
 @dataclass(frozen=True)
@@ -134,6 +158,13 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
         if not str(n.get("text", "")).strip():
             problems.append(f"Noden '{nid}' saknar text.")
         ids[nid] = level
+        parts = []
+        for part in _as_list(n.get("illustrative_parts")):
+            key = PART_ALIASES.get(str(part).strip().casefold(), str(part).strip().casefold())
+            if key not in PARTS:
+                problems.append(f"Noden '{nid}' anger okänd illustrativ del '{part}' (välj {', '.join(PARTS)}).")
+            elif key not in parts:
+                parts.append(key)
         nodes.append(
             {
                 "id": nid,
@@ -145,6 +176,8 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
                 "source": n.get("source"),
                 "note": n.get("note"),
                 "order": order,
+                "_parts": parts,
+                "_indicators": [s.get("indicator") for s in _as_list(n.get("indicators")) if isinstance(s, Mapping)],
             }
         )
         for role, key in (("ansvarig", "ansvarig"), ("berörd", "berörda")):
@@ -203,6 +236,17 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
     problems += _cycles({n["id"]: n["parent"] for n in nodes})
     if sum(1 for n in nodes if n["level"] == "program") != 1 and nodes:
         problems.append("Målträdet ska ha exakt en programnod (level: program).")
+
+    illustrative = {n["id"]: n["illustrative"] for n in nodes}
+    for n in nodes:
+        if not n["illustrative"] and illustrative.get(n["parent"]) and "parent" not in n["_parts"]:
+            n["_parts"].append("parent")  # placed under an invented goal, so the placement is invented too
+    problems += _sdn_problems(nodes, bodies, resp)
+    for n in nodes:
+        listed = n.pop("_parts")
+        n.pop("_indicators")
+        parts = [] if n["illustrative"] else [p for p in PARTS if p in listed]
+        n["illustrative_parts"] = ", ".join(parts) or None
 
     activities = []
     for i, a in enumerate(_as_list(raw.get("activities")), 1):
@@ -268,6 +312,57 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
             ],
         ),
     )
+
+
+def _sdn_problems(nodes: list[dict], bodies: list[dict], resp: list[dict]) -> list[str]:
+    """A delmål known from the sources may have a stadsdelsnämnd as ansvarig only if it is the one on ekonomiskt
+    bistånd (see `SDN_DELMAL_PHRASE`), and only one such delmål may exist."""
+    sdn = {b["id"] for b in bodies if b["kind"] == "stadsdelsnämnd"}
+    sdn |= {b["id"] for b in bodies if sdn & set(filter(None, b["members"].split(",")))}
+    known = []
+    problems = []
+    for n in nodes:
+        if n["level"] != "delmål" or n["illustrative"] or "ansvarig" in n["_parts"]:
+            continue
+        ansvarig = {r["body_id"] for r in resp if r["node_id"] == n["id"] and r["role"] == "ansvarig"}
+        if not ansvarig & sdn:
+            continue
+        known.append(n["id"])
+        if SDN_DELMAL_PHRASE not in n["text"].casefold() and SDN_DELMAL_INDICATOR not in n["_indicators"]:
+            problems.append(
+                f"Delmålet '{n['id']}' har en stadsdelsnämnd som ansvarig men är inte illustrativt. Enligt "
+                "remissvaret är stadsdelsnämnderna huvudansvariga för ett enda delmål, det om ekonomiskt bistånd: "
+                "markera delmålet (illustrative: true) eller ansvaret (illustrative_parts: [ansvarig]) som "
+                "illustrativt."
+            )
+    if len(known) > 1:
+        problems.append(
+            f"Stadsdelsnämnderna är ansvariga för {len(known)} delmål som inte är illustrativa ({', '.join(known)}); "
+            "enligt remissvaret är de huvudansvariga för ett, det om ekonomiskt bistånd."
+        )
+    return problems
+
+
+def _get(node, key: str):
+    return node.get(key) if hasattr(node, "get") else getattr(node, key, None)
+
+
+def illustrative_parts(node) -> tuple[str, ...]:
+    """The illustrative parts (`PARTS` keys, in order) of a node – a row of `GoalTree.nodes` as a Series or a
+    named tuple: all of them for an illustrative node, else those its goal file lists (plus its placement when its
+    parent is illustrative)."""
+    if bool(_get(node, "illustrative")):
+        return tuple(PARTS)
+    listed = _get(node, "illustrative_parts")
+    if not isinstance(listed, str):
+        return ()
+    keys = {p.strip() for p in listed.split(",")}
+    return tuple(p for p in PARTS if p in keys)
+
+
+def parts_label(parts: Iterable[str]) -> str:
+    """Swedish words for illustrative parts: "placeringen under målet, berörda, målvärdet"."""
+    return ", ".join(PARTS[p] for p in parts)
 
 
 def _cycles(parent_of: dict[str, str | None]) -> list[str]:
@@ -466,29 +561,40 @@ def ils_underlag(
     tree: GoalTree, rows: pd.DataFrame, body_id: str, indicator_names: Mapping[str, str], year: int
 ) -> pd.DataFrame:
     """One row per delmål indicator the body answers for or is affected by, with its activities: ready to paste
-    into a verksamhetsplan or tertialrapport."""
+    into a verksamhetsplan or tertialrapport. Whatever is invented says "illustrativt": the goal above, the body's
+    role, the activities, and in the column Illustrativt the whole delmål ("ja") or the parts that are."""
     nodes = tree.nodes.set_index("id")
     involved = nodes_for_body(tree, body_id)
     roles = tree.responsibility[tree.responsibility["body_id"].isin(bodies_of(tree, body_id))]
+    role_part = {"ansvarig": "ansvarig", "berörd": "berörda"}
     out = []
     for r in rows[rows["node_id"].isin(involved)].itertuples():
         node = nodes.loc[r.node_id]
+        parts = illustrative_parts(node)
         acts = tree.activities[(tree.activities["node_id"] == r.node_id)]
         acts = acts[acts["body_id"].isin(bodies_of(tree, body_id))]
         parent = nodes.loc[node["parent"]] if node["parent"] in nodes.index else None
+        mine = sorted(set(roles.loc[roles["node_id"] == r.node_id, "role"]))
         out.append(
             {
-                "Mål": parent["text"] if parent is not None else "",
+                "Mål": ""
+                if parent is None
+                else parent["text"] + (" (illustrativt)" if parent["illustrative"] or "parent" in parts else ""),
                 "Delmål": node["text"],
-                "Roll": ", ".join(sorted(set(roles.loc[roles["node_id"] == r.node_id, "role"]))),
+                "Roll": ", ".join(
+                    role + (" (illustrativt)" if role_part.get(role) in parts and not node["illustrative"] else "")
+                    for role in mine
+                ),
                 "Indikator": indicator_names.get(r.indicator_code, r.indicator_code),
                 f"Basvärde ({r.baseline_year})": r.baseline,
                 f"Årsmål {year}": r.target,
                 f"Utfall {year}": r.outcome,
                 "Utfallsår": r.outcome_year,
                 "Bedömning": r.status,
-                "Aktiviteter": "; ".join(f"{a.title} ({a.status})" for a in acts.itertuples()),
-                "Illustrativt": "ja" if node["illustrative"] else "nej",
+                "Aktiviteter": "; ".join(
+                    f"{a.title} ({a.status}{', illustrativ' if a.illustrative else ''})" for a in acts.itertuples()
+                ),
+                "Illustrativt": "ja" if node["illustrative"] else (parts_label(parts) if parts else "nej"),
             }
         )
     return pd.DataFrame(out)
@@ -502,7 +608,9 @@ def to_dot(
     wrap: int = 26,
 ) -> str:
     """The tree as Graphviz DOT, left to right, each node with its status as icon and word (not colour alone).
-    Nodes outside `highlight` (e.g. another body's delmål) are drawn faint."""
+    Nodes outside `highlight` (e.g. another body's delmål) are drawn faint. An illustrative node says
+    "(illustrativt)"; a known node lists its illustrative parts, and a dashed edge leads to it when its placement
+    is one of them."""
     import textwrap
 
     status = evaluation.set_index("id")["status"].to_dict()
@@ -516,7 +624,10 @@ def to_dot(
         s = status.get(n.id, EJ_BEDOMD)
         label = textwrap.fill(str(n.short if isinstance(n.short, str) and n.short else n.text), wrap)
         label = label.replace('"', "'").replace("\n", "\\n")
+        parts = () if n.illustrative else illustrative_parts(n)  # the parts of a node that is otherwise known
         extra = "\\n(illustrativt)" if n.illustrative else ""
+        if parts:
+            extra = "\\n(illustrativt: " + ", ".join(DOT_PARTS[p] for p in parts) + ")"
         faint = highlight is not None and n.level == "delmål" and n.id not in highlight
         fill = "#f4f5f7" if faint else "#ffffff"
         colour = "#c9ccd1" if faint else STATUS_COLOUR[s]
@@ -526,6 +637,7 @@ def to_dot(
             f'penwidth={width}, fontcolor="{"#9aa0a6" if faint else "#111111"}"];'
         )
         if isinstance(n.parent, str) and n.parent:
-            lines.append(f'"{n.parent}" -> "{n.id}";')
+            dashed = " [style=dashed]" if "parent" in parts else ""
+            lines.append(f'"{n.parent}" -> "{n.id}"{dashed};')
     lines.append("}")
     return "\n".join(lines)

@@ -29,6 +29,7 @@ import pandas as pd
 METHODS = ("ref100", "zscore", "minmax", "percentile")
 AGGREGATIONS = ("arithmetic", "geometric")
 UNIVERSES = ("all", "outer", "programme")
+LEVELS = ("stadsdel", "deso", "regso")  # lib.levels names them; kept here so the index stays free of the database
 FLAG_PERCENTILE = 90.0
 FLAG_RATIO = 1.2
 
@@ -55,6 +56,19 @@ class Framework:
             tuple(order),
         )
 
+    def restrict(self, present: set[str]) -> Framework:
+        """The framework with only the indicators in `present` (an area left without indicators weighs nothing).
+
+        Why: an indicator nobody has a value for in a year or at a level (SCB's 2024 figures before 2024, health
+        at DeSO level) must not count against the 65 % coverage rule of the indicators that do exist."""
+        keep = [j for j, code in enumerate(self.indicators) if code in present]
+        return Framework(
+            tuple(self.indicators[j] for j in keep),
+            tuple(self.domains[j] for j in keep),
+            tuple(self.higher_is_worse[j] for j in keep),
+            self.areas,
+        )
+
     @property
     def membership(self) -> np.ndarray:
         """m × K matrix: 1 where indicator j belongs to area k."""
@@ -69,6 +83,7 @@ class IndexData:
     values: np.ndarray  # n × m, NaN = missing
     population: np.ndarray  # n
     universes: Mapping[str, np.ndarray] = field(default_factory=dict)
+    coverage: np.ndarray | None = None  # n: share of the full framework's indicators with a value
 
     def universe(self, name: str) -> np.ndarray:
         if name == "all" or name not in self.universes:
@@ -88,8 +103,12 @@ class IndexParams:
     area_weights: tuple[tuple[str, float], ...] = ()  # empty = equal
     indicator_weights: tuple[tuple[str, float], ...] = ()  # empty = equal
     coverage: float = 0.65
+    level: str = "stadsdel"
+    real_only: bool = False  # only values with synthetic = false
 
     def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"Okänd nivå: {self.level}")
         if self.method not in METHODS:
             raise ValueError(f"Okänd normalisering: {self.method}")
         if self.aggregation not in AGGREGATIONS:
@@ -329,6 +348,8 @@ def compute_index(data: IndexData, framework: Framework, params: IndexParams) ->
         ", ".join(a for a, ok in zip(framework.areas, row, strict=True) if not ok) for row in area_ok
     ]
     frame["incomplete"] = ~complete
+    if data.coverage is not None:
+        frame["coverage"] = data.coverage
     frame["flag_count"] = flags.sum(axis=1)
     frame["dominant_indicator"] = [framework.indicators[j] for j in top]
     frame["dominant_share"] = top_share
@@ -541,17 +562,36 @@ def selection(scores: pd.DataFrame, candidates: np.ndarray, current: np.ndarray,
     }
 
 
-def build_index_data(values: pd.DataFrame, areas: pd.DataFrame, framework: Framework, year: int) -> IndexData:
-    """IndexData for `year` from long values and the area table (code, outer_city, in_programme)."""
+def nearest_population(values: pd.DataFrame, year: int, area_codes: list[str]) -> np.ndarray:
+    """Each area's population in the year nearest to `year` (the earlier one on a tie).
+
+    Why: population only weighs the reference level, and real counts exist for some years only (the city's
+    2014–2016, SCB's 2025 per DeSO); a 2024 index on real values is weighted by 2025, not by 2016."""
+    pop = values[(values["indicator_code"] == "befolkning") & values["value"].notna()]
+    pop = pop.assign(distance=(pop["year"] - year).abs() * 2 + (pop["year"] > year))
+    nearest = pop.sort_values("distance", kind="stable").drop_duplicates("area_code")
+    return nearest.set_index("area_code")["value"].reindex(area_codes).to_numpy(dtype=float)
+
+
+def build_index_data(
+    values: pd.DataFrame, areas: pd.DataFrame, framework: Framework, year: int
+) -> tuple[IndexData, Framework]:
+    """IndexData for `year` from long values and the unit table (code, outer_city, in_programme), with the
+    framework restricted to the indicators that have a value at or before `year`."""
     codes = areas["code"].tolist()
     matrix = indicator_matrix(values, year, codes, list(framework.indicators))
-    population = indicator_matrix(values, year, codes, ["befolkning"])[:, 0]
-    return IndexData(
+    present = {code for j, code in enumerate(framework.indicators) if np.isfinite(matrix[:, j]).any()}
+    used = framework.restrict(present)
+    keep = [j for j, code in enumerate(framework.indicators) if code in present]
+    coverage = np.isfinite(matrix).sum(axis=1) / max(len(framework.indicators), 1)
+    data = IndexData(
         tuple(codes),
-        matrix,
-        population,
+        matrix[:, keep],
+        nearest_population(values, year, codes),
         {"outer": areas["outer_city"].to_numpy(dtype=bool), "programme": areas["in_programme"].to_numpy(dtype=bool)},
+        coverage,
     )
+    return data, used
 
 
 def parse_weights(text: str, names: Mapping[str, str]) -> dict[str, float]:
@@ -588,6 +628,8 @@ def params_to_json(params: IndexParams) -> str:
             "winsor": params.winsor,
             "area_weights": dict(params.area_weights),
             "indicator_weights": dict(params.indicator_weights),
+            "level": params.level,
+            "real_only": params.real_only,
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -604,4 +646,6 @@ def params_from_json(text: str) -> IndexParams:
         winsor=float(raw.get("winsor", 0.0)),
         area_weights=tuple(sorted((k, float(v)) for k, v in raw.get("area_weights", {}).items())),
         indicator_weights=tuple(sorted((k, float(v)) for k, v in raw.get("indicator_weights", {}).items())),
+        level=str(raw.get("level", "stadsdel")),
+        real_only=bool(raw.get("real_only", False)),
     )

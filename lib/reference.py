@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -11,11 +12,43 @@ LEVEL_CITY = "kommun"
 LEVEL_DISTRICT = "stadsdelsomrade"
 LEVEL_AREA = "stadsdel"
 
+#: Hosts that publish the statistics themselves (a host matches itself and its subdomains): the city's own
+#: statistics and web sites, and the national statistics agencies. Any other host – an encyclopaedia, a news
+#: article, a document-sharing site with a copy of a report – passes figures on second hand.
+FIRST_HAND_HOSTS = (
+    "stockholm.se",
+    "stockholm",  # the city's own top-level domain: start.stockholm, vaxer.stockholm, foretagsservice.stockholm
+    "scb.se",
+    "bra.se",
+    "folkhalsomyndigheten.se",
+    "skolverket.se",
+    "val.se",
+    "kolada.se",
+    "boverket.se",
+)
+SECOND_HAND = "andrahandskälla"
+FIRST_HAND = "förstahandskälla"
+
 
 def slugify(name: str) -> str:
     """URL- and code-friendly form of a Swedish place name ("Hässelby gård" → "hasselby-gard")."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def is_second_hand(url: str) -> bool:
+    """True unless `url` is on the host of an original publisher (`FIRST_HAND_HOSTS`); unreadable URLs count as
+    second hand, so a figure is never presented as more direct than it is."""
+    try:
+        host = (urlsplit(str(url).strip()).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return True
+    return not any(host == h or host.endswith("." + h) for h in FIRST_HAND_HOSTS)
+
+
+def source_kind(url: str) -> str:
+    """The word for a figure's source URL: "andrahandskälla" or "förstahandskälla" (see `is_second_hand`)."""
+    return SECOND_HAND if is_second_hand(url) else FIRST_HAND
 
 
 def map_reference_figures(figures: pd.DataFrame, mapping: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
@@ -53,8 +86,15 @@ def map_reference_figures(figures: pd.DataFrame, mapping: pd.DataFrame, areas: p
     return out
 
 
+def is_calibration_target(mapped: pd.DataFrame, years: tuple[int, ...]) -> pd.Series:
+    """Per mapped figure: does the synthetic model reproduce it? Only a comparable figure for a year the model
+    covers, and (for a stadsdel) an area the data model knows."""
+    comparable = mapped["comparable"].fillna(False).astype(bool)
+    known_area = (mapped["area_level"] != LEVEL_AREA) | mapped["area_code"].notna()
+    return comparable & mapped["year"].isin(years) & known_area
+
+
 def calibration_targets(mapped: pd.DataFrame, years: tuple[int, ...]) -> pd.DataFrame:
     """The comparable figures that synthetic values must reproduce: one row per level, area, indicator, year."""
-    keep = mapped[mapped["comparable"] & mapped["year"].isin(years)]
-    keep = keep[(keep["area_level"] != LEVEL_AREA) | keep["area_code"].notna()]
+    keep = mapped[is_calibration_target(mapped, years)]
     return keep[["area_level", "area", "area_code", "indicator_code", "year", "value"]].reset_index(drop=True)

@@ -10,6 +10,7 @@ import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import geopandas as gpd
 import matplotlib
@@ -20,6 +21,7 @@ from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA  # noqa: E402
+from lib.mapview import WATER_RGBA  # noqa: E402
 
 A4 = (8.27, 11.69)
 FOOTER = "Sammanhållen stad · syntetiska värden markerade · källor: se Data och källor i verktyget"
@@ -35,17 +37,49 @@ class MapFigure:
     caption: str
 
 
+@dataclass(frozen=True)
+class ValidationPage:
+    """The brief's validation: sentences, the cross table (index class × SCB's type) and the named disagreements."""
+
+    lines: Sequence[str]
+    crosstab: object  # DataFrame, first column the row label
+    disagreements: object  # DataFrame: RegSO, Stadsdel, Plats i indexet, Indexklass, SCB:s typ, …
+
+
 def _rgba(colour: tuple[int, int, int, int]) -> tuple[float, ...]:
     return tuple(c / 255 for c in colour)
 
 
-def draw_map(ax, frame: gpd.GeoDataFrame, fig: MapFigure, outlines: gpd.GeoDataFrame | None = None) -> None:
+@lru_cache(maxsize=1)
+def shipped_water() -> gpd.GeoDataFrame:
+    """The water shipped in geo/vatten.geojson, as on the interactive map."""
+    from lib.config import Paths
+
+    return gpd.read_file(Paths().water_geo)
+
+
+def draw_map(
+    ax,
+    frame: gpd.GeoDataFrame,
+    fig: MapFigure,
+    outlines: gpd.GeoDataFrame | None = None,
+    water: gpd.GeoDataFrame | bool = True,
+) -> None:
+    """The areas in their colours over the water (`water`: a frame, True for the shipped water, False for none)."""
     from matplotlib.colors import to_rgba
 
+    if water is True:
+        water = shipped_water()
+    if water is not False and not water.empty:
+        water.plot(ax=ax, color=_rgba(WATER_RGBA), linewidth=0)
     fills = [to_rgba(fig.colours[code]) if code in fig.colours else _rgba(OUTSIDE_RGBA) for code in frame["code"]]
     frame.plot(ax=ax, color=fills, edgecolor="#555555", linewidth=0.3)
     if outlines is not None:
         outlines.boundary.plot(ax=ax, color="#111111", linewidth=1.0)
+    minx, miny, maxx, maxy = frame.total_bounds  # the areas set the frame, not the water's margin
+    pad_x, pad_y = (maxx - minx) * 0.01, (maxy - miny) * 0.01
+    ax.set_xlim(minx - pad_x, maxx + pad_x)
+    ax.set_ylim(miny - pad_y, maxy + pad_y)
     ax.set_axis_off()
     ax.set_aspect(1 / 0.51)  # lat/lon aspect at Stockholm's latitude
     handles = [Patch(facecolor=c, edgecolor="#333333", label=label) for label, c in fig.legend]
@@ -56,9 +90,14 @@ def draw_map(ax, frame: gpd.GeoDataFrame, fig: MapFigure, outlines: gpd.GeoDataF
     ax.set_title(fig.title, fontsize=12, loc="left")
 
 
-def map_png(frame: gpd.GeoDataFrame, fig: MapFigure, outlines: gpd.GeoDataFrame | None = None) -> bytes:
+def map_png(
+    frame: gpd.GeoDataFrame,
+    fig: MapFigure,
+    outlines: gpd.GeoDataFrame | None = None,
+    water: gpd.GeoDataFrame | bool = True,
+) -> bytes:
     figure, ax = plt.subplots(figsize=(9, 8), dpi=120)
-    draw_map(ax, frame, fig, outlines)
+    draw_map(ax, frame, fig, outlines, water)
     figure.text(0.02, 0.01, fig.caption, fontsize=8, color="#444444")
     out = io.BytesIO()
     figure.savefig(out, format="png", bbox_inches="tight")
@@ -102,26 +141,34 @@ def programme_brief(
     goals_table,
     allocation,
     outlines: gpd.GeoDataFrame | None = None,
+    *,
+    ranking_widths: Sequence[float] | None = None,
+    validation: ValidationPage | None = None,
 ) -> bytes:
-    """The programme brief: map, ranking with robustness, goal status, allocation."""
+    """The programme brief: map, ranking with robustness, goal status, allocation, and – when given – the index
+    validated against SCB's socioekonomisk områdestyp."""
     out = io.BytesIO()
     with PdfPages(out) as pdf:
         figure, y = _page(pdf, f"Program för en sammanhållen stad – lägesbild {year}", intro)
         ax = figure.add_axes([0.06, 0.08, 0.88, y - 0.1])
         draw_map(ax, frame, map_fig, outlines)
-        figure.text(0.06, 0.05, map_fig.caption, fontsize=8, color="#444444")
+        caption = "\n".join(textwrap.wrap(map_fig.caption, 125))  # a long source line must not run off the page
+        figure.text(0.06, 0.065, caption, fontsize=8, color="#444444", va="top")
         pdf.savefig(figure)
         plt.close(figure)
 
         figure, y = _page(pdf, "Rangordning och hur säker den är", [stability])
-        _table(figure, y - 0.01, ranking)
+        _table(figure, y - 0.01, ranking, col_widths=ranking_widths)
         pdf.savefig(figure)
         plt.close(figure)
 
         figure, y = _page(
             pdf,
             "Måluppfyllelse",
-            ["Bedömt som i stadens ILS: helt, delvis eller ej uppfyllt. Texter markerade (illustrativt) är exempel."],
+            [
+                "Bedömt enligt regler i ILS-stil (verktygets egna): helt, delvis eller ej uppfyllt. Delar markerade "
+                "(illustrativt) är exempel, inte programmets text."
+            ],
         )
         _table(figure, y - 0.01, goals_table, col_widths=[0.12, 0.62, 0.26])
         pdf.savefig(figure)
@@ -129,15 +176,32 @@ def programme_brief(
 
         figure, y = _page(
             pdf,
-            "Fördelning av 150 mnkr efter behov",
+            "Fördelning av de föreslagna 150 mnkr efter behov",
             [
-                "Behov = folkmängd × social risk (indexet mot staden). Jämfört med lika delar och "
-                "fördelning efter folkmängd."
+                "150 mnkr föreslås för stadsdelsnämndernas lokala arbete med social hållbarhet under "
+                "programperioden. Räkneexempel: behov = folkmängd × social risk (indexet mot staden), jämfört "
+                "med lika delar och fördelning efter folkmängd."
             ],
         )
         _table(figure, y - 0.01, allocation)
         pdf.savefig(figure)
         plt.close(figure)
+
+        if validation is not None:
+            figure, y = _page(pdf, "Validering mot SCB:s socioekonomiska områdestyp", validation.lines)
+            figure.text(
+                0.06,
+                y - 0.01,
+                "Indexklass (rader) mot SCB:s typ (kolumner), antal RegSO",
+                fontsize=9.5,
+                weight="bold",
+                va="top",
+            )
+            y = _table(figure, y - 0.035, validation.crosstab, col_widths=[0.3] + [0.14] * 5)
+            figure.text(0.06, y - 0.01, "Där indexet och SCB skiljer sig mest", fontsize=9.5, weight="bold", va="top")
+            _table(figure, y - 0.035, validation.disagreements, col_widths=[0.24, 0.2, 0.15, 0.12, 0.12, 0.17])
+            pdf.savefig(figure)
+            plt.close(figure)
         info = pdf.infodict()
         info["Title"] = f"Sammanhållen stad – lägesbild {year}"
     return out.getvalue()
@@ -149,19 +213,26 @@ def area_brief(
     indicators,
     trends,
     plan_lines: Sequence[str],
+    figures=None,
+    figure_lines: Sequence[str] = (),
+    indicator_widths: Sequence[float] | None = None,
 ) -> bytes:
-    """The brief for one stadsdel: key figures, every indicator, trends and its nämnd's action plan.
+    """The brief for one stadsdel: key figures, every indicator, trends, the published figures for its area
+    (when `figures` has rows; its source column says which are second hand) and its nämnd's action plan.
 
-    `trends` has columns name (indicator), serie, year, value."""
+    `trends` has columns name (indicator), serie, year, value and optionally status ('verkligt'/'syntetiskt'):
+    then real points are drawn filled and modelled ones hollow, with a legend saying so."""
     out = io.BytesIO()
     with PdfPages(out) as pdf:
         figure, y = _page(pdf, f"{name} – stadsdelsprofil", lines)
-        _table(figure, y - 0.01, indicators)
+        _table(figure, y - 0.01, indicators, col_widths=indicator_widths)
         pdf.savefig(figure)
         plt.close(figure)
 
         figure = plt.figure(figsize=A4)
-        figure.text(0.06, 0.955, f"{name} – utveckling 2012–2020", fontsize=16, weight="bold", va="top")
+        span = f"{int(trends['year'].min())}–{int(trends['year'].max())}" if len(trends) else ""
+        figure.text(0.06, 0.955, f"{name} – utveckling {span}".rstrip(), fontsize=16, weight="bold", va="top")
+        marked = "status" in trends.columns
         names = list(dict.fromkeys(trends["name"]))
         cols = 3
         rows = max(1, -(-len(names) // cols))
@@ -170,19 +241,64 @@ def area_brief(
             sub = trends[trends["name"] == ind]
             for serie, part in sub.groupby("serie", sort=False):
                 style = {"linewidth": 2.2, "color": "#b30000"} if serie == name else {"linewidth": 1.2}
-                ax.plot(part["year"], part["value"], label=serie, **style)
+                (line,) = ax.plot(part["year"], part["value"], label=serie, **style)
+                if marked:
+                    real = part[part["status"] == "verkligt"]
+                    modelled = part[part["status"] != "verkligt"]
+                    colour = line.get_color()
+                    ax.scatter(
+                        modelled["year"],
+                        modelled["value"],
+                        s=7,
+                        facecolors="white",
+                        edgecolors=colour,
+                        linewidths=0.7,
+                        zorder=3,
+                    )
+                    ax.scatter(
+                        real["year"], real["value"], s=14, color=colour, edgecolors="black", linewidths=0.5, zorder=4
+                    )
             ax.axvline(2014, color="#999999", linestyle="--", linewidth=0.8)
             ax.axvline(2015, color="#999999", linestyle=":", linewidth=0.8)
+            if len(trends):
+                first, last = int(trends["year"].min()), int(trends["year"].max())
+                ax.set_xlim(first - 0.5, last + 0.5)
+                ax.set_xticks(sorted({first, *range(2015, last + 1, 5), last}))
             ax.set_title(textwrap.shorten(ind, 34), fontsize=7.5)
             ax.tick_params(labelsize=6)
         if names:
-            figure.axes[0].legend(fontsize=6, loc="upper left", bbox_to_anchor=(0, 1.9))
+            handles, labels = figure.axes[0].get_legend_handles_labels()
+            if marked:
+                from matplotlib.lines import Line2D
+
+                handles += [
+                    Line2D([], [], marker="o", linestyle="", color="#555555", markeredgecolor="black", markersize=4),
+                    Line2D(
+                        [],
+                        [],
+                        marker="o",
+                        linestyle="",
+                        markerfacecolor="white",
+                        markeredgecolor="#555555",
+                        markersize=4,
+                    ),
+                ]
+                labels += ["verkligt värde (fylld punkt)", "syntetiskt värde (ofylld punkt)"]
+            figure.legend(
+                handles, labels, fontsize=7, loc="upper left", bbox_to_anchor=(0.06, 0.925), ncol=3, frameon=False
+            )
         figure.text(
             0.06, 0.02, FOOTER + " · streckat: basår 2014, prickat: programstart 2015", fontsize=7, color="#666666"
         )
         figure.subplots_adjust(hspace=0.9, wspace=0.35, top=0.93, bottom=0.06)
         pdf.savefig(figure)
         plt.close(figure)
+
+        if figures is not None and len(figures):
+            figure, y = _page(pdf, "Publicerad statistik", figure_lines)
+            _table(figure, y - 0.01, figures, col_widths=[0.34, 0.16, 0.07, 0.1, 0.33])
+            pdf.savefig(figure)
+            plt.close(figure)
 
         figure, _ = _page(pdf, "Stadsdelsnämndens handlingsplan", plan_lines)
         pdf.savefig(figure)

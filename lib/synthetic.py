@@ -6,13 +6,15 @@ made here carries `synthetic = true`.
 
 The model, in order:
 
-1. **Population.** The real 2011 population of each stadsdelsområde is split over its stadsdelar in
-   proportion to a residential weight (area^0.6, denser in the inner city and the programme's
-   high-rise areas, lower where offices, fields or villas dominate, near zero for parks and
-   industrial areas) and grown at a stadsdel-specific rate of about 1.5 % a year.
-2. **Latent disadvantage** `z` per stadsdel: the stadsdelsområde's standardised log share on
-   ekonomiskt bistånd 2015 (a real figure, × 0.7), plus 1.0 for the preliminary programme stadsdelar,
-   plus normal noise (sd 0.35).
+1. **Population.** The real population of each stadsdel: the city's basområden for 2014–2016 and SCB's DeSO
+   figures summed per stadsdel for 2025; the years between are interpolated geometrically, 2012–2013 extend
+   the 2014–2016 growth backwards. A stadsdel without real figures (Riddarholmen) gets a share of its
+   stadsdelsområde's 2011 population from its size.
+2. **Latent disadvantage** `z` per stadsdel, from real data only: the stadsdel's standardised logit of real
+   låg ekonomisk standard 2024 (SCB, DeSO aggregated to stadsdel; × 0.8), plus its stadsdelsområde's
+   standardised log share on ekonomiskt bistånd 2015 (a published figure, × 0.4), plus normal noise (sd 0.3).
+   The model never reads the programme's list of stadsdelar, so comparing an index built on these values with
+   that list does not measure the model's own assumption.
 3. **Indicators** on a link scale (logit for shares, log for rates, days and money):
    `link(base) + loading·z + inner·[inner city] + spread·u + (trend + slope)·(year − 2014) + ε`,
    with `u` a stadsdel × indicator effect, `slope` a small stadsdel trend and ε yearly noise that
@@ -35,7 +37,7 @@ import pandas as pd
 
 from lib.reference import LEVEL_AREA, LEVEL_CITY, LEVEL_DISTRICT, slugify
 
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 SYNTHETIC_SOURCE = f"syntetisk modell v{MODEL_VERSION}"
 MIN_POPULATION = 1_000
 STORED_DECIMALS = 2  # display rounding is per indicator; storage keeps calibration exact
@@ -52,6 +54,7 @@ LOW_RESIDENTIAL = (
     "Skrubba",
     "Orhem",
 )
+LATENT_INDICATOR, LATENT_YEAR = "lag_ekonomisk_standard", 2024
 PARTLY_RESIDENTIAL = ("Kista", "Akalla", "Ladugårdsgärdet", "Västberga", "Riksby", "Hässelby villastad", "Solhem")
 
 
@@ -189,7 +192,8 @@ def calibrate(
     return np.where(has_value, _inverse_link(link + total, kind), np.nan)
 
 
-def _latent(areas: pd.DataFrame, programme: set[str], targets: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+def _latent(areas: pd.DataFrame, targets: pd.DataFrame, real: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """Latent disadvantage from real figures: stadsdel low economic standard, district ekonomiskt bistånd."""
     eb = targets[
         (targets["indicator_code"] == "ekonomiskt_bistand")
         & (targets["area_level"] == LEVEL_DISTRICT)
@@ -199,17 +203,51 @@ def _latent(areas: pd.DataFrame, programme: set[str], targets: pd.DataFrame, rng
     if len(eb) > 1:
         logs = np.log(eb)
         district_z.loc[eb.index] = ((logs - logs.mean()) / logs.std()).to_numpy()
-    z = district_z.reindex(areas["district"]).to_numpy() * 0.7
-    z = z + np.where(areas["name"].isin(programme), 1.0, 0.0)
-    return z + rng.normal(0.0, 0.35, len(areas))
+    low = real[(real["indicator_code"] == LATENT_INDICATOR) & (real["year"] == LATENT_YEAR)]
+    low = low.set_index("area_code")["value"].reindex(areas["code"]).to_numpy(dtype=float)
+    logit = _link(low, "share")
+    ok = np.isfinite(low)
+    area_z = np.zeros(len(areas))
+    if ok.sum() > 1:
+        area_z[ok] = (logit[ok] - logit[ok].mean()) / logit[ok].std()
+        fill = pd.Series(area_z[ok], index=areas["district"].to_numpy()[ok]).groupby(level=0).mean()
+        area_z[~ok] = fill.reindex(areas["district"].to_numpy()[~ok]).fillna(0.0).to_numpy()
+    z = 0.4 * district_z.reindex(areas["district"]).to_numpy() + 0.8 * area_z
+    return z + rng.normal(0.0, 0.3, len(areas))
 
 
 def _population(
-    areas: pd.DataFrame, programme: set[str], figures: pd.DataFrame, years: list[int], rng: np.random.Generator
+    areas: pd.DataFrame, figures: pd.DataFrame, real: pd.DataFrame, years: list[int], rng: np.random.Generator
 ) -> np.ndarray:
+    """Areas × years population from the real counts, interpolated geometrically between them."""
+    pop = real[real["indicator_code"] == "befolkning"].pivot(index="area_code", columns="year", values="value")
+    pop = pop.reindex(areas["code"])
+    out = np.full((len(areas), len(years)), np.nan)
+    fallback = _population_by_size(areas, figures, years, rng)
+    for i, code in enumerate(areas["code"]):
+        known = pop.loc[code].dropna()
+        known = known[known > 0]
+        if known.empty:
+            out[i] = fallback[i]
+            continue
+        ky = known.index.to_numpy(dtype=float)
+        logs = np.log(known.to_numpy(dtype=float))
+        early = known.reindex([2014, 2016]).dropna()
+        growth = float(np.log(early[2016] / early[2014]) / 2) if len(early) == 2 else 0.012
+        growth = float(np.clip(growth, -0.02, 0.05))
+        row = np.interp(years, ky, logs)
+        row = np.where(np.asarray(years) < ky.min(), logs[0] + growth * (np.asarray(years) - ky.min()), row)
+        row = np.where(np.asarray(years) > ky.max(), logs[-1] + growth * (np.asarray(years) - ky.max()), row)
+        out[i] = np.exp(row)
+    return out
+
+
+def _population_by_size(
+    areas: pd.DataFrame, figures: pd.DataFrame, years: list[int], rng: np.random.Generator
+) -> np.ndarray:
+    """A stadsdelsområde's 2011 population shared by size (for stadsdelar without real counts)."""
     weight = areas["area_km2"].to_numpy() ** 0.6
     weight = weight * np.where(areas["district"].isin(INNER_CITY), 2.5, 1.0)
-    weight = weight * np.where(areas["name"].isin(programme), 2.0, 1.0)
     weight = weight * np.where(areas["name"].isin(PARTLY_RESIDENTIAL), 0.4, 1.0)
     weight = weight * rng.lognormal(0.0, 0.35, len(areas))
     weight = weight * np.where(areas["name"].isin(LOW_RESIDENTIAL), 0.01, 1.0)
@@ -220,31 +258,32 @@ def _population(
     for district, idx in areas.groupby("district").indices.items():
         total = float(base.get(district, 60_000.0))
         pop2011[idx] = total * weight[idx] / weight[idx].sum()
-    growth = np.clip(rng.normal(0.012, 0.005, len(areas)), 0.0, 0.03)
-    return np.stack([pop2011 * (1 + growth) ** (y - 2011) for y in years], axis=1)
+    return np.stack([pop2011 * 1.012 ** (y - 2011) for y in years], axis=1)
 
 
 def generate_values(
     areas: pd.DataFrame,
     indicators: pd.DataFrame,
-    programme: set[str],
     figures: pd.DataFrame,
     targets: pd.DataFrame,
+    real: pd.DataFrame,
     years: tuple[int, ...],
     seed: int = 2015,
 ) -> pd.DataFrame:
     """Long-format synthetic values (area_code, indicator_code, year, value, source, synthetic).
 
     `figures` are the raw real figures (for the 2011 population base); `targets` the comparable
-    figures inside `years` that the result is calibrated to.
+    figures inside `years` that the result is calibrated to; `real` the real values per stadsdel (long:
+    area_code, indicator_code, year, value) that population and latent disadvantage are drawn from. Nothing
+    here knows which stadsdelar the programme covers.
     """
     rng = np.random.default_rng(seed)
     areas = areas.reset_index(drop=True)
     codes = areas["code"].tolist()
     districts = areas["district"].tolist()
     all_years = list(years)
-    z = _latent(areas, programme, targets, rng)
-    pop = _population(areas, programme, figures, all_years, rng)
+    z = _latent(areas, targets, real, rng)
+    pop = _population(areas, figures, real, all_years, rng)
     pop_targets = targets[targets["indicator_code"] == "befolkning"]
     pop = np.round(calibrate(pop, np.ones_like(pop), all_years, codes, districts, pop_targets, "positive", "sum"))
     inner = areas["district"].isin(INNER_CITY).to_numpy().astype(float)

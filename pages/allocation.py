@@ -1,4 +1,4 @@
-"""Fördelning av medel: share the programme's money in proportion to need, and compare with simpler splits."""
+"""Fördelning av medel: share the proposed 150 mnkr in proportion to need, and compare with simpler splits."""
 
 import altair as alt
 import pandas as pd
@@ -15,8 +15,9 @@ METHOD_LABELS = {"amount": "Efter behov", "equal": "Lika delar", "population_onl
 
 st.title("Fördelning av medel")
 st.markdown(
-    "Programmet har 150 miljoner kronor för det lokala arbetet 2015–2020, och insatserna ska stå i proportion "
-    "till riskerna. Här fördelas summan efter **behov = folkmängd × social risk** med indexets nuvarande vikter."
+    "För programperioden 2015–2020 föreslås 150 miljoner kronor för stadsdelsnämndernas lokala arbete med social "
+    "hållbarhet, och arbetets omfattning och intensitet bör stå i proportion till graden av social risk. Här "
+    "fördelas summan som ett räkneexempel efter **behov = folkmängd × social risk** med indexets nuvarande vikter."
 )
 
 years = common.data_years()

@@ -1,10 +1,12 @@
-"""Jämför: two stadsdelar side by side, or one stadsdel against its stadsdelsområde, the programme area and the city."""
+"""Jämför: two stadsdelar side by side, or one stadsdel against its stadsdelsområde, the programme area and the city;
+each value with its own year and whether it is real or modelled."""
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lib import provenance
 from lib.aggregate import relative_risk
 from lib.fmt import number
 from pages import common
@@ -19,6 +21,7 @@ name_of = common.area_names()
 code_of = {n: c for c, n in name_of.items()}
 names = sorted(name_of.values())
 inds = common.index_indicators()
+table_inds = pd.concat([inds, common.indicators().query("domain == @common.CONTEXT")])  # context last, in the table
 years = common.data_years()
 
 st.title("Jämför")
@@ -32,34 +35,52 @@ if mode == MODES[0]:
     b = c2.selectbox("Jämför med", names, index=names.index("Skärholmen"), key="stadsdel_b", bind="query-params")
 year = int(c3.selectbox("År", years[::-1], key="ar", bind="query-params"))
 
-values = common.values_long()
-groups = common.group_values()
-districts = common.district_values()
+values = common.stadsdel_values()
+groups = common.group_values().merge(common.group_status(), on=["group", "indicator_code", "year"], how="left")
+districts = common.district_values().merge(common.group_status(), on=["group", "indicator_code", "year"], how="left")
 
 
-def latest(frame: pd.DataFrame, key: str, at: int) -> pd.Series:
-    """Each indicator's latest value at or before `at` in a long frame filtered to one series."""
-    sub = frame[frame["year"] <= at].sort_values("year").drop_duplicates(key, keep="last")
-    return sub.set_index(key)["value"]
+def latest(frame: pd.DataFrame, at: int) -> pd.DataFrame:
+    """Each indicator's latest value at or before `at` in a long frame filtered to one series: value, year and
+    synthetic, indexed by indicator_code."""
+    sub = frame[frame["year"] <= at].sort_values("year").drop_duplicates("indicator_code", keep="last")
+    sub = sub.assign(synthetic=sub["synthetic"].fillna(True).astype(bool))
+    return sub.set_index("indicator_code")[["value", "year", "synthetic"]]
 
 
-city = latest(groups[groups["group"] == "Staden"], "indicator_code", year)
-series: dict[str, pd.Series] = {a: latest(values[values["area_code"] == code_of[a]], "indicator_code", year)}
+city = latest(groups[groups["group"] == "Staden"], year)
+series: dict[str, pd.DataFrame] = {a: latest(values[values["area_code"] == code_of[a]], year)}
 if mode == MODES[0]:
-    series[b] = latest(values[values["area_code"] == code_of[b]], "indicator_code", year)
+    series[b] = latest(values[values["area_code"] == code_of[b]], year)
 else:
     district = areas.loc[code_of[a], "district"]
-    series[district] = latest(districts[districts["group"] == district], "indicator_code", year)
-    series["Programområdet"] = latest(groups[groups["group"] == "Programområdet"], "indicator_code", year)
+    series[district] = latest(districts[districts["group"] == district], year)
+    series["Programområdet"] = latest(groups[groups["group"] == "Programområdet"], year)
     series["Staden"] = city
 
-rows = []
-for ind in inds.itertuples():
-    row = {"Område": ind.domain_name, "Indikator": ind.name, "Enhet": ind.unit}
+
+def cell(s: pd.DataFrame, code: str, column: str, default=np.nan):
+    return s[column].get(code, default)
+
+
+rows, real_cells, decimals = [], [], []
+for ind in table_inds.itertuples():
+    context = ind.domain == common.CONTEXT
+    row = {"Område": "Sammanhang, ingår inte i indexet" if context else ind.domain_name, "Indikator": ind.name}
+    real_row = {}
     for label, s in series.items():
-        row[label] = round(float(s.get(ind.code, np.nan)), int(ind.decimals))
+        value = float(cell(s, ind.code, "value"))
+        row[label] = round(value, int(ind.decimals)) if np.isfinite(value) else np.nan
+        at = cell(s, ind.code, "year", None)
+        synthetic = bool(cell(s, ind.code, "synthetic", True))
+        row[f"{label}: år, status"] = f"{int(at)} · {provenance.status(synthetic)}" if at is not None else "–"
+        real_row[label] = at is not None and not synthetic
+    row["Enhet"] = ind.unit
     rows.append(row)
+    real_cells.append(real_row)
+    decimals.append(int(ind.decimals))
 table = pd.DataFrame(rows)
+real_mask = pd.DataFrame(real_cells)
 
 dots = pd.DataFrame(
     [
@@ -67,8 +88,10 @@ dots = pd.DataFrame(
             "indikator": ind.name,
             "serie": label,
             "risk": relative_risk(
-                float(s.get(ind.code, np.nan)), float(city.get(ind.code, np.nan)), ind.higher_is_worse
+                float(cell(s, ind.code, "value")), float(cell(city, ind.code, "value")), ind.higher_is_worse
             ),
+            "status": provenance.status(bool(cell(s, ind.code, "synthetic", True))),
+            "år": cell(s, ind.code, "year", None),
         }
         for ind in inds.itertuples()
         for label, s in series.items()
@@ -78,24 +101,33 @@ labels = list(series)
 chart = alt.layer(
     alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color="#111", strokeDash=[5, 3]).encode(x="x:Q"),
     alt.Chart(dots)
-    .mark_point(filled=True, size=110)
+    .mark_point(filled=True, size=130, strokeWidth=0, opacity=1)
     .encode(
         y=alt.Y("indikator:N", sort=list(inds["name"]), title=None, axis=alt.Axis(labelFontSize=13, labelLimit=260)),
-        x=alt.X("risk:Q", title="Risk mot staden (100 = stadens nivå; högre = mer risk)", scale=alt.Scale(zero=False)),
-        color=alt.Color(
+        x=alt.X("risk:Q", title="Risk mot staden (100 = staden)", scale=alt.Scale(zero=False)),
+        fill=alt.Fill(
             "serie:N",
             scale=alt.Scale(domain=labels, range=PALETTE[: len(labels)]),
-            legend=alt.Legend(orient="top", title=None, labelFontSize=14),
+            legend=alt.Legend(orient="top", title=None, labelFontSize=14, symbolStrokeWidth=0),
         ),
-        shape=alt.Shape("serie:N", scale=alt.Scale(domain=labels), legend=None),
-        tooltip=["serie", "indikator", alt.Tooltip("risk:Q", format=".0f")],
+        **common.status_channels(orient="bottom", short=True),  # below the axis: beside the series it would be cut
+        tooltip=[
+            alt.Tooltip("serie:N", title="Serie"),
+            alt.Tooltip("indikator:N", title="Indikator"),
+            alt.Tooltip("år:O", title="År"),
+            alt.Tooltip("status:N", title="Status"),
+            alt.Tooltip("risk:Q", title="Risk mot staden", format=".0f"),
+        ],
     ),
-).properties(height=28 * len(inds) + 40)
+).properties(height=28 * len(inds) + 60)
 
 left, right = st.columns([1.2, 1], gap="large")
 with left:
     st.altair_chart(chart, width="stretch")
-    st.caption("Varje punkt är ett mått jämfört med staden som helhet. Form och färg skiljer serierna åt.")
+    st.caption(
+        "Varje punkt är ett mått jämfört med staden som helhet: 100 = stadens nivå, högre = mer risk. Färgen skiljer "
+        "serierna åt; fylld punkt = verkligt värde, ring = syntetiskt (modellerat)."
+    )
 with right:
     params = common.current_index_params(year)
     scores = common.index_result(params).scores.set_index("area_code")
@@ -108,14 +140,27 @@ with right:
         worse = [
             ind.name
             for ind in inds.itertuples()
-            if relative_risk(series[a].get(ind.code, np.nan), series[b].get(ind.code, np.nan), ind.higher_is_worse)
+            if relative_risk(
+                cell(series[a], ind.code, "value"), cell(series[b], ind.code, "value"), ind.higher_is_worse
+            )
             > 110
         ]
         st.markdown(
             f"**{a} har minst 10 % högre risk än {b} i:** "
-            + (", ".join(worse).lower() if worse else "inget mått")
+            + (", ".join(w[:1].lower() + w[1:] for w in worse) if worse else "inget mått")
             + "."
         )
-st.dataframe(table, hide_index=True, width="stretch", column_config=common.number_columns(table))
+
+styled = table.style
+for i, d in enumerate(decimals):
+    styled = styled.format(precision=d, decimal=",", thousands="\u202f", na_rep="–", subset=pd.IndexSlice[[i], labels])
+highlight = pd.DataFrame("", index=table.index, columns=table.columns)
+for label in labels:
+    highlight.loc[real_mask[label].astype(bool), label] = "font-weight: bold; background-color: #fde9c9"
+st.dataframe(styled.apply(lambda _: highlight, axis=None), hide_index=True, width="stretch")
 common.download_buttons(table, f"jamforelse_{year}", "jamfor_tabell")
-st.caption("Område och stad är befolkningsvägda medel av stadsdelarna. :orange[Syntetiska värden.]")
+st.caption(
+    f"Varje mått visar sitt senaste värde till och med {year}, med sitt eget år. Fetstil på ljusorange botten: "
+    "verkligt värde (SCB 2024/2025, stadens folkmängd 2014–2016); övriga är syntetiska (modellerade). Område och stad "
+    "är befolkningsvägda medel av stadsdelarna och räknas som verkliga bara när alla stadsdelars värden är det."
+)

@@ -1,10 +1,11 @@
-"""Data och källor: what every indicator means, where it comes from, and which values are synthetic."""
+"""Data och källor: what every indicator means, where it comes from, which values are real (with source, licence
+and year) and which are synthetic."""
 
 import pandas as pd
 import streamlit as st
 import yaml
 
-from lib import auth, db, importer
+from lib import auth, db, importer, provenance, real, reference
 from lib import goals as goal_rules
 from lib.config import YEARS
 from lib.fmt import number
@@ -14,29 +15,62 @@ common.page_setup()
 
 st.title("Data och källor")
 st.markdown(
-    "Varje värde i verktyget har en källa och ett år – eller är markerat som **syntetiskt**. "
-    "Här finns indikatorkatalogen, hur de syntetiska värdena är gjorda och de verkliga siffror de kalibrerats mot."
+    "Varje värde i verktyget har en källa och ett år – eller är markerat som **syntetiskt**. Här finns "
+    "indikatorkatalogen, de verkliga data som följer med (SCB 2024/2025, stadens folkmängd 2014–2016, Polisens lista "
+    "2025), hur de syntetiska värdena är gjorda och de publicerade siffror de kalibrerats mot."
 )
+st.caption(f"Källhänvisning: {common.ATTRIBUTION_NOTE}")
 
 status = common.data_status()
-c1, c2, c3 = st.columns(3)
+refs = common.reference_figures()
+calibration = reference.is_calibration_target(refs, YEARS)
+c1, c2, c3, c4 = st.columns(4)
 c1.metric("Syntetiska värden", number(status["synthetic_values"], 0))
 c2.metric("Verkliga värden", number(status["real_values"], 0))
 c3.metric("Publicerade jämförelsesiffror", number(status["reference_figures"], 0))
+c4.metric(
+    "Varav kalibreringsmål",
+    number(int(calibration.sum()), 0),
+    help=f"Siffror som mäter samma sak som en indikator {YEARS[0]}–{YEARS[-1]}; de syntetiska värdena återger dem.",
+)
 
 st.subheader("Indikatorkatalog")
-st.caption("Efter Västra Götalandsmodellens fyra områden. Riktningen anger vad som räknas som högre risk.")
+st.caption(
+    "Efter Västra Götalandsmodellens fyra områden. Riktningen anger vad som räknas som högre risk. Antalet verkliga "
+    "och syntetiska värden per stadsdel och deras år står först; verkliga värden per DeSO räknas för sig."
+)
 inds = common.indicators()
+stadsdel_all = common.stadsdel_values()
+deso_counts = common.level_values("deso", True).groupby("indicator_code").size()
+
+
+def _status_counts(code: str) -> dict:
+    rows = stadsdel_all[stadsdel_all["indicator_code"] == code]
+    is_model = rows["synthetic"].astype(bool)
+    return {
+        "real": int((~is_model).sum()),
+        "real_years": provenance.year_span(rows.loc[~is_model, "year"]),
+        "model": int(is_model.sum()),
+        "model_years": provenance.year_span(rows.loc[is_model, "year"]),
+    }
+
+
+counts = pd.DataFrame([_status_counts(c) for c in inds["code"]], index=inds.index)
 catalogue = pd.DataFrame(
     {
         "Område": inds["domain_name"],
         "Indikator": inds["name"],
+        "Verkliga värden, stadsdel": counts["real"],
+        "År, verkliga": counts["real_years"],
+        "Syntetiska värden, stadsdel": counts["model"],
+        "År, syntetiska": counts["model_years"],
+        "Verkliga värden, DeSO": inds["code"].map(deso_counts).fillna(0).astype(int),
+        "Ingår i index": inds["domain"].ne(common.CONTEXT).map({True: "ja", False: "nej (sammanhang)"}),
         "Enhet": inds["unit"],
         "Högre risk när": inds["higher_is_worse"].map({True: "värdet är högt", False: "värdet är lågt"}),
         "Definition": inds["definition"],
         "Källa (utgivare)": inds["source"],
         "Mätår": inds["measured_years"].str.replace("-", "–"),
-        "Ingår i index": inds["domain"].ne(common.CONTEXT).map({True: "ja", False: "nej (kontext)"}),
     }
 )
 st.dataframe(
@@ -52,24 +86,237 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
 )
+areas_for_real = common.areas()
+
+st.subheader("Verkliga data")
+st.markdown(
+    "Öppet licensierad statistik som följer med verktyget. Verkliga värden visas som **verkliga** med källa, licens "
+    "och år i hela verktyget; där de finns ersätter de modellens värde för samma stadsdel, indikator och år."
+)
+real_counts = common.real_sources().set_index("dataset")
+
+
+def _count(key: str) -> int:
+    return int(real_counts.loc[key, "rows"]) if key in real_counts.index else 0
+
+
+def _years(key: str) -> str:
+    years = real_counts.loc[key, "years"] if key in real_counts.index else []
+    return provenance.year_span(list(years)) if years is not None and len(years) else "–"
+
+
+deso_units = common.units("deso")
+deso_geo = len(common.deso_frame())
+stadsdel_geo = len(common.boundaries().frame)
+sources = pd.DataFrame(
+    [
+        {
+            "Källa": "SCB, statistik per DeSO",
+            "Innehåll": "Förvärvsfrekvens och arbetslöshet 20–64 år (TAB6680), nettoinkomst (TAB6683), ekonomisk "
+            "standard (TAB6684), låg ekonomisk standard (TAB6685) 2024; eftergymnasial utbildning (TAB6534), "
+            "folkmängd och utländsk bakgrund 2025",
+            "År": _years("deso_value"),
+            "Licens": "CC0 1.0",
+            "Rader": _count("deso_value"),
+        },
+        {
+            "Källa": "SCB, statistik per DeSO summerad till stadsdel",
+            "Innehåll": "Samma mått per stadsdel: befolkningsvägt medel av stadsdelens DeSO, folkmängd summerad",
+            "År": _years("stadsdel_from_deso"),
+            "Licens": "CC0 1.0",
+            "Rader": _count("stadsdel_from_deso"),
+        },
+        {
+            "Källa": "SCB, länktabeller DeSO 2018 → RegSO 2020",
+            "Innehåll": f"{_count('deso_link')} DeSO i {_count('regso_link')} RegSO; varje DeSO till den stadsdel "
+            "det överlappar mest",
+            "År": "2018 (DeSO), 2020 (RegSO)",
+            "Licens": "CC0 1.0",
+            "Rader": _count("deso_link") + _count("regso_link"),
+        },
+        {
+            "Källa": "SCB, socioekonomisk områdestyp per RegSO",
+            "Innehåll": "Fem typer, från stora socioekonomiska utmaningar till mycket goda förutsättningar",
+            "År": _years("regso_type"),
+            "Licens": "CC0 1.0",
+            "Rader": _count("regso_type"),
+        },
+        {
+            "Källa": "Stockholms stad, befolkning per basområde",
+            "Innehåll": "Folkmängd per stadsdel (basområden summerade)",
+            "År": _years("city_population"),
+            "Licens": "CC0 1.0",
+            "Rader": _count("city_population"),
+        },
+        {
+            "Källa": "Stockholms stad, stadsdelsgränser (Stadskarta)",
+            "Innehåll": "Kartans stadsdelar och vatten, förenklade för webben",
+            "År": "2021",
+            "Licens": "CC0 1.0",
+            "Rader": stadsdel_geo,
+        },
+        {
+            "Källa": "SCB, DeSO-gränser",
+            "Innehåll": "Kartans DeSO, förenklade för webben",
+            "År": "2018",
+            "Licens": "CC0 1.0",
+            "Rader": deso_geo,
+        },
+        {
+            "Källa": "Polisen, utsatta och särskilt utsatta områden",
+            "Innehåll": "Andel av varje DeSO som ligger i ett utsatt eller särskilt utsatt område (beräknad "
+            "överlappning; inga polisområdesgränser i verktyget)",
+            "År": _years("police"),
+            "Licens": "ingen licens angiven",
+            "Rader": _count("police"),
+        },
+    ]
+    + (
+        [
+            {
+                "Källa": "Inlästa värden (Data och källor)",
+                "Innehåll": "Stadens egna siffror, inlästa av redigerare",
+                "År": _years("imported"),
+                "Licens": "enligt stadens uppgift",
+                "Rader": _count("imported"),
+            }
+        ]
+        if _count("imported")
+        else []
+    )
+)
+sources = sources[["Källa", "År", "Licens", "Rader", "Innehåll"]]
+st.table(sources.assign(Rader=sources["Rader"].map(lambda n: number(n, 0))).set_index("Källa"))
+st.caption(
+    "Rader: värden, områden eller kartytor i verktyget. Stadskartan är utgåvan 2021-04-13. Polisens lista återges "
+    "som andelar av DeSO med källa; Polisen anger ingen licens."
+)
+st.markdown(f"**Källhänvisning:** {common.ATTRIBUTION_NOTE}")
+
+low_overlap = int((deso_units["overlap_share"] < provenance.OVERLAP_WARNING).sum())
+no_deso = sorted(set(areas_for_real["name"]) - set(deso_units["stadsdel"]))
+deso_real = common.level_values("deso", True)
+parents, parts = provenance.folded_deso(deso_real["source"], deso_real["area_code"])
+st.markdown(
+    f"""
+**Så hör DeSO till stadsdelar.** Varje DeSO (SCB:s indelning 2018, {len(deso_units)} i Stockholm) räknas helt till
+den stadsdel det överlappar mest enligt stadens stadsdelsgränser. {low_overlap} av {len(deso_units)} DeSO överlappar
+sin stadsdel mindre än 80 %; för stadsdelarna runt dem är de DeSO-baserade värdena en uppskattning, och stadsdelens
+profil flaggar dem. {len(no_deso)} små stadsdelar – {", ".join(no_deso)} – innehåller inget eget DeSO och har därför
+inga DeSO-baserade värden. En stadsdels värde är det befolkningsvägda medlet av dess DeSO (folkmängd 2025), och
+folkmängden summeras; för ekonomisk standard, en median, blir det ett medel av medianer, inte en median.
+
+**DeSO 2025 blir DeSO 2018.** SCB redovisar 2024 och 2025 per DeSO enligt 2025 års indelning, där några områden
+har delats. {parts} DeSO från 2025 ligger i {parents} delade DeSO från 2018 och slås ihop med sitt 2018-område:
+folkmängden summeras, övriga mått vägs med folkmängden. Polisens lista anges per DeSO 2025 och knyts till
+2018-området på samma sätt. Två DeSO med studentbostäder på Norra Djurgården (0180C5431, 0180C5900) har extrema
+men verkliga värden.
+"""
+)
+
+REAL_TABLES = (
+    "DeSO-värden (SCB)",
+    "Verkliga stadsdelsvärden",
+    "DeSO → RegSO → stadsdel",
+    "Områdestyp per RegSO (SCB)",
+    "Polisen 2025",
+)
+which = st.selectbox("Tabell att visa och ladda ner", REAL_TABLES, key="verklig_tabell", bind="query-params")
+ind_name = dict(zip(inds["code"], inds["name"], strict=True))
+if which == REAL_TABLES[0]:
+    real_table = pd.DataFrame(
+        {
+            "DeSO": deso_real["area_code"],
+            "Indikator": deso_real["indicator_code"].map(ind_name),
+            "År": deso_real["year"],
+            "Värde": deso_real["value"],
+            "Källa": deso_real["source"],
+            "Licens": deso_real["licence"],
+        }
+    )
+elif which == REAL_TABLES[1]:
+    stadsdel_real = common.level_values("stadsdel", True)
+    real_table = pd.DataFrame(
+        {
+            "Stadsdel": stadsdel_real["area_code"].map(common.area_names()),
+            "Indikator": stadsdel_real["indicator_code"].map(ind_name),
+            "År": stadsdel_real["year"],
+            "Värde": stadsdel_real["value"],
+            "Källa": stadsdel_real["source"],
+            "Licens": stadsdel_real["licence"].fillna("enligt stadens uppgift"),
+        }
+    )
+elif which == REAL_TABLES[2]:
+    real_table = pd.DataFrame(
+        {
+            "DeSO": deso_units["code"],
+            "RegSO-kod": deso_units["regso_code"],
+            "RegSO": deso_units["regso"],
+            "Stadsdel": deso_units["stadsdel"],
+            "Andel av DeSO i stadsdelen": deso_units["overlap_share"],
+            "År": 2018,
+            "Källa": real.LINK_SOURCE,
+            "Licens": real.SCB_LICENCE,
+        }
+    )
+elif which == REAL_TABLES[3]:
+    types = common.regso_types()
+    real_table = pd.DataFrame(
+        {
+            "RegSO-kod": types["regso_code"],
+            "RegSO": types["regso"],
+            "År": types["year"],
+            "Områdestyp": types["omradestyp"],
+            "Källa": types["source"],
+            "Licens": types["licence"],
+        }
+    )
+else:
+    police_all = common.police_shares()
+    real_table = pd.DataFrame(
+        {
+            "DeSO 2025": police_all["deso_2025"],
+            "DeSO 2018": police_all["deso_2018"],
+            "RegSO": police_all["regso"],
+            "Stadsdel": police_all["stadsdel"],
+            "Klass": police_all["klass"],
+            "Andel av DeSO (%)": police_all["share_pct"],
+            "varav utsatt (%)": police_all["utsatt_pct"],
+            "varav särskilt utsatt (%)": police_all["sarskilt_pct"],
+            "År": police_all["year"],
+            "Källa": police_all["source"],
+            "Licens": police_all["licence"],
+        }
+    )
+st.dataframe(
+    real_table,
+    hide_index=True,
+    width="stretch",
+    height=280,
+    column_config=common.number_columns(real_table) | {"År": st.column_config.NumberColumn(format="%d")},
+)
+common.download_buttons(real_table, f"verkliga_data_{REAL_TABLES.index(which) + 1}", "verklig_tabell_ned")
+st.caption(f"{number(len(real_table), 0)} rader · varje rad med källa, licens och år. {common.ATTRIBUTION_NOTE}.")
 
 st.subheader("Så är de syntetiska värdena gjorda")
 st.markdown(
     """
-Stadsdelsstatistik för 2012–2020 finns inte i det material verktyget får levereras med. Därför är alla
-indikatorvärden **syntetiska** tills staden läser in sina egna:
+Stadsdelsstatistik för programperioden 2015–2020 finns inte i det material verktyget får levereras med. Därför är
+stadsdelarnas värden 2012–2025 **syntetiska** (modellerade) utom där verkliga data finns ovan – förvärvsfrekvens 2024,
+de nya SCB-måtten 2024/2025 och folkmängd 2014–2016 och 2025 – eller staden läser in sina egna:
 
-1. **Folkmängd**: stadsdelsområdenas verkliga folkmängd 2011 fördelas på stadsdelarna efter yta och
-   bebyggelsetyp och skrivs fram med en tillväxt kring 1,2 % per år.
-2. **En gemensam underliggande utsatthet** per stadsdel (stadsdelsområdets verkliga andel med ekonomiskt
-   bistånd 2015, högre för programmets stadsdelar, plus slump) gör att indikatorerna samvarierar som i
-   verkligheten.
+1. **Folkmängd**: stadsdelens verkliga folkmängd 2014–2016 (staden) och 2025 (SCB); åren däremellan interpoleras
+   och 2012–2013 skrivs bakåt med samma tillväxt.
+2. **En gemensam underliggande utsatthet** per stadsdel, bara ur verkliga data: stadsdelens låga ekonomiska
+   standard 2024 (SCB) och stadsdelsområdets andel med ekonomiskt bistånd 2015, plus slump. Modellen läser aldrig
+   programmets lista över stadsdelar. Utsattheten gör att indikatorerna samvarierar som i verkligheten.
 3. **Indikatorerna** får rimliga nivåer, trender och årlig variation – större variation där färre bor.
    Stadsdelar med färre än 1 000 invånare får inga värden, som i officiell statistik.
 4. **Kalibrering**: där en jämförbar verklig siffra finns för en stadsdel, ett stadsdelsområde eller staden
    justeras värdena så att det befolkningsvägda medelvärdet stämmer med den.
 
-Modellen är deterministisk (`python -m lib.cli generate-data`) och beskrivs i `lib/synthetic.py`.
+Modellens värden finns kvar även där ett verkligt värde ersätter dem, så att stadsdelens profil kan visa båda sida
+vid sida. Modellen är deterministisk (`python -m lib.cli generate-data`) och beskrivs i `lib/synthetic.py`.
 """
 )
 
@@ -92,9 +339,10 @@ st.dataframe(
 st.subheader("Verkliga publicerade siffror")
 st.caption(
     "Siffror ur Statistisk årsbok för Stockholm och andra källor, mest per stadsdelsområde. "
-    "”Kalibrering” visar om siffran mäter samma sak som en indikator och därför styr de syntetiska värdena."
+    f"”Kalibrering” = ja när siffran mäter samma sak som en indikator för ett år {YEARS[0]}–{YEARS[-1]} och därför "
+    "styr de syntetiska värdena. ”Källtyp” = andrahandskälla när länken inte går till utgivaren själv utan till "
+    "t.ex. ett uppslagsverk, en nyhetsartikel eller en kopia på en dokumentsajt."
 )
-refs = common.reference_figures()
 names = dict(zip(inds["code"], inds["name"], strict=True))
 ref_table = pd.DataFrame(
     {
@@ -102,13 +350,14 @@ ref_table = pd.DataFrame(
         "Nivå": refs["area_level"].map(
             {"kommun": "staden", "stadsdelsomrade": "stadsdelsområde", "stadsdel": "stadsdel"}
         ),
-        "Mått": refs["figure_indicator"],
+        "Mått": refs["figure_indicator"].map(provenance.reference_measure),
         "Indikator": refs["indicator_code"].map(names).fillna("–"),
         "År": refs["year"],
         "Värde": refs["value"],
-        "Enhet": refs["unit"],
-        "Kalibrering": refs["comparable"].map({True: "ja", False: "nej"}),
+        "Enhet": refs["unit"].map(provenance.reference_unit),
+        "Kalibrering": calibration.map({True: "ja", False: "nej"}),
         "Kommentar": refs["mapping_comment"],
+        "Källtyp": refs["source_url"].map(reference.source_kind),
         "Källa": refs["source_url"],
     }
 )
@@ -116,7 +365,8 @@ st.dataframe(
     ref_table,
     hide_index=True,
     width="stretch",
-    column_config={
+    column_config=common.number_columns(ref_table)
+    | {
         "Källa": st.column_config.LinkColumn(display_text="öppna"),
         "År": st.column_config.NumberColumn(format="%d"),
     },
@@ -125,7 +375,8 @@ st.dataframe(
 st.subheader("Läs in verkliga värden")
 st.markdown(
     "Ladda upp stadens egna siffror som CSV eller Excel – i **lång** layout (stadsdel, indikator, år, värde, källa) "
-    "eller **bred** (stadsdel, år, källa och en kolumn per indikator). Svenska format fungerar: semikolon, "
+    f"eller **bred** (stadsdel, år, källa och en kolumn per indikator), för åren {YEARS[0]}–{YEARS[-1]}. Ett inläst "
+    "värde ersätter det som finns för samma stadsdel, indikator och år. Svenska format fungerar: semikolon, "
     "decimalkomma, mellanslag mellan tusental, UTF-8 eller Windows-1252. Filen kontrolleras först; inget skrivs "
     "förrän allt stämmer, och en inläsning kan ångras."
 )
@@ -222,7 +473,10 @@ if not history.empty:
 st.subheader("Målträdet")
 st.markdown(
     "Programmets mål, ansvar, indikatorer och aktiviteter finns i en YAML-fil. Ladda ner den, ersätt de "
-    "illustrativa texterna med programmets riktiga och läs in den igen – den kontrolleras först."
+    "illustrativa texterna med programmets riktiga och läs in den igen – den kontrolleras först. Ett påhittat mål "
+    "märks `illustrative: true`, påhittade delar av ett känt mål `illustrative_parts` (parent, ansvarig, berörda, "
+    "target). Ett delmål som inte är illustrativt får bara ha en stadsdelsnämnd som ansvarig om det är delmålet "
+    "om ekonomiskt bistånd."
 )
 goal_file = common.Paths().data_dir / "goals.yaml"
 st.download_button(

@@ -24,8 +24,8 @@ years = list(YEARS)
 
 st.title("Mål och uppföljning")
 st.markdown(
-    "Programmets mål i fyra målområden, vem som ansvarar för dem och hur det går – bedömt som i stadens ILS: "
-    "**helt**, **delvis** eller **ej uppfyllt**."
+    "Programmets mål i fyra målområden, vem som ansvarar för dem och hur det går – bedömt enligt regler i ILS-stil "
+    "(verktygets egna): **helt**, **delvis** eller **ej uppfyllt**."
 )
 
 body_label = {b.name: b.Index for b in bodies.itertuples() if b.kind != "grupp"}
@@ -140,7 +140,7 @@ activity_text = (
 st.markdown(
     f"**Programmet {year}, utfall för {place.lower() if place in (PROGRAMME, 'Staden') else place}:** "
     f"{goals.STATUS_ICON[prog['status']]} {prog['status']} · {activity_text} · "
-    f"kommunstyrelsen ansvarar för helheten."
+    f"kommunstyrelsen har det samlade uppföljningsansvaret för programmet."
 )
 if body_id:
     st.caption(
@@ -151,7 +151,8 @@ if body_id:
 st.graphviz_chart(goals.to_dot(shown, evaluation, highlight=mine), width="stretch")
 st.caption(
     "Symbol och ord visar bedömningen, färgen upprepar den: ✔ helt · ◐ delvis · ✖ ej · ? ej bedömd. "
-    "(illustrativt) = texten är ett exempel tills programmets riktiga mål läses in."
+    "(illustrativt) = målet är ett exempel tills programmets riktiga mål läses in; (illustrativt: …) = målet är känt "
+    "men de uppräknade delarna är exempel; streckad linje = placeringen under målet är ett exempel."
 )
 
 choices = [n for n in shown.nodes["id"] if n != "P"]
@@ -166,20 +167,36 @@ chosen_label = (
 if chosen_label:
     node_id = next(n for n, lbl in label_of.items() if lbl == chosen_label)
     node = nodes.loc[node_id]
+    parts = goals.illustrative_parts(node)  # every part of an illustrative node
     s = status.loc[node_id, "status"]
     st.subheader(f"{goals.STATUS_ICON[s]} {node['text']}")
     badges = [f"**{node['level'].capitalize()}** · {s}"]
     if node["illustrative"]:
         badges.append(":orange[**illustrativt exempel**]")
+    elif parts:
+        badges.append(f":orange[**illustrativt: {goals.parts_label(parts)}**]")
     if pd.notna(node["source"]):
         badges.append(f"källa: {node['source']}")
     st.markdown(" · ".join(badges))
+    if isinstance(node["note"], str) and node["note"].strip():
+        st.caption(node["note"])
+    marker = " :orange[(illustrativt)]"
+    lines = []
+    if isinstance(node["parent"], str) and node["parent"] in nodes.index and node["level"] != "målområde":
+        above = nodes.loc[node["parent"]]
+        lines.append(
+            f"**Under:** {node['parent']} – {above['text']}"
+            + (marker if "parent" in parts or above["illustrative"] else "")
+        )
     resp = tree.responsibility[tree.responsibility["node_id"] == node_id]
     if not resp.empty:
         names = resp.assign(name=resp["body_id"].map(bodies["name"]))
         ansvarig = ", ".join(names.loc[names["role"] == "ansvarig", "name"]) or "–"
         berorda = ", ".join(names.loc[names["role"] == "berörd", "name"]) or "–"
-        st.markdown(f"**Ansvarig:** {ansvarig}  \n**Berörda:** {berorda}")
+        lines.append(f"**Ansvarig:** {ansvarig}" + (marker if "ansvarig" in parts else ""))
+        lines.append(f"**Berörda:** {berorda}" + (marker if "berörda" in parts else ""))
+    if lines:
+        st.markdown("  \n".join(lines))
 
     subtree = goals.descendants(tree, node_id) | {node_id}
     my_rows = rows[rows["node_id"].isin(subtree)]
@@ -193,6 +210,10 @@ if chosen_label:
                 "Årsmål": my_rows["target"].round(1),
                 "Utfall": my_rows["outcome"].round(1),
                 "Mål 2020": my_rows["target_2020"].round(1),
+                "Målvärdet": [
+                    "illustrativt" if "target" in goals.illustrative_parts(nodes.loc[n]) else "ur källan"
+                    for n in my_rows["node_id"]
+                ],
                 "Trend per år": (100 * my_rows["trend"]).round(1),
                 "Bedömning": [f"{goals.STATUS_ICON[x]} {x}" for x in my_rows["status"]],
             }
@@ -235,7 +256,11 @@ if chosen_label:
             .properties(height=260, title=f"{inds.loc[first['indicator_code'], 'name']} – {place}")
         )
         st.altair_chart(chart, width="stretch")
-        st.caption(":orange[Utfallen är syntetiska]; målvärdena är illustrativa tills programmets egna läses in.")
+        first_target_invented = "target" in goals.illustrative_parts(nodes.loc[first["node_id"]])
+        st.caption(
+            ":orange[Utfallen är syntetiska]"
+            + ("; målvärdena är illustrativa tills programmets egna läses in." if first_target_invented else ".")
+        )
     acts = tree.activities[tree.activities["node_id"].isin(subtree)]
     if body_id:
         acts = acts[acts["body_id"].isin(goals.bodies_of(tree, body_id))]
@@ -265,7 +290,8 @@ if body_id:
     else:
         st.caption(
             "Delmål, indikatorer, utfall, årsmål, bedömning och aktiviteter – att klistra in i "
-            "verksamhetsplan eller tertialrapport."
+            "verksamhetsplan eller tertialrapport. Kolumnen Illustrativt säger om hela delmålet är ett exempel "
+            "(ja) eller vilka delar som är det; påhittade mål, roller och aktiviteter är märkta (illustrativt)."
         )
         slug = "".join(ch if ch.isalnum() else "_" for ch in body_name.lower())
         common.download_buttons(underlag, f"ils_underlag_{slug}_{year}", "ils_underlag")

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from lib import reference
+from lib.config import YEARS
 from lib.fmt import number
 from pages import common
 
@@ -23,10 +25,11 @@ st.caption("Program för en sammanhållen stad 2015–2020 · Stockholms stad ·
 st.markdown(
     "Programmet är Stockholms stads satsning på ytterstaden: ett **socialt riskindex** per stadsdel – "
     "sociala risker, hälsa, säkerhet och trygghet samt försörjning – pekade ut **22 stadsdelar** i sex "
-    "stadsdelsområden, och insatserna ska stå i proportion till riskerna. "
-    "Sju mål och tretton delmål i fyra målområden följs upp i stadens ILS, med kommunstyrelsen som ansvarig "
-    "för helheten. Varje stadsdelsnämnd gör en lokal handlingsplan utifrån sitt index, och 150 miljoner kronor "
-    "finansierar det lokala arbetet."
+    "stadsdelsområden, och arbetets omfattning och intensitet bör stå i proportion till graden av social risk. "
+    "Sju mål och tretton delmål i fyra målområden ska följas upp i stadens styrsystem ILS; kommunstyrelsen har det "
+    "samlade uppföljningsansvaret för programmet. Varje stadsdelsnämnd analyserar sitt sociala index och tar fram "
+    "lokala mål och aktiviteter, och 150 miljoner kronor föreslås för stadsdelsnämndernas lokala arbete med social "
+    "hållbarhet under programperioden."
 )
 
 st.subheader("Fyra målområden")
@@ -55,26 +58,52 @@ status = common.data_status()
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Värden i databasen", number(status["values"], 0))
 c2.metric("Syntetiska", number(status["synthetic_values"], 0), help="Modellerade värden, markerade som syntetiska.")
-c3.metric("Verkliga", number(status["real_values"], 0), help="Inlästa värden med källa och år.")
+c3.metric(
+    "Verkliga",
+    number(status["real_values"], 0),
+    help="Publicerad statistik med källa, licens och år: SCB 2024/2025 och stadens folkmängd 2014–2016.",
+)
 c4.metric(
     "Saknas",
     number(status["missing_values"], 0),
     help="Stadsdelar med färre än 1 000 invånare får inga indikatorvärden, som i officiell statistik.",
 )
+refs = common.reference_figures()
+targets = reference.is_calibration_target(refs, YEARS)
+second_hand = refs.loc[targets, "source_url"].map(reference.is_second_hand)
+calibration = (
+    f"Av de {number(len(refs), 0)} publicerade siffrorna mäter {number(int(targets.sum()), 0)} samma sak som en "
+    f"indikator, för en stadsdel, ett stadsdelsområde eller staden {YEARS[0]}–{YEARS[-1]}: bara mot dem är de "
+    "syntetiska värdena kalibrerade, så att de befolkningsvägda medelvärdena stämmer "
+    f"({number(int(second_hand.sum()), 0)} av dem kommer från en andrahandskälla). Övriga siffror visas bara som "
+    "jämförelse."
+)
 if status["real_values"] == 0:
     st.warning(
-        "Alla indikatorvärden är **syntetiska**. De är kalibrerade så att stadsdelsområdenas och stadens "
-        f"medelvärden stämmer med {number(status['reference_figures'], 0)} publicerade siffror där sådana finns, "
-        "men de enskilda stadsdelarnas värden är påhittade. Se *Data och källor*.",
+        f"Alla indikatorvärden är **syntetiska**. {calibration} De enskilda stadsdelarnas värden är påhittade. "
+        "Se *Data och källor*.",
         icon=":material/science:",
     )
+elif status["synthetic_values"]:
+    deso_real = int(common.real_sources().set_index("dataset")["rows"].get("deso_value", 0))
+    st.info(
+        f"Av {number(status['values'], 0)} värden per stadsdel är **{number(status['real_values'], 0)} verkliga** "
+        f"och **{number(status['synthetic_values'], 0)} syntetiska** (modellerade). Stadsdelsstatistiken för "
+        "programperioden 2015–2020 är fortfarande modellerad; verkliga är SCB:s statistik 2024/2025 (per DeSO, "
+        "summerad till stadsdel) och stadens folkmängd per stadsdel 2014–2016, var och en med källa, licens och år. "
+        f"Dessutom finns {number(deso_real, 0)} verkliga värden per DeSO.",
+        icon=":material/science:",
+    )
+    st.caption(f"{calibration} Se *Data och källor*.")
 c1, c2, c3 = st.columns(3)
 c1.page_link("pages/map.py", label="Till kartan", icon=":material/map:")
 c2.page_link("pages/present.py", label="Presentera", icon=":material/slideshow:", query_params={"present": "1"})
 year = max(common.indicator_years("ekonomiskt_bistand"))
+# Read now (the user's level too): the callable runs where the session cannot be read.
+brief_params = common.current_index_params(year, level=None)
 c3.download_button(
     "Lägesbild som PDF",
-    lambda: common.programme_brief_pdf(year),
+    lambda: common.programme_brief_pdf(year, brief_params),
     file_name=f"sammanhallen_stad_lagesbild_{year}.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",

@@ -52,10 +52,11 @@ if number_of == 1:
     st.title("Program för en sammanhållen stad 2015–2020")
     st.markdown(
         "- Ett **socialt riskindex** per stadsdel: sociala risker, hälsa, säkerhet och trygghet, försörjning.\n"
-        "- Indexet pekade ut **22 stadsdelar** i sex stadsdelsområden – insatserna ska stå i proportion "
-        "till riskerna.\n"
-        "- **7 mål och 13 delmål** i fyra målområden följs upp i stadens ILS; kommunstyrelsen ansvarar för helheten.\n"
-        "- **150 miljoner kronor** finansierar stadsdelsnämndernas lokala arbete."
+        "- Indexet pekade ut **22 stadsdelar** i sex stadsdelsområden – insatserna bör stå i proportion "
+        "till graden av social risk.\n"
+        "- **7 mål och 13 delmål** i fyra målområden ska följas upp i stadens ILS; kommunstyrelsen har det samlade "
+        "uppföljningsansvaret.\n"
+        "- **150 miljoner kronor** föreslås för stadsdelsnämndernas lokala arbete med social hållbarhet."
     )
     cols = st.columns(4)
     for col, name in zip(
@@ -167,7 +168,7 @@ elif number_of == 5:
     )
 
 else:
-    st.title("Pengarna – 150 mnkr efter behov")
+    st.title("De föreslagna 150 mnkr – efter behov")
     out = allocation.allocate(common.allocation_units(params, year, "district"), allocation.AllocationParams())
     chart = (
         alt.Chart(out)

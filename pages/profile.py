@@ -5,8 +5,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib.config import BASELINE_YEAR, PROGRAMME_START
+from lib import provenance
+from lib.config import BASELINE_YEAR, PROGRAMME_START, YEARS
 from lib.fmt import number
+from lib.reference import source_kind
 from pages import common
 
 common.page_setup()
@@ -58,7 +60,19 @@ st.download_button(
     on_click="ignore",
 )
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(f"Folkmängd {year}", number(pop["value"].iloc[0], 0) if len(pop) else "–", help="Syntetisk uppgift.")
+pop_help = "Ingen uppgift."
+if len(pop):
+    pop_row = common.stadsdel_values()
+    pop_row = pop_row[
+        (pop_row["area_code"] == code) & (pop_row["indicator_code"] == "befolkning") & (pop_row["year"] == year)
+    ]
+    pop_help = (
+        f"{provenance.status(pop_row['synthetic'].iloc[0]).capitalize()} värde, {year}. "
+        + provenance.source_text(pop_row["source"].iloc[0], pop_row["licence"].iloc[0], pop_row["synthetic"].iloc[0])
+        if len(pop_row)
+        else "Syntetiskt värde."
+    )
+m1.metric(f"Folkmängd {year}", number(pop["value"].iloc[0], 0) if len(pop) else "–", help=pop_help)
 if pd.isna(row["composite"]):
     m2.metric("Index", "–")
     st.warning("Stadsdelen har färre än 1 000 invånare och därför inga indikatorvärden, som i officiell statistik.")
@@ -161,8 +175,14 @@ if pd.notna(row["composite"]):
         )
 
 st.subheader(f"Alla indikatorer {year}")
+st.caption(
+    "Varje indikators senaste värde till och med valt år, med sitt eget år. **Verkligt** = publicerad statistik med "
+    "källa och licens; **syntetiskt** = modellerat värde."
+)
 groups = common.group_values()
-own = values[values["area_code"] == code]
+statuses = common.group_status()
+own = common.stadsdel_values()
+own = own[own["area_code"] == code]
 latest = (
     own[own["year"] <= year]
     .sort_values("year")
@@ -176,25 +196,37 @@ def group_value(group: str, indicator: str, at: int) -> float:
     return float(sub["value"].iloc[0]) if len(sub) else np.nan
 
 
-rows = []
+rows, numeric = [], []
 for ind in inds.itertuples():
     if ind.code not in latest.index:
         continue
     v = latest.loc[ind.code]
-    city = group_value("Staden", ind.code, int(v["year"]))
+    at = int(v["year"])
+    decimals = int(ind.decimals)
+    city = group_value("Staden", ind.code, at)
+    programme = group_value("Programområdet", ind.code, at)
     rel = 100 * v["value"] / city if ind.higher_is_worse else 100 * city / v["value"] if v["value"] else np.nan
-    rows.append(
-        {
-            "Indikator": ind.name,
-            "År": int(v["year"]),
-            "Värde": round(v["value"], int(ind.decimals)),
-            "Enhet": ind.unit,
-            "Staden": round(city, int(ind.decimals)),
-            "Programområdet": round(group_value("Programområdet", ind.code, int(v["year"])), int(ind.decimals)),
-            "Risk mot staden (100)": round(rel, 0) if ind.domain != common.CONTEXT else None,
-            "Flagga": bool(result.flags.loc[code].get(ind.code, False)) if ind.domain != common.CONTEXT else False,
-            "Status": "syntetisk" if v["synthetic"] else "verklig",
-            "Källa": ind.source,
+    context = ind.domain == common.CONTEXT
+    row = {
+        "Indikator": ind.name + (" (sammanhang)" if context else ""),
+        "År": at,
+        "Värde": number(v["value"], decimals),
+        "Status": provenance.status(v["synthetic"]),
+        "Källa och licens": provenance.compact_source(v["source"], v["licence"], v["synthetic"]),
+        "Staden": number(city, decimals),
+        "Programområdet": number(programme, decimals),
+        "Risk mot staden (100)": None if context or not np.isfinite(rel) else int(round(rel)),
+        "Flagga": bool(result.flags.loc[code].get(ind.code, False)) if not context else False,
+        "Enhet": ind.unit,
+    }
+    rows.append(row)
+    numeric.append(
+        row
+        | {
+            "Värde": round(float(v["value"]), decimals),
+            "Staden": round(city, decimals),
+            "Programområdet": round(programme, decimals),
+            "Källa och licens": provenance.source_text(v["source"], v["licence"], v["synthetic"], ind.source),
         }
     )
 indicator_table = pd.DataFrame(rows)
@@ -202,49 +234,153 @@ st.dataframe(
     indicator_table,
     hide_index=True,
     width="stretch",
-    column_config=common.number_columns(indicator_table)
-    | {
+    column_config={
         "År": st.column_config.NumberColumn(format="%d"),
+        "Status": st.column_config.TextColumn(help="verkligt = publicerad statistik; syntetiskt = modellerat värde."),
         "Risk mot staden (100)": st.column_config.NumberColumn(
             help="Över 100 = högre risk än staden som helhet, oavsett om måttet är bra eller dåligt."
         ),
-        "Källa": st.column_config.TextColumn(
-            help="Organisationen som publicerar måttet; syntetiska värden är modellerade."
+        "Källa och licens": st.column_config.TextColumn(
+            help="Verkliga värden: utgivare, tabell och licens (hela källan i nedladdningen och under Data och "
+            "källor). Syntetiska: modellens värde.",
         ),
     },
 )
-common.download_buttons(indicator_table, f"indikatorer_{code}_{year}", "profil_tabell")
+common.download_buttons(pd.DataFrame(numeric), f"indikatorer_{code}_{year}", "profil_tabell")
 st.caption(
     "Stadens och programområdets värden är befolkningsvägda medel av stadsdelarna. Mått som inte mäts varje år "
-    "(valdeltagande, trygghetsmätningen) visar senaste mätningen."
+    "(valdeltagande, trygghetsmätningen) visar senaste mätningen. Sammanhang (folkmängd, nettoinkomst, utländsk "
+    "bakgrund) ingår inte i indexet."
 )
 
-st.subheader("Utveckling 2012–2020")
+st.subheader("Verkligt och modellerat sida vid sida")
+pairs = common.real_and_model(code)
+if pairs.empty:
+    st.caption(f"{choice} har inga celler där både ett verkligt och ett modellerat värde finns.")
+else:
+    pair_table = provenance.side_by_side(pairs, inds)
+    st.dataframe(
+        pair_table, hide_index=True, width="stretch", column_config={"År": st.column_config.NumberColumn(format="%d")}
+    )
+    st.caption(
+        "Där verklig statistik finns för samma indikator och år visas den i hela verktyget; modellens syntetiska "
+        "värde står bredvid som jämförelse. Skillnad = verkligt − modell; andelar skiljer sig i procentenheter. "
+        "Utgivaren står inom parentes; hela källan i tabellen ovan och under Data och källor."
+    )
+
+st.subheader("Polisens utsatta områden 2025")
+police = common.police_shares()
+police = police[police["area_code"] == code]
+deso_units = common.units("deso")
+deso_units = deso_units[deso_units["area_code"] == code]
+if deso_units.empty:
+    st.markdown(f"{choice} innehåller inget eget DeSO, så Polisens lista (per DeSO) säger inget om stadsdelen.")
+elif police.empty:
+    st.markdown(provenance.NO_POLICE_AREA)
+else:
+    st.markdown("\n".join(f"- {line}" for line in provenance.police_lines(police)))
+st.caption(
+    "Källa: Polisen, utsatta och särskilt utsatta områden 2025, som andel av varje DeSO (beräknad överlappning; "
+    "ingen licens angiven av Polisen – andelar och namn återges med källa)."
+)
+
+st.subheader(f"DeSO i {choice}")
+if deso_units.empty:
+    st.info(
+        f"{choice} innehåller inget eget DeSO: varje DeSO räknas helt till den stadsdel det överlappar mest, och inget "
+        "gör det här (så är det för sex små stadsdelar). Stadsdelen har därför inga DeSO-baserade verkliga värden.",
+        icon=":material/info:",
+    )
+else:
+    deso_real = common.level_values("deso", True)
+    deso_table = provenance.deso_table(deso_units, deso_real, police, inds)
+    one_regso = deso_units["regso"].nunique() == 1
+    if one_regso:
+        deso_table = deso_table.drop(columns="RegSO")  # said once in the caption, leaving room for Polisen's column
+    st.dataframe(
+        deso_table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Låg ek. standard 2024, %": st.column_config.TextColumn(help="Låg ekonomisk standard 2024 (SCB, TAB6685)."),
+            "Arbetslöshet 2024, %": st.column_config.TextColumn(help="Arbetslöshet 20–64 år 2024 (SCB, TAB6680)."),
+            "Polisen 2025": st.column_config.TextColumn(
+                help="Andel av DeSO som ligger i ett utsatt eller särskilt utsatt område enligt Polisen 2025."
+            ),
+            provenance.OVERLAP_COLUMN: st.column_config.TextColumn(
+                help="Hur stor del av DeSO-området som ligger i stadsdelen; under 80 % beskriver det delvis en "
+                "grannstadsdel."
+            ),
+        },
+    )
+    low = int((deso_units["overlap_share"] < provenance.OVERLAP_WARNING).sum())
+    st.caption(
+        (f"Alla ligger i RegSO {deso_units['regso'].iloc[0]}. " if one_regso else "")
+        + "Verkliga värden från SCB (CC0), 2024 och folkmängd 2025. Polisen 2025: andel av DeSO i ett utsatt eller "
+        "särskilt utsatt område (ett DeSO som delats 2025 visar varje del). Varje DeSO räknas helt till den stadsdel "
+        "det överlappar mest"
+        + (f"; {low} av dem ligger till under 80 % i {choice} och beskriver delvis en grannstadsdel." if low else ".")
+        + " Stadsdelens egna värden är befolkningsvägda medel av dess DeSO."
+    )
+    links = st.container(horizontal=True, gap="small")
+    for deso in deso_units["code"].sort_values():
+        links.page_link(
+            "pages/map.py",
+            label=f"{deso} på kartan",
+            icon=":material/map:",
+            query_params={"niva": common.LEVEL_LABELS["deso"], "deso": deso},
+        )
+
+st.subheader(f"Utveckling {YEARS[0]}–{YEARS[-1]}")
 trend_own = own.assign(serie=choice)
 trend_groups = groups[groups["group"].isin(["Programområdet", "Staden"])].rename(columns={"group": "serie"})
-trend = pd.concat([trend_own, trend_groups], ignore_index=True).merge(
-    inds[["code", "name", "unit", "domain"]], left_on="indicator_code", right_on="code"
+trend_groups = trend_groups.merge(
+    statuses.rename(columns={"group": "serie"}), on=["serie", "indicator_code", "year"], how="left"
 )
+trend = pd.concat(
+    [trend_own[["serie", "indicator_code", "year", "value", "synthetic"]], trend_groups], ignore_index=True
+).merge(inds[["code", "name", "unit", "domain"]], left_on="indicator_code", right_on="code")
 trend = trend[trend["domain"] != common.CONTEXT]
-colour = alt.Color(
-    "serie:N",
-    scale=alt.Scale(domain=[choice, "Programområdet", "Staden"], range=list(LINE_COLOURS.values())),
-    legend=alt.Legend(orient="top", title=None, labelFontSize=14),
+trend["status"] = trend["synthetic"].fillna(True).map(provenance.status)
+series_scale = alt.Scale(domain=[choice, "Programområdet", "Staden"], range=list(LINE_COLOURS.values()))
+x = alt.X(
+    "year:O",
+    title=None,
+    scale=alt.Scale(domain=list(YEARS)),
+    axis=alt.Axis(labelAngle=0, values=[2012, 2015, 2020, 2025]),
 )
+y_value = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
 lines = (
     alt.Chart()
-    .mark_line(point=alt.OverlayMarkDef(size=22))
+    .mark_line(strokeWidth=1.6)
     .encode(
-        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, values=[2012, 2014, 2016, 2018, 2020])),
-        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-        color=colour,
-        tooltip=["serie", "name", "year", alt.Tooltip("value:Q", format=".1f"), "unit"],
+        x=x,
+        y=y_value,
+        color=alt.Color("serie:N", scale=series_scale, legend=alt.Legend(orient="top", title=None, labelFontSize=14)),
+    )
+)
+points = (
+    alt.Chart()
+    .mark_point(filled=True, size=48, strokeWidth=0, opacity=1)
+    .encode(
+        x=x,
+        y=y_value,
+        fill=alt.Fill("serie:N", scale=series_scale, legend=None),
+        **common.status_channels(),
+        tooltip=[
+            alt.Tooltip("serie:N", title="Serie"),
+            alt.Tooltip("name:N", title="Indikator"),
+            alt.Tooltip("year:O", title="År"),
+            alt.Tooltip("value:Q", title="Värde", format=",.1f"),
+            alt.Tooltip("unit:N", title="Enhet"),
+            alt.Tooltip("status:N", title="Status"),
+        ],
     )
 )
 marks = pd.DataFrame({"year": [BASELINE_YEAR, PROGRAMME_START], "vad": ["basår", "programstart"]})
 rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#888").encode(x="year:O", tooltip=["vad"])
 small = (
-    alt.layer(lines, rules, data=trend)
+    alt.layer(lines, points, rules, data=trend)
     .properties(width=205, height=120)
     .facet(
         facet=alt.Facet(
@@ -253,9 +389,15 @@ small = (
         columns=3,
     )
     .resolve_scale(y="independent")
+    .configure_legend(labelLimit=260)
 )
 st.altair_chart(small, width="content")
-st.caption(f"Streckade linjer: basår {BASELINE_YEAR} och programstart {PROGRAMME_START}. Alla värden är syntetiska.")
+st.caption(
+    f"Fyllda punkter: verkliga värden (t.ex. SCB 2024/2025, stadens folkmängd 2014–2016); ringar: syntetiska "
+    f"(modellerade). Staden och programområdet räknas som verkliga bara när alla stadsdelars värden är det. "
+    f"Streckade linjer: basår {BASELINE_YEAR} och programstart {PROGRAMME_START}. Mått som bara finns som verklig "
+    "statistik (2024 eller 2025) har en enda punkt."
+)
 
 st.subheader(f"Publicerad statistik för {info['district']}")
 refs = common.reference_figures()
@@ -269,17 +411,24 @@ if mine.empty:
 else:
     st.caption(
         "Verkliga siffror ur Statistisk årsbok för Stockholm m.fl. – de syntetiska värdena ovan är kalibrerade mot "
-        "dem där måttet är detsamma."
+        f"dem där måttet är detsamma och året ligger inom {YEARS[0]}–{YEARS[-1]}. ”Andrahandskälla”: länken går inte "
+        "till utgivaren själv utan till t.ex. ett uppslagsverk, en nyhetsartikel eller en kopia på en dokumentsajt."
     )
     st.dataframe(
         pd.DataFrame(
             {
-                "Mått": mine["indicator_code"].map(ind_names).fillna(mine["figure_indicator"]),
+                "Mått": [
+                    ind_names[c] if same and c in ind_names else provenance.reference_measure(f)
+                    for c, f, same in zip(
+                        mine["indicator_code"], mine["figure_indicator"], mine["comparable"], strict=True
+                    )
+                ],
                 "Område": mine["area"],
                 "År": mine["year"],
-                "Värde": mine["value"],
-                "Enhet": mine["unit"],
+                "Värde": mine["value"].map(provenance.figure_number),
+                "Enhet": mine["unit"].map(provenance.reference_unit),
                 "Samma mått som indikatorn": mine["comparable"].map({True: "ja", False: "nej"}),
+                "Källtyp": mine["source_url"].map(source_kind),
                 "Källa": mine["source_url"],
             }
         ),

@@ -60,7 +60,7 @@ def test_start_page_and_map_draw(page, app_url):
     painted = sum(counts.values())
     assert painted > 2_000, f"the map canvas shows too few class colours: {counts}"
     assert sum(1 for n in counts.values() if n > 50) >= 4, f"expected several classes on the map: {counts}"
-    page.get_by_text("Schematisk karta").first.wait_for(timeout=15_000)
+    page.get_by_text("Kartdata: Stockholms stad, CC0").first.wait_for(timeout=15_000)
     page.screenshot(path=str(ARTIFACTS / "karta.png"))
 
 
@@ -96,6 +96,18 @@ def screen_point(lon: float, lat: float, view, width: float, height: float) -> t
     return width / 2 + px - cx, height / 2 + py - cy
 
 
+def click_map(page, lon: float, lat: float, view) -> None:
+    """Click the map where deck.gl draws (lon, lat). Hover first, as a person does: deck.gl picks on pointer-down
+    asynchronously, and the very first pick of a map with the water layer can miss a quick synthetic click."""
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    box = canvas.bounding_box()
+    x, y = screen_point(lon, lat, view, box["width"], box["height"])
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.locator(".deck-tooltip").first.wait_for(state="visible", timeout=15_000)
+    page.wait_for_timeout(1_000)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
 def test_clicking_a_programme_stadsdel_opens_its_profile(page, app_url):
     import geopandas as gpd
 
@@ -108,10 +120,7 @@ def test_clicking_a_programme_stadsdel_opens_its_profile(page, app_url):
     page.goto(f"{app_url}/map")
     wait_for_app(page)
     canvas_colours(page)
-    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
-    box = canvas.bounding_box()
-    x, y = screen_point(target.x, target.y, view, box["width"], box["height"])
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    click_map(page, target.x, target.y, view)
     page.wait_for_url("**stadsdel=Husby*", timeout=15_000)
     wait_for_app(page)
     page.get_by_text("plats").first.wait_for(timeout=15_000)
@@ -124,6 +133,51 @@ def test_clicking_a_programme_stadsdel_opens_its_profile(page, app_url):
     page.screenshot(path=str(ARTIFACTS / "profil.png"))
 
 
+def test_switching_to_deso_and_clicking_a_rinkeby_deso_shows_its_real_values(page, app_url, con):
+    """Karta at DeSO level: the switch goes into the URL, a click on a DeSO in Rinkeby selects it and the page shows
+    its real låg ekonomisk standard 2024 (SCB), with decimal comma."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from conftest import ROOT
+    from lib import db, mapview
+    from lib.fmt import number
+
+    deso = gpd.read_file(ROOT / "geo" / "deso.geojson").merge(
+        pd.read_csv(ROOT / "data" / "deso.csv", dtype={"code": str})[["code", "area_code"]], on="code"
+    )
+    rinkeby = deso[deso["area_code"] == "rinkeby"].to_crs(3011)
+    target_row = rinkeby.loc[rinkeby.area.idxmax()]  # the largest: the easiest to hit
+    code = target_row["code"]
+    target = gpd.GeoSeries([target_row.geometry], crs=3011).representative_point().to_crs(4326).iloc[0]
+    value = db.query(
+        con,
+        "SELECT value FROM unit_value WHERE level = 'deso' AND unit_code = ? AND indicator_code = "
+        "'lag_ekonomisk_standard' AND year = 2024",
+        [code],
+    )["value"].iloc[0]
+    # The DeSO map keeps the stadsdel map's view, so switching level keeps the picture still.
+    view = mapview.view_state(gpd.read_file(ROOT / "geo" / "stadsdelar.geojson"), height_px=440, width_px=640)
+
+    page.goto(f"{app_url}/map")
+    wait_for_app(page)
+    canvas_colours(page)
+    page.get_by_role("radio", name="DeSO", exact=True).click()  # a segmented control: a radio group
+    page.wait_for_url("**niva=DeSO*", timeout=15_000)
+    wait_for_app(page)
+    page.get_by_text("På DeSO-nivå är alla värden").first.wait_for(timeout=15_000)
+    canvas_colours(page)
+    click_map(page, target.x, target.y, view)
+    page.wait_for_url(f"**deso=*{code}*", timeout=15_000)
+    wait_for_app(page)
+    page.get_by_text(f"Verkliga värden för Rinkeby ({code})").wait_for(timeout=15_000)
+    row = page.locator("[data-testid='stMarkdownContainer'] tr", has_text="Låg ekonomisk standard").first
+    row.wait_for(timeout=15_000)
+    cells = row.locator("td").all_inner_texts()
+    assert cells == ["Låg ekonomisk standard", number(value, 1), "% av befolkningen", "SCB 2024"], cells
+    page.screenshot(path=str(ARTIFACTS / "karta_deso_vald.png"))
+
+
 def test_map_works_without_internet(page, app_url):
     """No request leaves the machine: no basemap tiles, no fonts, no icons from a CDN."""
     outside = []
@@ -134,7 +188,8 @@ def test_map_works_without_internet(page, app_url):
     assert [u for u in outside if not u.startswith(("data:", "blob:"))] == []
 
 
-def ranking_cells(page, n: int = 14) -> list[str]:
+def ranking_cells(page, n: int = 40) -> list[str]:
+    """The first `n` cells of the ranking: with eight visible columns, its first five rows."""
     cells = page.locator("[data-testid='stDataFrame'] [role='gridcell']")
     cells.first.wait_for(state="attached", timeout=30_000)  # glide-data-grid keeps its text in a hidden a11y table
     return [cells.nth(i).inner_text() for i in range(n)]
@@ -152,7 +207,7 @@ def test_moving_a_weight_slider_reorders_the_ranking(page, app_url):
     wait_for_app(page)
     page.wait_for_function(
         "before => [...document.querySelectorAll(\"[data-testid='stDataFrame'] [role='gridcell']\")]"
-        ".slice(0, 14).map(c => c.innerText).join('|') !== before",
+        ".slice(0, 40).map(c => c.innerText).join('|') !== before",
         arg="|".join(before),
         timeout=15_000,
     )
@@ -289,7 +344,8 @@ def test_download_the_table_and_the_pdf_brief(page, app_url, tmp_path):
     csv_path = tmp_path / info.value.suggested_filename
     info.value.save_as(csv_path)
     table = pd.read_csv(csv_path, sep=";", decimal=",", encoding="utf-8-sig")
-    assert len(table) == 106 and "Stadsdel" in table.columns and set(table["Status"]) == {"syntetisk"}
+    assert len(table) == 106 and "Stadsdel" in table.columns and set(table["Status"]) == {"syntetiskt värde"}
+    assert (table["År"] == 2025).all()
 
     page.goto(app_url)
     wait_for_app(page)
@@ -299,6 +355,6 @@ def test_download_the_table_and_the_pdf_brief(page, app_url, tmp_path):
     info.value.save_as(pdf_path)
     reader = PdfReader(pdf_path)
     text = " ".join(p.extract_text() for p in reader.pages)
-    assert len(reader.pages) == 4
-    for expected in ("lägesbild", "Rangordning", "Måluppfyllelse", "Fördelning", "syntetiska", "Sätra"):
+    assert len(reader.pages) == 5
+    for expected in ("lägesbild", "Rangordning", "Måluppfyllelse", "Fördelning", "syntetiska", "Sätra", "Validering"):
         assert expected in text, expected

@@ -40,8 +40,8 @@ def test_info_json_reports_the_data_model():
         info["indicators_by_domain"][d] >= 3 for d in ("sociala_risker", "halsa", "sakerhet_trygghet", "forsorjning")
     )
     assert info["values"] == info["synthetic_values"] + info["real_values"] > 10_000
-    assert info["years"] == list(range(2012, 2021))
-    assert info["geometry"] == "schematic"
+    assert info["years"] == list(range(2012, 2026))
+    assert info["geometry"] == "official"  # the shipped official map (no import in data/official)
 
 
 def test_build_db_is_idempotent():
@@ -88,7 +88,8 @@ def test_index_prints_the_same_numbers_as_the_library(con):
         method="zscore",
         area_weights=(("forsorjning", 4.0), ("halsa", 2.0), ("sakerhet_trygghet", 2.0), ("sociala_risker", 2.0)),
     )
-    expected = ix.compute_index(ix.build_index_data(db.values_long(con), db.areas(con), fw, 2018), fw, params)
+    data, fw = ix.build_index_data(db.values_long(con), db.areas(con), fw, 2018)
+    expected = ix.compute_index(data, fw, params)
     top = expected.scores.sort_values("rank").iloc[0]
     assert table["code"].iloc[0] == top["area_code"]
     assert table["composite"].iloc[0] == round(top["composite"], 3)
@@ -152,3 +153,19 @@ def test_writes_from_the_cli_need_an_editor(tmp_path):
     assert anonymous.returncode == 3 and "inloggad som redigerare" in anonymous.stderr
     wrong = cli("load-goals", goals_file, "--editor", "anna", SAMMANHALLEN_PASSWORD="fel-losen-123")
     assert wrong.returncode == 3 and "Fel användarnamn eller lösenord" in wrong.stderr
+
+
+def test_readme_lists_every_command():
+    """The README's command-line reference names exactly the subcommands `python -m lib.cli --help` offers."""
+    import re
+
+    from lib.cli import parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = next(row for row in readme.splitlines() if row.startswith("`python -m lib.cli build-db"))
+    inner = re.sub(r"\[[^\]]*\]", "", line.strip("`").removeprefix("python -m lib.cli "))
+    listed = {part.split()[0] for part in inner.split("|")}
+    actions = next(a for a in parser()._actions if a.dest == "command")
+    assert listed == set(actions.choices)
+    for flag in ("--level", "--real-only"):
+        assert re.search(rf"index .*{flag}", readme), flag

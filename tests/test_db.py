@@ -9,13 +9,13 @@ from lib import db
 
 
 def test_tables_and_counts(con):
-    info = db.info(con, "schematic")
+    info = db.info(con, "official")
     assert info["areas"] == 117
     assert info["programme_areas"] == 22
     assert info["districts"] == 14
     assert info["indicators"] >= 14
     assert {"sociala_risker", "halsa", "sakerhet_trygghet", "forsorjning"} <= set(info["indicators_by_domain"])
-    assert info["years"] == list(range(2012, 2021))
+    assert info["years"] == list(range(2012, 2026))
     assert info["values"] == info["synthetic_values"] + info["real_values"]
     assert info["reference_figures"] == 302
 
@@ -46,7 +46,11 @@ def test_indicator_values_returns_all_areas_with_population(con):
     df = db.indicator_values(con, "ohalsotal", 2016)
     assert len(df) == 117
     assert df["population"].notna().all()
-    assert df["value"].notna().sum() == 117 - 11  # the stadsdelar under 1 000 inhabitants have none
+    small = db.query(
+        con,
+        "SELECT count(*) AS n FROM model_value WHERE indicator_code = 'befolkning' AND year = 2014 AND value < 1000",
+    )
+    assert df["value"].notna().sum() == 117 - int(small["n"].iloc[0])  # under 1 000 inhabitants: no value
 
 
 def test_sql_is_parameterised(con):
@@ -110,9 +114,13 @@ def test_data_status_counts_missing_cells(con):
 
 def test_value_status_by_indicator_counts_synthetic_values(con):
     status = db.value_status_by_indicator(con).set_index("code")
-    assert status.loc["ekonomiskt_bistand", "synthetic"] == (117 - 11) * 9
-    assert status.loc["valdeltagande", "synthetic"] == (117 - 11) * 2
-    assert (status["real"] == 0).all()
+    modelled = status.loc["ekonomiskt_bistand", "synthetic"] // 14  # stadsdelar with 1 000 inhabitants or more
+    assert status.loc["ekonomiskt_bistand", "synthetic"] == modelled * 14  # 2012–2025
+    assert status.loc["valdeltagande", "synthetic"] == modelled * 3  # 2014, 2018, 2022
+    assert 100 <= modelled <= 106
+    assert status.loc["ekonomiskt_bistand", "real"] == 0
+    assert status.loc["lag_ekonomisk_standard", "synthetic"] == 0
+    assert status.loc["lag_ekonomisk_standard", "real"] == 111  # the stadsdelar that contain a DeSO
 
 
 def test_scenarios_are_saved_replaced_and_survive_a_rebuild(data_copy, tmp_path):

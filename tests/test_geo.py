@@ -1,8 +1,7 @@
-"""Geometry: the shipped schematic map, and the import of the city's official boundaries."""
+"""Geometry: the shipped official maps (stadsdelar, water, DeSO), their build, and the import of newer boundaries."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import geopandas as gpd
@@ -15,53 +14,126 @@ from lib import geo
 from lib.cli import main as cli_main
 from lib.config import OFFICIAL_BOUNDARIES_SHA256, Paths
 
-SCHEMATIC = ROOT / "geo" / "stadsdelar.geojson"
+PATHS = Paths()
 REFERENCE = SHARED / "reference" / "geo"
 needs_reference = pytest.mark.skipif(not REFERENCE.exists(), reason="../shared/reference/geo saknas")
+needs_shared = pytest.mark.skipif(
+    not all((PATHS.shared_dir / p).exists() for p in (geo.STADSDEL_SOURCE, geo.WATER_SOURCE, geo.DESO_SOURCE)),
+    reason="referensfilerna i ../shared saknas",
+)
 
 
 @pytest.fixture(scope="module")
-def schematic() -> gpd.GeoDataFrame:
-    return gpd.read_file(SCHEMATIC)
+def shipped() -> gpd.GeoDataFrame:
+    return gpd.read_file(PATHS.stadsdel_geo)
 
 
-def test_schematic_has_one_valid_polygon_per_area(schematic, areas):
-    assert len(schematic) == 117
-    assert sorted(schematic["code"]) == sorted(areas["code"])
-    assert schematic.geometry.is_valid.all()
-    assert set(schematic.geometry.geom_type) == {"Polygon"}
-    assert schematic["schematic"].all()
+@pytest.fixture(scope="module")
+def deso() -> gpd.GeoDataFrame:
+    return gpd.read_file(PATHS.deso_geo)
 
 
-def test_schematic_polygons_do_not_overlap(schematic):
-    metric = schematic.to_crs(geo.METRIC_CRS)
-    tree = shapely.STRtree(metric.geometry.values)
-    left, right = tree.query(metric.geometry.values, predicate="intersects")
-    geoms = metric.geometry.to_numpy()
-    overlap = sum(geoms[i].intersection(geoms[j]).area for i, j in zip(left, right, strict=True) if i < j)
-    assert overlap < 1.0  # m², i.e. shared edges only
+@pytest.fixture(scope="module")
+def water() -> gpd.GeoDataFrame:
+    return gpd.read_file(PATHS.water_geo)
 
 
-def test_schematic_cells_contain_their_centres(schematic, areas):
-    joined = schematic.merge(areas, on="code")
-    for row in joined.itertuples():
-        assert row.geometry.buffer(1e-4).contains(shapely.Point(row.lon, row.lat)), row.code
+def test_shipped_map_has_one_valid_polygon_per_area(shipped, areas):
+    assert len(shipped) == 117
+    assert list(shipped["code"]) == list(areas["code"])
+    assert list(shipped.columns) == ["code", "name", "district", "geometry"]
+    assert shipped.geometry.is_valid.all()
+    assert not shipped.geometry.is_empty.any()
+    assert set(shipped.geometry.geom_type) <= {"Polygon", "MultiPolygon"}
+    assert (shipped.merge(areas, on="code").pipe(lambda m: m["name_x"] == m["name_y"])).all()
 
 
-def test_schematic_file_is_small_and_not_the_reference(schematic):
-    assert SCHEMATIC.stat().st_size <= 150 * 1024
-    text = SCHEMATIC.read_text(encoding="utf-8")
-    assert "RINKEBY" not in text
-    if REFERENCE.exists():
-        digest = hashlib.sha256(SCHEMATIC.read_bytes()).hexdigest()
-        for ref in REFERENCE.glob("*.json"):
-            assert hashlib.sha256(ref.read_bytes()).hexdigest() != digest
+def test_shipped_map_is_small_compact_and_rounded():
+    text = PATHS.stadsdel_geo.read_text(encoding="utf-8")
+    assert PATHS.stadsdel_geo.stat().st_size <= 150 * 1024
+    assert "\n" not in text and ", " not in text.split('"features"')[1]
+    data = json.loads(text)
+    assert data["licence"] == "CC0 1.0" and "Stockholms stad" in data["source"]
+    coords = shapely.get_coordinates(gpd.read_file(PATHS.stadsdel_geo).geometry.to_numpy())
+    assert abs(coords - coords.round(5)).max() < 1e-9
 
 
-def test_schematic_map_is_reproducible_from_centroids(areas, schematic):
-    made = geo.make_schematic_map(areas)
-    assert len(made) == 117
-    assert made.geometry.is_valid.all()
+def test_shipped_map_is_a_coverage_of_the_land(shipped, areas):
+    """No overlaps or slivers between neighbours; land only, so never larger than the area with its water."""
+    metric = shipped.to_crs(geo.METRIC_CRS)
+    assert shapely.coverage_is_valid(metric.geometry.to_numpy())
+    km2 = dict(zip(shipped["code"], geo.geodesic_area_km2(shipped), strict=True))
+    for row in areas.itertuples():
+        assert 0.2 * row.area_km2 < km2[row.code] <= 1.05 * row.area_km2, row.code
+    assert 180 < sum(km2.values()) < 195  # Stockholm's land area is about 188 km²
+    minx, miny, maxx, maxy = shipped.total_bounds
+    assert 17.7 < minx < maxx < 18.3 and 59.2 < miny < maxy < 59.5
+
+
+@needs_shared
+def test_simplification_keeps_each_area(shipped):
+    """The programme stadsdelar keep their size within 3 % of the city's (already web-simplified) source."""
+    source = gpd.read_file(PATHS.shared_dir / geo.STADSDEL_SOURCE)
+    source_km2 = dict(zip(source["name"].str.casefold(), geo.geodesic_area_km2(source), strict=True))
+    km2 = geo.geodesic_area_km2(shipped)
+    prog = set(pd.read_csv(ROOT / "data" / "programme_selection.csv")["name"])
+    for name, area in zip(shipped["name"], km2, strict=True):
+        if name in prog:
+            assert area == pytest.approx(source_km2[name.casefold()], rel=0.03), name
+
+
+def test_shipped_map_places_known_points(shipped):
+    assert geo.point_in(shipped, 17.9280, 59.3885) == "rinkeby"  # Rinkeby torg
+    assert geo.point_in(shipped, 18.0710, 59.3251) == "gamla-stan"  # Stortorget
+    assert geo.point_in(shipped, 18.0450, 59.3225) is None  # Riddarfjärden: water, not land
+
+
+def test_deso_file_has_544_unique_codes_only(deso):
+    assert len(deso) == 544
+    assert deso["code"].is_unique
+    assert deso["code"].str.fullmatch(r"0180[A-C]\d{4}").all()
+    assert list(deso.columns) == ["code", "geometry"]
+    assert deso.geometry.is_valid.all() and not deso.geometry.is_empty.any()
+    assert PATHS.deso_geo.stat().st_size <= 160 * 1024
+    assert json.loads(PATHS.deso_geo.read_text(encoding="utf-8"))["licence"] == "CC0 1.0"
+
+
+def test_water_is_one_small_background_polygon(water, shipped):
+    assert len(water) == 1 and water.geometry.is_valid.all()
+    assert PATHS.water_geo.stat().st_size <= 60 * 1024
+    assert water.geometry.iloc[0].contains(shapely.Point(18.0450, 59.3225))  # Riddarfjärden
+    minx, miny, maxx, maxy = shipped.total_bounds
+    wx0, wy0, wx1, wy1 = water.total_bounds
+    assert minx - 0.05 < wx0 and wx1 < maxx + 0.05 and miny - 0.03 < wy0 and wy1 < maxy + 0.03
+
+
+@needs_shared
+def test_shipped_maps_are_rebuilt_byte_for_byte(tmp_path, areas):
+    sizes = geo.build_maps(PATHS.shared_dir, areas, tmp_path)
+    assert set(sizes) == {"stadsdelar.geojson", "vatten.geojson", "deso.geojson"}
+    for name in sizes:
+        assert (tmp_path / name).read_bytes() == (PATHS.geo_dir / name).read_bytes(), name
+
+
+@needs_shared
+def test_build_refuses_a_source_that_does_not_match_the_areas(tmp_path, areas):
+    src = gpd.read_file(PATHS.shared_dir / geo.STADSDEL_SOURCE)
+    path = tmp_path / "s.geojson"
+    src[src["name"] != "RINKEBY"].to_file(path, driver="GeoJSON")
+    with pytest.raises(geo.GeoError, match="rinkeby"):
+        geo.build_stadsdel_map(path, areas)
+
+
+def test_cli_make_map_writes_the_three_files(tmp_path, monkeypatch, capsys):
+    if not (PATHS.shared_dir / geo.STADSDEL_SOURCE).exists():
+        pytest.skip("referensfilerna i ../shared saknas")
+    import shutil
+
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("*.duckdb*", "official"))
+    assert cli_main(["make-map", "--shared", str(PATHS.shared_dir)], paths=Paths(root)) == 0
+    assert sorted(p.name for p in (root / "geo").iterdir()) == ["deso.geojson", "stadsdelar.geojson", "vatten.geojson"]
+    assert "stadsdelar.geojson" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -148,22 +220,34 @@ def test_cli_fetch_from_file_switches_the_app_to_official(tmp_path, monkeypatch,
     assert cli_main(["fetch-boundaries", str(REFERENCE / "stadsdelar.geo.json")]) == 0
     assert "117 av 117" in capsys.readouterr().out
     paths = Paths()
-    b = geo.load_boundaries(paths.schematic_geo, paths.official_geo)
-    assert b.kind == "official"
+    b = geo.load_boundaries(paths.stadsdel_geo, paths.official_geo)
+    assert b.kind == "imported" and b.imported
     assert cli_main(["info", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["geometry"] == "official"
+    assert json.loads(capsys.readouterr().out)["geometry"] == "imported"
 
 
-def test_cli_fetch_offline_fails_and_keeps_the_schematic_map(tmp_path, monkeypatch, capsys):
+def test_cli_fetch_offline_fails_and_keeps_the_shipped_map(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SAMMANHALLEN_OFFICIAL_DIR", str(tmp_path / "official"))
     assert cli_main(["fetch-boundaries", "http://127.0.0.1:9/x.geojson", "--timeout", "2"]) == 1
-    assert "schematiska kartan" in capsys.readouterr().err
+    assert "medföljande officiella kartan" in capsys.readouterr().err
     paths = Paths()
-    assert geo.load_boundaries(paths.schematic_geo, paths.official_geo).kind == "schematic"
+    b = geo.load_boundaries(paths.stadsdel_geo, paths.official_geo)
+    assert b.kind == "official" and not b.imported and len(b.frame) == 117
 
 
-def test_district_outlines_and_labels(schematic):
-    outlines = geo.district_outlines(schematic)
+def test_a_broken_import_falls_back_to_the_shipped_map(tmp_path):
+    broken = tmp_path / "stadsdelar.geojson"
+    broken.write_text("{inte json", encoding="utf-8")
+    assert geo.load_boundaries(PATHS.stadsdel_geo, broken).kind == "official"
+
+
+def test_district_outlines_borders_and_labels(shipped):
+    outlines = geo.district_outlines(shipped)
     assert len(outlines) == 14
-    labels = geo.label_points(schematic)
+    borders = geo.district_borders(shipped)
+    assert set(borders.geometry.geom_type) <= {"LineString", "MultiLineString"}
+    pairs = set(zip(borders["district_a"], borders["district_b"], strict=True))
+    assert ("Rinkeby-Kista", "Spånga-Tensta") in pairs and ("Bromma", "Farsta") not in pairs
+    labels = geo.label_points(shipped)
     assert len(labels) == 117 and labels[["lon", "lat"]].notna().all().all()
+    assert all(geo.point_in(shipped, r.lon, r.lat) == r.code for r in labels.itertuples())

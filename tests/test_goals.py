@@ -205,3 +205,64 @@ def test_installing_a_goal_file_validates_first_and_keeps_the_old_one_on_error(d
     db.install_goal_file(data_copy, target, changed, "anna")
     with db.connect(target, read_only=True) as con:
         assert "Fler bostäder" in set(db.goal_tree(con).nodes["text"])
+
+
+def node_by_id(raw: dict, nid: str) -> dict:
+    return next(n for n in raw["nodes"] if n.get("id") == nid)
+
+
+def test_the_known_delmal_marks_its_invented_parts(raw, known):
+    tree = goals.parse_tree(raw, known, YEARS)
+    nodes = tree.nodes.set_index("id")
+    assert goals.illustrative_parts(nodes.loc["D9"]) == ("parent", "berörda", "target")  # text and ansvarig are known
+    assert goals.illustrative_parts(nodes.loc["D10"]) == tuple(goals.PARTS)  # an illustrative delmål: all of it
+    assert goals.illustrative_parts(nodes.loc["A4"]) == ()
+    assert nodes.loc["A4", "note"] == "Tidigare Trygghet i vardagen"
+    assert pd.isna(nodes.loc["D9", "note"])
+
+
+def test_only_the_ekonomiskt_bistand_delmal_is_known_to_belong_to_stadsdelsnamnderna(raw, known):
+    tree = goals.parse_tree(raw, known, YEARS)
+    nodes = tree.nodes.set_index("id")
+    bodies = tree.bodies.set_index("id")
+    sdn = set(bodies.index[bodies["kind"] == "stadsdelsnämnd"]) | {"stadsdelsnamnderna"}
+    resp = tree.responsibility
+    owned = set(resp.loc[(resp["role"] == "ansvarig") & resp["body_id"].isin(sdn), "node_id"])
+    known_owned = {n for n in owned if "ansvarig" not in goals.illustrative_parts(nodes.loc[n])}
+    assert known_owned == {"D9"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda r: node_by_id(r, "D11").update(illustrative=False), "har en stadsdelsnämnd som ansvarig"),
+        (lambda r: node_by_id(r, "D4").update(illustrative=False, ansvarig=["sdn_farsta"]), "enda delmål"),
+        (lambda r: node_by_id(r, "D10").update(illustrative=False), "ansvariga för 2 delmål"),
+        (lambda r: node_by_id(r, "D9").update(illustrative_parts=["budget"]), "okänd illustrativ del 'budget'"),
+    ],
+)
+def test_stadsdelsnamnderna_may_own_no_other_known_delmal(raw, known, change, message):
+    with pytest.raises(goals.TreeError) as err:
+        goals.parse_tree(broken(raw, change), known, YEARS)
+    assert any(message in p for p in err.value.problems), err.value.problems
+
+
+def test_a_known_delmal_with_an_illustrative_ansvarig_is_accepted(raw, known):
+    changed = broken(raw, lambda r: node_by_id(r, "D11").update(illustrative=False, illustrative_parts=["ansvarig"]))
+    nodes = goals.parse_tree(changed, known, YEARS).nodes.set_index("id")
+    assert goals.illustrative_parts(nodes.loc["D11"]) == ("parent", "ansvarig")  # under an invented mål, too
+
+
+def test_the_stored_tree_keeps_the_parts_and_the_underlag_shows_them(evaluated):
+    tree, rows, ev = evaluated
+    nodes = tree.nodes.set_index("id")
+    assert goals.illustrative_parts(nodes.loc["D9"]) == ("parent", "berörda", "target")
+    farsta = goals.ils_underlag(tree, rows, "sdn_farsta", {}, 2018).set_index("Delmål")
+    d9 = farsta.loc[nodes.loc["D9", "text"]]
+    assert d9["Illustrativt"] == "placeringen under målet, berörda, målvärdet"
+    assert d9["Roll"] == "ansvarig" and d9["Mål"].endswith("(illustrativt)")
+    assert (farsta.drop(index=nodes.loc["D9", "text"])["Illustrativt"] == "ja").all()
+    arbetsmarknad = goals.ils_underlag(tree, rows, "arbetsmarknadsnamnden", {}, 2018).set_index("Delmål")
+    assert arbetsmarknad.loc[nodes.loc["D9", "text"], "Roll"] == "berörd (illustrativt)"
+    dot = goals.to_dot(tree, ev)
+    assert "(illustrativt: placering, berörda, målvärde)" in dot and '"M5" -> "D9" [style=dashed];' in dot

@@ -261,7 +261,8 @@ def city(con):
 
     meta, domains, areas = db.indicators(con), db.domains(con), db.areas(con)
     fw = ix.Framework.from_meta(meta, list(domains["code"]))
-    return ix.build_index_data(db.values_long(con), areas, fw, 2020), fw, areas
+    data, used = ix.build_index_data(db.values_long(con), areas, fw, 2020)
+    return data, used, areas
 
 
 def test_monte_carlo_is_seedable_and_brackets_the_nominal_rank(city):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -31,14 +32,39 @@ def test_page_renders_without_exception(path):
     assert at.title
 
 
-def test_overview_lists_the_22_preliminary_stadsdelar():
+def test_overview_lists_the_22_preliminary_stadsdelar(con):
+    from lib import db
+    from lib.fmt import number
+
     at = open_page("pages/overview.py")
     text = " ".join(m.value for m in at.markdown)
     for name in ("Rinkeby", "Tensta", "Hökarängen", "Östberga", "Hässelby strand"):
         assert name in text
     assert "preliminärt" in " ".join(s.value for s in at.subheader)
     labels = {m.label: m.value for m in at.metric}
-    assert labels["Verkliga"] == "0"
+    status = db.data_status(con)
+    assert status["real_values"] > 0  # SCB 2024/2025 and the city's population 2014–2016 ship with the app
+    assert labels["Verkliga"] == number(status["real_values"], 0)
+    assert labels["Syntetiska"] == number(status["synthetic_values"], 0)
+    info = " ".join(i.value for i in at.info)
+    assert f"**{number(status['real_values'], 0)} verkliga**" in info
+    assert f"**{number(status['synthetic_values'], 0)} syntetiska**" in info
+    assert "2015–2020 är fortfarande modellerad" in info and "SCB:s statistik 2024/2025" in info
+    assert "folkmängd per stadsdel 2014–2016" in info
+
+
+def test_overview_counts_what_the_synthetic_values_are_calibrated_to(con):
+    from lib import db, reference
+    from lib.config import YEARS
+
+    targets = int(reference.is_calibration_target(db.reference_figures(con), YEARS).sum())
+    at = open_page("pages/overview.py")
+    shown = " ".join(w.value for w in [*at.warning, *at.caption])
+    assert f"Av de 302 publicerade siffrorna mäter {targets} samma sak" in shown
+    assert "andrahandskälla" in shown
+    text = " ".join(m.value for m in at.markdown)
+    assert "150 miljoner kronor föreslås" in text and "samlade uppföljningsansvaret" in text
+    assert "bör stå i proportion" in text
 
 
 def test_map_page_reads_layer_and_year_from_the_url():
@@ -46,7 +72,7 @@ def test_map_page_reads_layer_and_year_from_the_url():
     assert at.selectbox(key="lager").value == "Ohälsotal"
     assert at.selectbox(key="ar").value == 2016
     assert any("Ohälsotal 2016" in m.value for m in at.markdown)
-    assert any("Schematisk karta" in c.value for c in at.caption)
+    assert any("Kartdata: Stockholms stad, CC0" in c.value for c in at.caption)
 
 
 def test_map_page_ignores_an_unknown_layer_in_the_url():
@@ -57,7 +83,7 @@ def test_map_page_ignores_an_unknown_layer_in_the_url():
 
 def test_map_page_year_choices_follow_the_indicator():
     at = open_page("pages/map.py", lager="Valdeltagande i kommunval")
-    assert at.selectbox(key="ar").options == ["2018", "2014"]
+    assert at.selectbox(key="ar").options == ["2022", "2018", "2014"]  # election years, newest first
 
 
 def test_map_whole_city_view_names_the_highest_risk():
@@ -75,6 +101,10 @@ def test_data_page_lists_the_catalogue_and_sources():
     assert catalogue["Källa (utgivare)"].str.len().gt(2).all()
     refs = frames[-1]
     assert len(refs) == 302
+    assert set(refs["Källtyp"]) == {"förstahandskälla", "andrahandskälla"}
+    assert (refs.loc[refs["Källa"].str.contains("wikipedia"), "Källtyp"] == "andrahandskälla").all()
+    labels = {m.label: m.value for m in at.metric}
+    assert int(labels["Varav kalibreringsmål"]) == (refs["Kalibrering"] == "ja").sum() < 302
 
 
 def ranking(at: AppTest):
@@ -92,7 +122,7 @@ def test_index_page_moving_a_slider_changes_the_ranking():
     after = ranking(at)
     assert not before["Index"].equals(after["Index"])
     assert (after["Ändring"] != "–").any()
-    assert any("Säkerhet och trygghet **50 %**" in c.value for c in at.caption)
+    assert any("Säkerhet och trygghet **50\u00a0%**" in c.value for c in at.caption)
 
 
 def test_index_page_url_reproduces_the_view():
@@ -103,10 +133,10 @@ def test_index_page_url_reproduces_the_view():
     assert any("Rangordning 2016 – programmet (22)" in s.value for s in at.subheader)
 
 
-def test_index_page_reset_restores_the_decided_weights():
+def test_index_page_reset_restores_the_standard_weights():
     at = open_page("pages/index_weights.py", vikt_halsa="0")
     assert at.slider(key="vikt_halsa").value == 0
-    next(b for b in at.button if b.label == "Återställ beslutade vikter").click()
+    next(b for b in at.button if b.label == "Återställ standardvikter").click()
     at.run()
     assert at.slider(key="vikt_halsa").value == 5
     assert set(ranking(at)["Ändring"]) == {"–"}
@@ -138,24 +168,158 @@ def test_index_page_shows_the_urval_comparison():
     at = open_page("pages/index_weights.py", visa="Urval")
     assert not at.exception, [e.value for e in at.exception]
     assert any(m.value == "**Vilka 22 skulle indexet välja?**" for m in at.markdown)
-    assert any(m.label == "Samma som urvalet" for m in at.metric)
+    assert any(m.value == "**Samma som urvalet**" for m in at.markdown)
+    picks = {m.label: m.value for m in at.metric}  # the number of the 22 the index picks, for both value switches
+    assert set(picks) == {"Alla värden 2025", "Endast verkliga värden 2025"}
+    assert all(v.endswith(" av 22") and 0 <= int(v.split()[0]) <= 22 for v in picks.values())
+    text = " ".join(m.value for m in at.markdown)
+    assert "**preliminära urval**" in text and "bör arbetets omfattning" in text
+    assert "läser inte längre programmets lista" in text and "SCB:s siffror för 2024/2025" in text
+
+
+def test_index_page_real_only_values():
+    """?verkliga=Endast verkliga värden: only SCB's values, the missing areas said plainly and their sliders off."""
+    from lib import index as ix
+    from pages import common
+
+    at = open_page("pages/index_weights.py", verkliga="Endast verkliga värden")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.segmented_control(key="verkliga").value == common.REAL_ONLY
+    assert any(
+        i.value == "Hälsa och säkerhet och trygghet saknar verkliga data på stadsdelsnivå – indexet bygger här på "
+        "försörjning och sociala risker."
+        for i in at.info
+    )
+    assert at.slider(key="vikt_halsa").disabled and at.slider(key="vikt_sakerhet_trygghet").disabled
+    assert not at.slider(key="vikt_forsorjning").disabled
+    at.toggle(key="visa_alla").set_value(True)
+    at.run()
+    table = ranking(at)
+    assert len(table) == 111  # six small stadsdelar have no DeSO of their own, so no SCB value
+    assert set(table["Syntetiska"]) == {"0 av 5"}  # every ranked value is real
+    assert set(table["Täckning"]) == {"25,0 %"}  # 5 of the 20 index indicators, decimal comma
+    params = at.session_state[common.LAST_INDEX_PARAMS]
+    assert isinstance(params, ix.IndexParams) and params.real_only and params.level == "stadsdel"
+    assert params.year == 2025 and at.selectbox(key="ar").options == ["2025", "2024"]
+
+
+def test_index_page_params_are_what_the_url_says():
+    """The index the page computes is the one its link describes (common.index_params_from)."""
+    from pages import common
+
+    query = {"niva": "DeSO", "vikt_forsorjning": "8", "ind_arbetsloshet_scb": "3", "metod": "z-poäng"}
+    at = open_page("pages/index_weights.py", **query)
+    assert not at.exception, [e.value for e in at.exception]
+    params = at.session_state[common.LAST_INDEX_PARAMS]
+    assert params == common.index_params_from(query, params.year)
+    assert common.index_query(params) == query
+
+
+def test_index_page_year_follows_the_level_in_view_and_url():
+    at = open_page("pages/index_weights.py", ar="2016")
+    assert at.selectbox(key="ar").value == 2016
+    at.segmented_control(key="niva").set_value("DeSO")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="ar").options == ["2025", "2024"] and at.selectbox(key="ar").value == 2025
+    assert "ar" not in at.query_params  # the URL says what is shown: the latest year, the default
+    assert at.session_state["_senaste_index"].year == 2025
+
+
+def test_index_page_ranks_the_544_deso():
+    at = open_page("pages/index_weights.py", niva="DeSO")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.segmented_control(key="niva").value == "DeSO"
+    assert at.segmented_control(key="verkliga").disabled  # every value at DeSO level is real
+    assert any("saknar verkliga data på DeSO-nivå" in i.value for i in at.info)
+    assert at.slider(key="vikt_halsa").disabled
+    at.toggle(key="visa_alla").set_value(True)
+    at.run()
+    table = ranking(at)
+    assert len(table) == 544
+    assert table["DeSO"].str.fullmatch(r".+ \(0180C\d{4}\)").all()  # RegSO name and DeSO code
+    assert "Rinkeby (0180C6070)" in set(table["DeSO"])
+    assert table["Stadsdel"].notna().all() and set(table["Syntetiska"]) == {"0 av 5"}
+    assert any(s.value == "Rangordning 2025 – DeSO i hela staden" for s in at.subheader)
+
+
+def test_index_page_deso_map():
+    at = open_page("pages/index_weights.py", niva="DeSO", visa="Karta")
+    assert not at.exception, [e.value for e in at.exception]
+    features = map_features(at)
+    assert len(features) == 544
+    rinkeby = next(f["properties"] for f in features if f["properties"]["code"] == "0180C6070")
+    assert rinkeby["name"] == "Rinkeby (0180C6070)" and rinkeby["district"].startswith("Rinkeby · ")
+    assert rinkeby["note"] == "verkliga värden" and rinkeby["rank_text"].startswith("plats ")
+
+
+def test_index_page_validation_against_scb():
+    at = open_page("pages/index_weights.py", visa="Validering")
+    assert not at.exception, [e.value for e in at.exception]
+    labels = {m.label: m.value for m in at.metric}
+    rho = labels["Rangkorrelation (Spearman)"]
+    assert re.fullmatch(r"0,\d\d|1,00", rho)
+    assert 0.5 <= float(rho.replace(",", ".")) <= 1
+    assert labels["Samma klass"].endswith(" %")
+    cross, gaps = at.dataframe[0].value, at.dataframe[1].value
+    assert list(cross.columns) == ["Indexklass", "Typ 1", "Typ 2", "Typ 3", "Typ 4", "Typ 5"]
+    assert cross["Indexklass"].iloc[0].startswith("1 (") and len(cross) == 5
+    assert any("Typ 1 = stora socioekonomiska utmaningar" in c.value for c in at.caption)
+    assert list(gaps.columns[:5]) == ["RegSO", "Stadsdel", "Plats i indexet", "Indexklass", "SCB:s typ"]
+    assert len(gaps) >= 1 and gaps["RegSO"].str.len().gt(0).all()
+    assert any("SCB, socioekonomisk områdestyp per RegSO (CC0)" in c.value for c in at.caption)
+    at.segmented_control(key="omradestyp_ar").set_value(2022)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("SCB:s indelning 2022" in m.value for m in at.markdown)
+
+
+def test_programme_brief_at_deso_level_has_the_validation():
+    """The PDF brief follows the link's level and value switch, marks real values and carries the validation."""
+    import io
+
+    from pypdf import PdfReader
+
+    def script():
+        import streamlit as st
+
+        from pages import common
+
+        st.session_state["pdf"] = common.programme_brief_pdf(2025)
+
+    for query, expected in (
+        ({"niva": "DeSO"}, ("Nivå: DeSO", "alla verkliga", "Rinkeby (0180C")),
+        ({"verkliga": "Endast verkliga värden"}, ("endast verkliga", "saknar verkliga data på stadsdelsnivå")),
+    ):
+        at = AppTest.from_function(script, default_timeout=120)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(at.session_state["pdf"])).pages)
+        for part in (*expected, "Validering", "Spearman", "Indexklass", "Typ 1 = stora", "preliminärt"):
+            assert part in text, part
+
+
+def map_features(at: AppTest) -> list[dict]:
+    """The features of the map's unit layer (the water is drawn under it, in a layer of its own)."""
+    from lib.mapview import AREA_LAYER_ID
+
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    return next(layer for layer in deck["layers"] if layer["id"] == AREA_LAYER_ID)["data"]["features"]
 
 
 def test_index_page_views_map_and_uncertainty():
     """The ranking can be shown as a map (redrawn with the weights) or as the uncertainty of each place."""
     at = open_page("pages/index_weights.py", visa="Karta")
     assert not at.exception, [e.value for e in at.exception]
-    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    features = deck["layers"][0]["data"]["features"]
+    features = map_features(at)
     assert len(features) == 117
     before = {f["properties"]["code"]: f["properties"]["fill"] for f in features}
     at.slider(key="vikt_forsorjning").set_value(10)
     at.slider(key="vikt_halsa").set_value(0)
     at.run()
-    after = {
-        f["properties"]["code"]: f["properties"]["fill"]
-        for f in json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"][0]["data"]["features"]
-    }
+    after = {f["properties"]["code"]: f["properties"]["fill"] for f in map_features(at)}
     assert before != after
     assert any("plats 1 av" in f["properties"]["rank_text"] for f in features)
 
@@ -165,19 +329,28 @@ def test_index_page_views_map_and_uncertainty():
     assert any("flyttar stadsdelarna i snitt" in m.value for m in at.markdown)
 
 
-def test_profile_page_for_a_programme_stadsdel_from_the_url():
+def test_profile_page_for_a_programme_stadsdel_from_the_url(con):
+    from lib import db, levels
+    from lib import index as ix
+    from pages.common import index_params_from
+
     at = open_page("pages/profile.py", stadsdel="Husby", ar="2018")
     assert not at.exception, [e.value for e in at.exception]
     assert any(s.value == "Husby · Rinkeby-Kista" for s in at.subheader)
     labels = {m.label: m.value for m in at.metric}
-    assert labels["Plats"].endswith("av 106")
+    fw = ix.Framework.from_meta(db.indicators(con), list(db.domains(con)["code"]))
+    data, used = ix.build_index_data(levels.values(con, "stadsdel"), levels.units(con, "stadsdel"), fw, 2018)
+    ranked = int(ix.compute_index(data, used, index_params_from({}, 2018)).scores["rank"].notna().sum())
+    assert labels["Plats"].endswith(f"av {ranked}")
     assert "Folkmängd 2018" in labels
     indicators = at.dataframe[0].value
-    assert len(indicators) == 17
-    assert set(indicators["Status"]) == {"syntetisk"}
+    assert len(indicators) == 17  # the indicators measured by 2018; SCB's new measures start in 2024
+    assert set(indicators["Status"]) == {"syntetiskt"}  # real stadsdel data for 2018 do not exist
+    assert indicators["År"].max() == 2018
     refs = at.dataframe[-1].value
     assert (refs["Område"] == "Rinkeby-Kista").any()
     assert refs["Källa"].str.startswith("http").all()
+    assert set(refs["Källtyp"]) == {"förstahandskälla", "andrahandskälla"}  # e.g. a copy on studylibsv.com
 
 
 def test_profile_page_for_a_stadsdel_without_statistics():
@@ -206,7 +379,7 @@ def test_map_selection_via_the_selectbox_offers_the_profile():
 def test_map_layers_and_fixed_classes():
     at = open_page("pages/map.py", lager="Område: Hälsa", klassning="Fasta gränser kring staden")
     assert not at.exception
-    assert any("Område: Hälsa 2020" in m.value for m in at.markdown)
+    assert any("Område: Hälsa 2025" in m.value for m in at.markdown)  # the newest year by default
     at = open_page("pages/map.py", lager="Sammanvägt index", urvalsskifte="true")
     assert not at.exception
     assert any(m.value.startswith("**Skulle komma in:**") for m in at.markdown)
@@ -234,8 +407,8 @@ def test_trends_page_from_the_url():
     assert not at.exception, [e.value for e in at.exception]
     wide = at.dataframe[0].value
     assert list(wide.index) == ["Husby", "Skärholmen", "Programområdet", "Staden"]
-    assert list(wide.columns) == [str(y) for y in range(2012, 2021)]
-    assert any(m.value.startswith("Förändring 2014–2020") for m in at.markdown)
+    assert list(wide.columns) == [str(y) for y in range(2012, 2026)]
+    assert any(m.value.startswith("Förändring 2014–2025") for m in at.markdown)
 
 
 def test_goals_page_filters_by_body_and_place():
@@ -257,7 +430,11 @@ def test_goals_page_shows_a_delmal_with_its_indicator():
     assert any("Ekonomiskt bistånd" in s.value or "ekonomiskt bistånd" in s.value for s in at.subheader)
     table = at.dataframe[0].value
     assert list(table["Indikator"]) == ["Ekonomiskt bistånd"]
-    assert any("Stadsdelsnämnderna i programmet" in m.value for m in at.markdown)
+    assert list(table["Målvärdet"]) == ["illustrativt"]
+    roles = next(m.value for m in at.markdown if "**Ansvarig:** Stadsdelsnämnderna i programmet" in m.value)
+    assert "**Ansvarig:** Stadsdelsnämnderna i programmet  \n" in roles  # known from the referral answer
+    assert "**Berörda:**" in roles and roles.endswith(":orange[(illustrativt)]")
+    assert any("illustrativt: placeringen under målet, berörda, målvärdet" in m.value for m in at.markdown)
 
 
 def test_plans_page_is_read_only_without_an_editor():
@@ -331,3 +508,207 @@ def test_data_page_rejects_a_malformed_upload_and_changes_nothing(con):
     problems = at.dataframe[-1].value
     assert any("Okänd stadsdel ”Atlantis”" in p for p in problems["Problem"])
     assert db.data_status(con) == before
+
+
+def test_profile_of_rinkeby_shows_real_and_model_side_by_side_and_polisen():
+    at = open_page("pages/profile.py", stadsdel="Rinkeby")
+    assert not at.exception, [e.value for e in at.exception]
+    pairs = next(d.value for d in at.dataframe if "Modell (syntetisk)" in d.value.columns)
+    row = pairs[(pairs["Indikator"] == "Förvärvsfrekvens 20–64 år") & (pairs["År"] == 2024)].iloc[0]
+    assert row["Verkligt"] == "60,2 (SCB 2024)"  # SCB's employment rate 20–64, DeSO summed to the stadsdel
+    assert row["Modell (syntetisk)"] == "56,8"
+    assert row["Skillnad"] == "+3,5 procentenheter"
+    assert row["Licens"] == "CC0 1.0"
+    assert set(pairs.loc[pairs["Indikator"] == "Folkmängd", "År"]) == {2014, 2015, 2016, 2025}
+    indicators = at.dataframe[0].value
+    real = indicators[indicators["Status"] == "verkligt"]
+    assert {"Låg ekonomisk standard", "Arbetslöshet 20–64 år (SCB)"} <= set(real["Indikator"])
+    assert real["Källa och licens"].str.startswith("SCB (").all()
+    assert real["Källa och licens"].str.endswith(" · CC0 1.0").all()
+    assert (indicators.loc[indicators["Indikator"] == "Låg ekonomisk standard", "År"] == 2024).all()
+    assert (indicators.loc[indicators["Status"] == "syntetiskt", "Källa och licens"].str.startswith("Syntetisk")).all()
+    police = " ".join(m.value for m in at.markdown)
+    assert "Polisen 2025: 100 % av DeSO 0180C6100 (RegSO Rinkeby) ligger i ett särskilt utsatt område." in police
+    assert "DeSO 0180C6151 (del av DeSO 2018 0180C6150, RegSO Rinkeby)" in police
+    assert any("ingen licens angiven av Polisen" in c.value for c in at.caption)
+    deso = next(d.value for d in at.dataframe if "Andel i stadsdelen" in d.value.columns)
+    assert len(deso) == 8 and deso["Låg ek. standard 2024, %"].str.contains(",").all()
+    links = at.get("page_link")
+    assert any(link.proto.query_string == "niva=DeSO&deso=0180C6070" for link in links)
+    assert all(link.proto.page == "map" for link in links)
+
+
+def test_profile_flags_low_overlap_deso_and_stadsdelar_without_deso():
+    at = open_page("pages/profile.py", stadsdel="Olovslund")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("innehåller inget eget DeSO" in i.value for i in at.info)
+    assert not at.get("page_link")
+
+
+def test_trends_offers_the_real_only_and_context_indicators():
+    at = open_page("pages/trends.py", indikator="Utländsk bakgrund")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("sammanhang, ingår inte i indexet" in c.value for c in at.caption)
+    assert list(at.dataframe[0].value.columns) == ["2025"]
+    at = open_page("pages/trends.py", indikator="Förvärvsfrekvens 20–64 år", stadsdelar=["Rinkeby"])
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(c.value for c in at.caption)
+    assert "verkliga värden: 2024" in shown and "syntetiska värden: 2012–2025" in shown
+    assert "Fyllda punkter:" in shown
+
+
+def test_compare_marks_each_value_with_its_year_and_status():
+    at = open_page("pages/compare.py", stadsdel="Rinkeby", stadsdel_b="Bromma kyrka", ar="2025")
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value.set_index("Indikator")
+    assert table.loc["Låg ekonomisk standard", "Rinkeby: år, status"] == "2024 · verkligt"
+    assert table.loc["Ohälsotal", "Rinkeby: år, status"] == "2025 · syntetiskt"
+    assert table.loc["Utländsk bakgrund", "Område"] == "Sammanhang, ingår inte i indexet"
+
+
+def test_data_page_lists_the_real_sources_with_licence_year_and_rows():
+    from pages.common import ATTRIBUTION_NOTE
+
+    at = open_page("pages/data_sources.py")
+    assert not at.exception, [e.value for e in at.exception]
+    sources = at.table[0].value.reset_index()
+    assert sources["Licens"].str.len().gt(0).all() and sources["År"].str.len().gt(0).all()
+    assert sources["Rader"].ne("0").all()
+    text = " ".join(sources["Innehåll"])
+    for table in ("TAB6680", "TAB6683", "TAB6684", "TAB6685", "TAB6534"):
+        assert table in text
+    assert {"Stockholms stad, befolkning per basområde", "Polisen, utsatta och särskilt utsatta områden"} <= set(
+        sources["Källa"]
+    )
+    assert sources.set_index("Källa").loc["Stockholms stad, befolkning per basområde", "År"] == "2014–2016"
+    prose = " ".join(m.value for m in at.markdown)
+    assert "9 av 544 DeSO överlappar" in prose
+    assert "Farstanäset, Flaten, Olovslund, Riddarholmen, Skeppsholmen, Åkeshov" in prose
+    assert "43 DeSO från 2025 ligger i 18 delade DeSO från 2018" in prose
+    assert ATTRIBUTION_NOTE in " ".join([*(c.value for c in at.caption), prose])
+    catalogue = at.dataframe[0].value.set_index("Indikator")
+    assert catalogue.loc["Förvärvsfrekvens 20–64 år", "År, verkliga"] == "2024"
+    assert catalogue.loc["Folkmängd", "År, verkliga"] == "2014–2016, 2025"
+    assert catalogue.loc["Ohälsotal", "Verkliga värden, stadsdel"] == 0
+    real = next(d.value for d in at.dataframe if "DeSO" in d.value.columns and "Licens" in d.value.columns)
+    assert {"Källa", "Licens", "År"} <= set(real.columns) and real["Licens"].eq("CC0 1.0").all()
+
+
+def map_deck(at: AppTest) -> tuple[str, dict]:
+    """The map's deck JSON as sent on this rerun, and parsed."""
+    spec = at.get("deck_gl_json_chart")[0].proto.json
+    return spec, json.loads(spec)
+
+
+def deso_rows(deck: dict) -> list[dict]:
+    from lib.mapview import DESO_LAYER_ID
+
+    return next(layer for layer in deck["layers"] if layer["id"] == DESO_LAYER_ID)["data"]
+
+
+def test_map_level_switch_binds_niva_and_draws_the_544_deso():
+    at = open_page("pages/map.py")
+    level = at.segmented_control(key="niva")
+    assert level.options == ["Stadsdel", "DeSO"] and level.proto.query_param_key == "niva"  # ?niva=… holds it
+    level.set_value("DeSO")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.segmented_control(key="niva").value == "DeSO"
+    spec, deck = map_deck(at)
+    rows = deso_rows(deck)
+    assert len({r["code"] for r in rows}) == 544  # a DeSO of several islands has a row per part
+    assert len(spec) <= 150 * 1024, len(spec)
+    layers = at.selectbox(key="lager").options
+    assert {"Område: Försörjning", "Område: Sociala risker", "Låg ekonomisk standard"} <= set(layers)
+    assert "Sammanhang: Utländsk bakgrund" in layers and "Område: Hälsa" not in layers
+    assert at.selectbox(key="ar").options == ["2025", "2024"]
+    assert any("alla värden **verkliga**" in i.value for i in at.info)
+    assert any("DeSO: SCB, CC0" in c.value and "Statistik: SCB (CC0)" in c.value for c in at.caption)
+    # The URL alone reproduces the view: the same deck from ?niva=DeSO.
+    assert map_deck(open_page("pages/map.py", niva="DeSO"))[0] == spec
+
+
+def test_map_deso_context_indicator_is_coloured_neutrally_not_as_risk():
+    from lib import classify
+
+    at = open_page("pages/map.py", niva="DeSO", lager="Sammanhang: Utländsk bakgrund")
+    assert not at.exception, [e.value for e in at.exception]
+    _, deck = map_deck(at)
+    risk = {tuple(classify.hex_to_rgba(c)[:3]) for c in classify.palette(5)}
+    neutral = {tuple(classify.hex_to_rgba(c)[:3]) for c in classify.neutral_palette(5)}
+    fills = {tuple(r["fill"]) for r in deso_rows(deck)}
+    assert fills & neutral and not fills & risk
+    tooltip = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)["html"]
+    assert "{v} % av befolkningen" in tooltip and "verkligt värde (SCB 2025)" in tooltip
+    assert any(c.value.startswith("Sammanhang, inte en risk") for c in at.caption)
+    assert any(m.value.startswith("**Högst värde 2025:**") for m in at.markdown)
+
+
+def test_map_real_values_only_names_the_missing_areas_and_shows_coverage():
+    at = open_page("pages/map.py", verkliga="Endast verkliga värden")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.segmented_control(key="verkliga").proto.query_param_key == "verkliga"
+    text = " ".join(m.value for m in at.markdown)
+    assert "Hälsa och säkerhet och trygghet saknar verkliga data på stadsdelsnivå" in text
+    assert "indexet bygger här på försörjning och sociala risker" in text
+    props = [f["properties"] for f in map_features(at)]
+    assert not any("syntetisk" in p["note"] for p in props)
+    assert any(p["note"].startswith("verkliga värden (SCB 2024") for p in props)
+    assert any("täckning 25\u00a0%" in p["value_text"] or "täckning 25 %" in p["value_text"] for p in props)
+    table = at.dataframe[0].value
+    assert {"Status", "År", "Täckning"} <= set(table.columns)
+    assert not table["Status"].str.contains("syntetisk").any() and (table["År"] == 2025).all()
+    assert not any("Syntetiska värden" in c.value for c in at.caption)
+
+    at = open_page("pages/map.py", verkliga="Endast verkliga värden", lager="Förvärvsfrekvens 20–64 år")
+    props = {f["properties"]["code"]: f["properties"] for f in map_features(at)}
+    assert props["rinkeby"]["note"] == "verkligt värde (SCB 2024)"
+    assert props["akeshov"]["value_text"] == "inget värde" and props["akeshov"]["note"] == "inget verkligt värde"
+
+
+def test_map_deso_from_the_url_shows_its_real_values(con):
+    from lib import db
+    from lib.fmt import number
+
+    value = db.query(
+        con,
+        "SELECT value FROM unit_value WHERE level = 'deso' AND unit_code = '0180C6070' "
+        "AND indicator_code = 'lag_ekonomisk_standard' AND year = 2024",
+    )["value"].iloc[0]
+    at = open_page("pages/map.py", niva="DeSO", deso="0180C6070", polisen="true", urval="Hela staden")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="deso").value == "0180C6070"
+    text = "\n".join(m.value for m in at.markdown)
+    assert "**Rinkeby (0180C6070)**  \nRinkeby · Rinkeby-Kista · RegSO Rinkeby" in text
+    shown = number(value, 1)
+    assert "," in shown and f"| Låg ekonomisk standard | {shown} | % av befolkningen | SCB 2024 |" in text
+    assert "Polisen 2025: särskilt utsatt område, 61 % av DeSO." in text
+    assert any("90 % av DeSO-området ligger i Rinkeby" in c.value for c in at.caption)
+    assert any("Polisen 2025 (andelar av DeSO; ingen licens angiven)" in c.value for c in at.caption)
+    link = next(link for link in at.get("page_link") if link.proto.page == "profile")
+    assert link.proto.query_string == "stadsdel=Rinkeby"
+    spec, deck = map_deck(at)
+    assert len(spec) <= 150 * 1024, len(spec)  # the heaviest view: every DeSO coloured, Polisen and a selection
+    ids = [layer["id"] for layer in deck["layers"]]
+    assert ids.index("deso") < ids.index("vatten") < ids.index("polisen") < ids.index("vald") < ids.index("namn")
+    assert len(next(layer for layer in deck["layers"] if layer["id"] == "polisen")["data"]) >= 57
+    rinkeby = next(r for r in deso_rows(deck) if r["code"] == "0180C6070")
+    assert rinkeby["n"] == "Rinkeby" and rinkeby["s"] == "Rinkeby" and rinkeby["pol"].startswith("Polisen 2025: ")
+
+
+def test_map_deso_low_overlap_is_flagged():
+    at = open_page("pages/map.py", niva="DeSO", deso="0180C1030")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(m.value.startswith(":orange[Bara 60 % av DeSO-området ligger i ") for m in at.markdown)
+
+
+@pytest.mark.parametrize("path", [p for p in PAGE_FILES if p not in ("pages/index_weights.py", "pages/map.py")])
+def test_a_deso_index_set_on_the_index_page_does_not_break_the_stadsdel_pages(path):
+    """The weights chosen at DeSO level carry over to the other pages, which rank stadsdelar all the same."""
+    at = open_page("pages/index_weights.py", niva="DeSO", verkliga="Endast verkliga värden")
+    assert not at.exception
+    for key in list(at.query_params):
+        del at.query_params[key]
+    at.switch_page(path)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
