@@ -46,26 +46,29 @@ def main(repeats: int = 7) -> None:
             at.run()
             times.append((time.perf_counter() - start) * 1000)
         print(f"{page:40} {statistics.median(times):10.0f} {percentile(times, 0.9):10.0f}")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page("pages/index_weights.py")
-    at.run()
-    for view in ("Tabell", "Karta"):
-        at.segmented_control(key="visa").set_value(view)
+    for level, second in (("Stadsdel", "vikt_halsa"), ("DeSO", "vikt_sociala_risker")):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.query_params["niva"] = level
         at.run()
-        times, fragment = [], []
-        for i in range(repeats * 3):
-            at.slider(key="vikt_forsorjning").set_value(i % 11)  # 0..10: new weights, nothing cached
-            at.slider(key="vikt_halsa").set_value(10 - (i // 11) * 3)
-            start = time.perf_counter()
+        at.switch_page("pages/index_weights.py")
+        at.run()
+        for view in ("Tabell", "Karta"):
+            at.segmented_control(key="visa").set_value(view)
             at.run()
-            times.append((time.perf_counter() - start) * 1000)
-            fragment.append(at.session_state[SECTION_TIMES]["index_view"][-1])
-        for label, values in (
-            (f"weight change, whole page ({view.lower()})", times),
-            (f"weight change, fragment alone ({view.lower()})", fragment),
-        ):
-            print(f"{label:40} {statistics.median(values):10.0f} {percentile(values, 0.9):10.0f}")
+            times, fragment = [], []
+            for i in range(repeats * 3):
+                at.slider(key="vikt_forsorjning").set_value(i % 11)  # 0..10: new weights, nothing cached
+                at.slider(key=second).set_value(10 - (i // 11) * 3)
+                start = time.perf_counter()
+                at.run()
+                times.append((time.perf_counter() - start) * 1000)
+                fragment.append(at.session_state[SECTION_TIMES]["index_view"][-1])
+            prefix = "" if level == "Stadsdel" else "DeSO: "
+            for label, values in (
+                (f"{prefix}weight change, whole page ({view.lower()})", times),
+                (f"{prefix}weight change, fragment alone ({view.lower()})", fragment),
+            ):
+                print(f"{label:40} {statistics.median(values):10.0f} {percentile(values, 0.9):10.0f}")
     print("In the browser a weight change reruns only the fragment; AppTest always runs the whole page.")
 
 

@@ -434,32 +434,47 @@ def deso_tooltip(rows: list[dict], value_line: str, status: str) -> str:
     """The DeSO tooltip for `deso_rows`: name and code, stadsdel, `value_line` (with `{v}` where the value goes,
     e.g. "{v} % av befolkningen"), rank, note, `status` (the same for every DeSO) and Polisen's line."""
     keys = rows[0].keys() if rows else {}
-    lines = ["<b>{n}</b> ({code})", "{s}", value_line.replace("{v}", "\x00").replace("{", "(").replace("}", ")")]
-    lines[-1] = html.escape(lines[-1]).replace("\x00", "{v}")
+
+    def text(part: str) -> str:  # plain text in the template: escaped, and no brace that could read as a field
+        return html.escape(part.replace("{", "(").replace("}", ")"))
+
+    before, _, after = value_line.partition("{v}")
+    lines = ["<b>{n}</b> ({code})", "Stadsdel: {s}", text(before) + "{v}" + text(after)]
     lines += ["{r}"] if "r" in keys else []
     lines += ["<i>{t}</i>"] if "t" in keys else []
-    lines += [f"<i>{html.escape(status)}</i>"] if status else []
+    lines += [f"<i>{text(status)}</i>"] if status else []
     lines += ["{pol}"] if "pol" in keys else []
     return "<br/>".join(lines)
 
 
-def deso_layer(rows: list[dict], origin: tuple[float, float]) -> pdk.Layer:
-    """The DeSO polygons, coloured by `fill`, pickable (tooltip, click selects)."""
+def local_polygon_layer(layer_id: str, rows: list[dict], origin: tuple[float, float], **props) -> pdk.Layer:
+    """A stroked PolygonLayer of rows whose `polygon` is in metres around `origin` (`local_polygons`): the compact
+    form every DeSO layer shares. Not pickable unless `props` say so; line widths in pixels."""
     return pdk.Layer(
         "PolygonLayer",
         rows,
-        id=DESO_LAYER_ID,
-        pickable=True,
+        id=layer_id,
+        **{"pickable": False, **props},
         stroked=True,
-        filled=True,
         get_polygon="polygon",
         position_format="'XY'",
         coordinate_system=METER_OFFSETS,
         coordinate_origin=[origin[0], origin[1], 0],
+        line_width_units="'pixels'",
+    )
+
+
+def deso_layer(rows: list[dict], origin: tuple[float, float]) -> pdk.Layer:
+    """The DeSO polygons, coloured by `fill`, pickable (tooltip, click selects)."""
+    return local_polygon_layer(
+        DESO_LAYER_ID,
+        rows,
+        origin,
+        pickable=True,
+        filled=True,
         get_fill_color="fill",
         get_line_color=DESO_LINE_RGBA,
         get_line_width=1,
-        line_width_units="'pixels'",
         auto_highlight=True,
         highlight_color=[30, 80, 160, 120],
         **UNPICKABLE_EDGES["PolygonLayer"],
@@ -475,7 +490,7 @@ def police_rows(polygons: LocalPolygons, shares: dict[str, float], severe: set[s
         rows.append(
             {
                 "fill": [*POLICE_RGBA, int(round(90 + 1.4 * share))],
-                "w": 2.5 if code in severe else 1.5,
+                "w": 2 if code in severe else 1,
                 "pat": "hatch",  # deck.gl takes the pattern's name from each row, not as a constant
                 "polygon": polygon,
             }
@@ -488,21 +503,14 @@ def police_layers(rows: list[dict], origin: tuple[float, float]) -> tuple[pdk.La
     FillStyleExtension, the hatch the denser in colour the larger the share). Not pickable: the DeSO underneath
     gives the tooltip."""
     return (
-        pdk.Layer(
-            "PolygonLayer",
+        local_polygon_layer(
+            POLICE_LAYER_ID,
             rows,
-            id=POLICE_LAYER_ID,
-            pickable=False,
-            stroked=True,
+            origin,
             filled=True,
-            get_polygon="polygon",
-            position_format="'XY'",
-            coordinate_system=METER_OFFSETS,
-            coordinate_origin=[origin[0], origin[1], 0],
             get_fill_color="fill",
             get_line_color=[*POLICE_RGBA, 255],
             get_line_width="w",
-            line_width_units="'pixels'",
             extensions=[{"@@type": "FillStyleExtension", "pattern": True}],
             fill_pattern_atlas=f"'{HATCH_PNG}'",
             fill_pattern_mapping={"hatch": {"x": 0, "y": 0, "width": 12, "height": 12, "mask": True}},
@@ -515,20 +523,13 @@ def police_layers(rows: list[dict], origin: tuple[float, float]) -> tuple[pdk.La
 
 def selected_layer(polygons: LocalPolygons, codes, rgba: list[int] = SELECTED_RGBA) -> pdk.Layer:
     """A thick outline around the selected unit(s)."""
-    return pdk.Layer(
-        "PolygonLayer",
+    return local_polygon_layer(
+        SELECTED_LAYER_ID,
         [{"polygon": p} for _, p in polygons.parts(codes)],
-        id=SELECTED_LAYER_ID,
-        pickable=False,
-        stroked=True,
+        polygons.origin,
         filled=False,
-        get_polygon="polygon",
-        position_format="'XY'",
-        coordinate_system=METER_OFFSETS,
-        coordinate_origin=[polygons.origin[0], polygons.origin[1], 0],
         get_line_color=rgba,
         get_line_width=3,
-        line_width_units="'pixels'",
     )
 
 

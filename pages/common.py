@@ -68,7 +68,7 @@ UNIVERSES = {"all": "Hela staden (117)", "outer": "Ytterstaden (46)", "programme
 LEVEL_LABELS = {"stadsdel": "Stadsdel", "deso": "DeSO"}
 #: The value switch: ?verkliga=Endast verkliga värden; absent = all values.
 ALL_VALUES, REAL_ONLY = "Alla värden", "Endast verkliga värden"
-INDEX_KEYS = ("metod", "aggregering", "jamforelse", "kapa", "niva", "verkliga")
+WEIGHT_KEYS = ("metod", "aggregering", "jamforelse", "kapa")  # with vikt_* and ind_*: how the index is weighed
 SECTION_TIMES = "_sektion_ms"  # session key: server time of timed page sections, newest last
 LAST_INDEX_PARAMS = "_senaste_index"  # session key: the index last set on the Index page
 
@@ -266,7 +266,12 @@ def composite_deck(
         notes if notes is not None else dict.fromkeys(values.index, default_note),
         rank_text or {},
     )
-    frame, geometries = (deso_map_frame(), deso_shapes()) if level == "deso" else (boundaries().frame, shapes())
+    if level == "deso":  # the compact DeSO layer: a GeoJSON of 544 areas would send twice the 150 KB per rerun
+        status = {str(n) for n in data.note.values()}
+        data = replace(data, note={})  # one status line for all (every DeSO value is real), not 544 copies
+        deck = deso_deck(data, labels, size, "index {v}", status.pop() if len(status) == 1 else default_note)
+        return deck, classify.legend_table(cls, decimals, True)
+    frame, geometries = boundaries().frame, shapes()
     height, width = size
     deck = mapview.build_deck(
         mapview.feature_collection(frame, data, shapes=geometries),
@@ -597,11 +602,12 @@ def current_index_params(year: int, level: str | None = "stadsdel") -> ix.IndexP
     last set to (the weights and the method carry over, the units cannot); None keeps the user's level. "Endast
     verkliga värden" carries over only to a year that has real index values at that level."""
     query = st.query_params.to_dict()
-    if any(k.startswith(("vikt_", "ind_")) or k in INDEX_KEYS for k in query):
-        params = index_params_from(query, year)
-    else:
+    linked = index_params_from(query, year)  # the level and value switch are always the URL's
+    if not any(k.startswith(("vikt_", "ind_")) or k in WEIGHT_KEYS for k in query):
         last = st.session_state.get(LAST_INDEX_PARAMS)
-        params = replace(last, year=year) if isinstance(last, ix.IndexParams) else index_params_from({}, year)
+        if isinstance(last, ix.IndexParams):
+            linked = replace(last, year=year, level=linked.level, real_only=linked.real_only)
+    params = linked
     if level is not None and params.level != level:
         params = replace(params, level=level)
     if params.real_only and year not in index_years(params.level, True):

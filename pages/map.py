@@ -39,7 +39,7 @@ def population(level: str, year: int, codes) -> np.ndarray:
     return np.nan_to_num(ix.nearest_population(common.level_values(level), year, list(codes)), nan=0.0)
 
 
-st.title("Karta")
+st.title("Karta")  # how to read the colours is said beside the legend, layer by layer (context is not risk)
 
 # --- The choices (all bound to the URL: a link reproduces the view) ------------------------------------------------
 r1 = st.columns([1.25, 2.3, 2.0])
@@ -288,7 +288,7 @@ if at_deso:
     )
     covers = set(cover_text.values())
     line = value_line + (f" · {covers.pop()}" if len(covers) == 1 else "")
-    statuses = set(status[status.index.isin(units.index)])
+    statuses = set(status)
     deck = common.deso_deck(
         data,
         labels,
@@ -380,7 +380,7 @@ with map_col:
             for r in own[own["indicator_code"] == code].sort_values("year").itertuples():
                 lines.append(
                     f"| {m['name']} | {number(r.value, int(m['decimals']))} | {m['unit']} | "
-                    f"{provenance.publisher(r.source)} {int(r.year)} |"
+                    f"{provenance.publisher(r.source)}\u00a0{int(r.year)} |"  # "SCB 2024" on one line
                 )
         st.markdown("\n".join(lines))
 
@@ -510,10 +510,11 @@ def map_png() -> bytes:
         f"{layer} {year} ({legend_unit})",
         " · ".join(credits).replace("**", "").replace("`", "") + ". " + source_line,
     )
-    frame = common.deso_frame() if at_deso else common.boundaries().frame
-    return render.map_png(frame, figure, common.district_outlines())
+    return render.map_png(common.boundaries().frame, figure, common.district_outlines())
 
 
+# The printed map draws the stadsdelar over the water and says "darker = more risk": not for DeSO (they cover the
+# lakes) nor for context measures.
 if not context and not at_deso:
     st.download_button(
         "Kartan som bild (PNG)",

@@ -105,7 +105,9 @@ def test_swedish_number_format(value, decimals, text):
 
 
 @given(
-    st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=60),
+    # No subnormal floats: the reference itself fails on them (mapclassify's equal interval calls np.arange with a
+    # step of ~1e-324 and raises), while no indicator value comes near that.
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False), min_size=2, max_size=60),
     st.sampled_from(["quantiles", "equal_interval"]),
     st.integers(2, 7),
 )

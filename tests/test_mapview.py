@@ -98,7 +98,7 @@ def test_labels_collide_by_priority(frame):
 
 def test_map_payload_per_rerun_is_small(frame, areas, capsys):
     """What the browser receives on every rerun (water included): within 150 KB on the shipped stadsdel map and
-    on boundaries imported from the city's full-size file; the DeSO map is measured and kept in check."""
+    on boundaries imported from the city's full-size file, and on the DeSO map."""
     from bench.bench_map import deso_payload, payload
     from conftest import SHARED
     from lib import geo
@@ -106,6 +106,7 @@ def test_map_payload_per_rerun_is_small(frame, areas, capsys):
     shipped = payload(frame)
     assert shipped <= 150 * 1024
     deso = deso_payload()
+    assert deso <= 150 * 1024
     with capsys.disabled():
         print(f"\ndeck JSON per rerun: stadsdelar {shipped / 1024:.1f} KB, DeSO {deso / 1024:.1f} KB")
     assert deso <= 400 * 1024  # 544 areas with tooltips: a DeSO map sends more; see bench/bench_map.py
@@ -169,3 +170,68 @@ def test_spread_priority_keeps_the_order_and_spans_the_range():
     spread = mapview.spread_priority(labels)
     assert spread[0] == 990 and spread[1] == 1
     assert spread[0] > spread[2] > spread[3] > spread[1]  # ties: the first row first
+
+
+@pytest.fixture(scope="module")
+def deso() -> gpd.GeoDataFrame:
+    return gpd.read_file(ROOT / "geo" / "deso.geojson")
+
+
+def test_deso_polygons_are_whole_metres_around_an_origin(deso):
+    import numpy as np
+
+    polygons = mapview.local_polygons(deso)
+    assert len(set(polygons.codes)) == 544 and len(polygons.codes) >= 544  # islands: a row per part
+    flat = [p for p in polygons.polygons if not isinstance(p[0], list)]
+    assert flat and all(isinstance(v, int) for p in flat for v in p) and all(len(p) % 2 == 0 for p in flat)
+    # Back to lon/lat: every vertex within a metre or two of the original (deck.gl reads them as METER_OFFSETS).
+    code = "0180C6070"
+    ring = np.array(next(p for c, p in zip(polygons.codes, polygons.polygons, strict=True) if c == code)).reshape(-1, 2)
+    lon0, lat0 = polygons.origin
+    lat = lat0 + np.degrees(ring[:, 1] / mapview.EARTH_RADIUS_M)
+    lon = lon0 + np.degrees(ring[:, 0] / (mapview.EARTH_RADIUS_M * np.cos(np.radians(lat))))
+    original = np.array(deso.loc[deso["code"] == code].geometry.iloc[0].exterior.coords)[:-1]
+    x, y = mapview.local_xy(original[:, 0], original[:, 1], polygons.origin)
+    assert np.allclose(np.column_stack([x, y]), ring, atol=1.0)
+    assert np.allclose(np.column_stack([lon, lat]), original, atol=3e-5)
+
+
+def test_deso_rows_escape_their_texts_and_grey_the_units_outside_the_view(deso):
+    polygons = mapview.local_polygons(deso)
+    data = mapview.MapData({"0180C6070": 4}, 5, {"0180C6070": "50,0"}, {"0180C6070", "0180C1010"}, {})
+    rows = mapview.deso_rows(polygons, data, {"0180C6070": "<b>Rinkeby</b>"}, {"0180C6070": "Rinkeby"}, {})
+    by_code = {r["code"]: r for r in rows}
+    assert by_code["0180C6070"]["n"] == "&lt;b&gt;Rinkeby&lt;/b&gt;"
+    assert tuple(by_code["0180C6070"]["fill"]) == classify.hex_to_rgba(classify.palette(5)[4])[:3]
+    assert tuple(by_code["0180C1010"]["fill"]) == classify.NO_DATA_RGBA[:3]  # in view, no value
+    assert tuple(by_code["0180C1020"]["fill"]) == classify.OUTSIDE_RGBA[:3]
+    assert set(by_code["0180C6070"]) == {"code", "n", "s", "v", "pol", "fill", "polygon"}  # no rank, no note
+    tooltip = mapview.deso_tooltip(rows, "{v} % av befolkningen", "verkligt värde (SCB 2024)")
+    assert tooltip == (
+        "<b>{n}</b> ({code})<br/>Stadsdel: {s}<br/>{v} % av befolkningen<br/><i>verkligt värde (SCB 2024)</i><br/>{pol}"
+    )
+
+
+def test_deso_deck_paints_the_water_over_the_deso_and_police_areas_as_deso(deso, frame):
+    polygons = mapview.local_polygons(deso)
+    data = mapview.MapData({}, 0, {}, set(), {})
+    rows = mapview.deso_rows(polygons, data, {}, {})
+    police = mapview.police_layers(mapview.police_rows(polygons, {"0180C6070": 61.0}, {"0180C6070"}), polygons.origin)
+    deck = mapview.build_deck(
+        None,
+        {"type": "FeatureCollection", "features": []},
+        frame.assign(lon=18.0, lat=59.3)[["lon", "lat", "name"]].head(1),
+        mapview.view_state(frame),
+        "{n}",
+        water={"type": "FeatureCollection", "features": []},
+        area_layer=mapview.deso_layer(rows, polygons.origin),
+        overlays=(*police, mapview.selected_layer(polygons, ["0180C6070"])),
+        water_on_top=True,
+    )
+    layers = json.loads(deck.to_json())["layers"]
+    assert [x["id"] for x in layers] == ["deso", "vatten", "stadsdelsomraden", "polisen", "vald", "namn"]
+    assert layers[0]["coordinateSystem"] == "meter-offsets"
+    assert layers[0]["_subLayerProps"]["stroke"]["pickable"] is False  # a click picks the fill: fast
+    assert [x["pickable"] for x in layers[:5]] == [True, False, False, False, False]
+    assert len(layers[3]["data"]) == 1 and layers[3]["data"][0]["w"] == 2  # särskilt utsatt: the thicker edge
+    assert layers[3]["extensions"] == [{"@@type": "FillStyleExtension", "pattern": True}]

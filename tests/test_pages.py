@@ -246,11 +246,14 @@ def test_index_page_ranks_the_544_deso():
 def test_index_page_deso_map():
     at = open_page("pages/index_weights.py", niva="DeSO", visa="Karta")
     assert not at.exception, [e.value for e in at.exception]
-    features = map_features(at)
-    assert len(features) == 544
-    rinkeby = next(f["properties"] for f in features if f["properties"]["code"] == "0180C6070")
-    assert rinkeby["name"] == "Rinkeby (0180C6070)" and rinkeby["district"].startswith("Rinkeby · ")
-    assert rinkeby["note"] == "verkliga värden" and rinkeby["rank_text"].startswith("plats ")
+    chart = at.get("deck_gl_json_chart")[0].proto
+    assert len(chart.json.encode()) <= 150_000  # what a weight change sends at DeSO level
+    deck = json.loads(chart.json)
+    rows = next(layer for layer in deck["layers"] if layer["id"] == "deso")["data"]
+    assert len({r["code"] for r in rows}) == 544
+    rinkeby = next(r for r in rows if r["code"] == "0180C6070")
+    assert rinkeby["n"] == "Rinkeby" and rinkeby["s"] == "Rinkeby" and rinkeby["r"].startswith("plats ")
+    assert "verkliga värden" in json.loads(chart.tooltip)["html"]
 
 
 def test_index_page_validation_against_scb():
@@ -681,7 +684,7 @@ def test_map_deso_from_the_url_shows_its_real_values(con):
     text = "\n".join(m.value for m in at.markdown)
     assert "**Rinkeby (0180C6070)**  \nRinkeby · Rinkeby-Kista · RegSO Rinkeby" in text
     shown = number(value, 1)
-    assert "," in shown and f"| Låg ekonomisk standard | {shown} | % av befolkningen | SCB 2024 |" in text
+    assert "," in shown and f"| Låg ekonomisk standard | {shown} | % av befolkningen | SCB\u00a02024 |" in text
     assert "Polisen 2025: särskilt utsatt område, 61 % av DeSO." in text
     assert any("90 % av DeSO-området ligger i Rinkeby" in c.value for c in at.caption)
     assert any("Polisen 2025 (andelar av DeSO; ingen licens angiven)" in c.value for c in at.caption)
@@ -712,3 +715,23 @@ def test_a_deso_index_set_on_the_index_page_does_not_break_the_stadsdel_pages(pa
     at.switch_page(path)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_weights_set_on_the_index_page_survive_a_level_in_the_url():
+    """?niva=DeSO changes the level, not the weights the user set on the Index page in this session."""
+
+    def script():
+        import streamlit as st
+
+        from lib import index as ix
+        from pages import common
+
+        st.session_state[common.LAST_INDEX_PARAMS] = ix.IndexParams(area_weights=(("forsorjning", 9.0),))
+        params = common.current_index_params(2025, level=None)
+        st.session_state["seen"] = (params.level, params.real_only, dict(params.area_weights), params.year)
+
+    at = AppTest.from_function(script, default_timeout=60)
+    at.query_params["niva"] = "DeSO"
+    at.run()
+    assert not at.exception
+    assert at.session_state["seen"] == ("deso", False, {"forsorjning": 9.0}, 2025)
