@@ -268,7 +268,9 @@ def composite_deck(
     )
     if level == "deso":  # the compact DeSO layer: a GeoJSON of 544 areas would send twice the 150 KB per rerun
         status = {str(n) for n in data.note.values()}
-        data = replace(data, note={})  # one status line for all (every DeSO value is real), not 544 copies
+        # One status line for all (every DeSO value is real), not 544 copies; no rank per DeSO either (the table
+        # has it): 544 rank texts would take a weight change past 150 KB.
+        data = replace(data, note={}, rank_text={})
         deck = deso_deck(data, labels, size, "index {v}", status.pop() if len(status) == 1 else default_note)
         return deck, classify.legend_table(cls, decimals, True)
     frame, geometries = boundaries().frame, shapes()

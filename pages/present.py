@@ -84,7 +84,7 @@ elif number_of == 2:
         st.markdown("**Mörkare = högre social risk.**")
         top = shown.sort_values(ascending=False).head(5)
         st.markdown("\n".join(f"{i}. {names[c]}" for i, c in enumerate(top.index, 1)))
-        st.caption(common.geometry_caption().replace("`make geo-official`", "se Data och källor"))
+        st.caption(common.geometry_caption())
 
 elif number_of == 3:
     st.title("Rangordningen – och hur säker den är")
