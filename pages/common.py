@@ -541,9 +541,6 @@ def default_ratings() -> tuple[dict[str, int], dict[str, int]]:
     return area, ind
 
 
-#: The earlier name, still used by pages/index_weights.py.
-decided_ratings = default_ratings
-
 
 def index_query(params: ix.IndexParams) -> dict[str, str]:
     """The URL parameters (as the Index page names them) that differ from the standard index."""

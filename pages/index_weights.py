@@ -37,10 +37,10 @@ ind_names = dict(zip(inds["code"], inds["name"], strict=True))
 areas = common.areas()
 area_label = dict(zip(areas["code"], areas["name"], strict=True))
 
-DECIDED_AREA, DECIDED_IND = common.decided_ratings()
+DEFAULT_AREA, DEFAULT_IND = common.default_ratings()
 DEFAULTS = {
-    **{f"vikt_{c}": r for c, r in DECIDED_AREA.items()},
-    **{f"ind_{c}": r for c, r in DECIDED_IND.items()},
+    **{f"vikt_{c}": r for c, r in DEFAULT_AREA.items()},
+    **{f"ind_{c}": r for c, r in DEFAULT_IND.items()},
     "metod": METHODS["ref100"],
     "aggregering": AGGREGATIONS["arithmetic"],
     "jamforelse": UNIVERSES["all"],
@@ -154,7 +154,7 @@ def settings_controls() -> ix.IndexParams:
                     ind.name,
                     0,
                     10,
-                    DECIDED_IND[ind.code],
+                    DEFAULT_IND[ind.code],
                     key=f"ind_{ind.code}",
                     bind="query-params",
                     disabled=ind.code not in present,
@@ -199,7 +199,7 @@ def controls(settings: ix.IndexParams, missing: list[str]) -> ix.IndexParams:
             name,
             0,
             10,
-            DECIDED_AREA[code],
+            DEFAULT_AREA[code],
             key=f"vikt_{code}",
             bind="query-params",
             disabled=code in missing,
@@ -213,8 +213,8 @@ def controls(settings: ix.IndexParams, missing: list[str]) -> ix.IndexParams:
     total = sum(used.values())
     if total == 0:
         st.error("Minst ett område med data måste ha en vikt över noll. Indexet visas med lika vikter.")
-        used = {c: (0 if c in missing else r) for c, r in DECIDED_AREA.items()}
-        ratings = {**ratings, **{c: r for c, r in DECIDED_AREA.items() if c not in missing}}
+        used = {c: (0 if c in missing else r) for c, r in DEFAULT_AREA.items()}
+        ratings = {**ratings, **{c: r for c, r in DEFAULT_AREA.items() if c not in missing}}
         total = sum(used.values())
     shares = pd.DataFrame(
         {"område": list(area_names.values()), "andel": [used[c] / total for c in area_names], "ordning": range(4)}
@@ -472,13 +472,13 @@ def index_view(settings: ix.IndexParams) -> None:
         params = controls(settings, missing)
     st.session_state[common.LAST_INDEX_PARAMS] = params
     result = common.index_result(params)
-    decided = common.index_result(replace(params, area_weights=(), indicator_weights=()))  # equal weights
+    standard = common.index_result(replace(params, area_weights=(), indicator_weights=()))  # equal weights
     table = (
-        result.scores.merge(decided.scores[["area_code", "rank"]].rename(columns={"rank": "decided"}), on="area_code")
+        result.scores.merge(standard.scores[["area_code", "rank"]].rename(columns={"rank": "standard"}), on="area_code")
         .dropna(subset=["rank"])
         .sort_values("rank")
     )
-    table["delta"] = table["decided"] - table["rank"]
+    table["delta"] = table["standard"] - table["rank"]
     origin = common.value_origin(params.level, params.year, params.real_only)
     with right:
         heading = st.empty()
