@@ -10,6 +10,7 @@ from pages.common import (
     SYNTHETIC_NOTE,
     log_run,
     run_clock,
+    run_page,
     sign_in_panel,
 )
 
@@ -31,5 +32,5 @@ with st.sidebar:
     st.caption(ATTRIBUTION_NOTE)
     sign_in_panel()
 started = run_clock()
-page.run()
+run_page(page)
 log_run(page.url_path or "overview", started)

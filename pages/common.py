@@ -299,6 +299,27 @@ def run_clock() -> tuple[float, float]:
     return time.perf_counter(), time.thread_time()
 
 
+PAGE_ERROR = (
+    "Något gick fel när sidan skulle visas. Felet är loggat på servern; ladda om sidan eller välj en annan vy. "
+    "Inget du sparat har påverkats."
+)
+
+
+def run_page(page) -> None:
+    """Run a page; an unexpected error is logged with its traceback on the server and the visitor gets a Swedish
+    message instead of a stack trace. SAMMANHALLEN_RAISE_ERRORS=1 (the tests) lets the error through, so a test
+    sees it. Streamlit's own reruns and stops are BaseExceptions and pass untouched."""
+    import logging
+
+    try:
+        page.run()
+    except Exception:
+        logging.getLogger("sammanhallen").exception("Sidan %s kunde inte visas", getattr(page, "url_path", page))
+        if os.environ.get("SAMMANHALLEN_RAISE_ERRORS") == "1":
+            raise
+        st.error(PAGE_ERROR, icon=":material/error:")
+
+
 def log_run(name: str, started: tuple[float, float]) -> None:
     """Append one line per finished run — epoch time, page, server wall ms, CPU ms of the script thread — to the
     file named by SAMMANHALLEN_TIMING_LOG, if set: for load tests, and for operations watching a busy server.

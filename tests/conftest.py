@@ -29,6 +29,7 @@ def isolated_env(tmp_path_factory):
     base = tmp_path_factory.mktemp("env")
     os.environ["SAMMANHALLEN_DB"] = str(base / "test.duckdb")
     os.environ["SAMMANHALLEN_OFFICIAL_DIR"] = str(base / "official")
+    os.environ["SAMMANHALLEN_RAISE_ERRORS"] = "1"  # a page error fails the test instead of becoming a message
     from lib import db
     from lib.config import Paths
 

@@ -735,3 +735,25 @@ def test_weights_set_on_the_index_page_survive_a_level_in_the_url():
     at.run()
     assert not at.exception
     assert at.session_state["seen"] == ("deso", False, {"forsorjning": 9.0}, 2025)
+
+
+def test_a_page_error_becomes_a_swedish_message_without_a_traceback(monkeypatch):
+    """Visitors get a Swedish message, the server log the traceback; nothing of the error reaches the page."""
+
+    def script():
+        from pages import common
+
+        class Broken:
+            url_path = "trasig"
+
+            def run(self):
+                raise RuntimeError("hemlig detalj")
+
+        common.run_page(Broken())
+
+    monkeypatch.delenv("SAMMANHALLEN_RAISE_ERRORS")
+    at = AppTest.from_function(script, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Något gick fel när sidan skulle visas")
+    assert "hemlig detalj" not in str([e.value for e in at.error])
