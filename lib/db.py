@@ -114,26 +114,28 @@ CREATE TABLE reference_figure (
 """
 
 
-#: Tables users write to. They survive a rebuild from data/: `build_database` copies them across.
+#: Tables users write to. They survive a rebuild from data/: `build_database` copies them across by named
+#: columns (a column added later takes its default), and `user_schema` records which version wrote them.
+USER_SCHEMA_VERSION = 3
 USER_SCHEMA = """
+CREATE TABLE IF NOT EXISTS user_schema (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS weight_scenario (
     name VARCHAR PRIMARY KEY, params VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL);
 CREATE TABLE IF NOT EXISTS plan_text (
     committee VARCHAR NOT NULL, section VARCHAR NOT NULL, text VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL,
-    updated_by VARCHAR NOT NULL, PRIMARY KEY (committee, section));
+    updated_by VARCHAR NOT NULL, version INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (committee, section));
 CREATE TABLE IF NOT EXISTS plan_goal (
     id VARCHAR PRIMARY KEY, committee VARCHAR NOT NULL, indicator_code VARCHAR NOT NULL, target DOUBLE NOT NULL,
-    target_year INTEGER NOT NULL, text VARCHAR, updated_at TIMESTAMP NOT NULL, updated_by VARCHAR NOT NULL);
+    target_year INTEGER NOT NULL, text VARCHAR, updated_at TIMESTAMP NOT NULL, updated_by VARCHAR NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1);
 CREATE TABLE IF NOT EXISTS plan_activity (
     id VARCHAR PRIMARY KEY, committee VARCHAR NOT NULL, title VARCHAR NOT NULL, owner VARCHAR, partners VARCHAR,
     start DATE, "end" DATE, budget DOUBLE NOT NULL, status VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL,
-    updated_by VARCHAR NOT NULL);
+    updated_by VARCHAR NOT NULL, version INTEGER NOT NULL DEFAULT 1);
 CREATE TABLE IF NOT EXISTS audit (
     id BIGINT PRIMARY KEY, changed_at TIMESTAMP NOT NULL, editor VARCHAR NOT NULL, table_name VARCHAR NOT NULL,
     record_id VARCHAR NOT NULL, committee VARCHAR, action VARCHAR NOT NULL, before VARCHAR, after VARCHAR);
-"""
-USER_SCHEMA += """
 CREATE TABLE IF NOT EXISTS import_log (
     id INTEGER PRIMARY KEY, imported_at TIMESTAMP NOT NULL, editor VARCHAR NOT NULL, filename VARCHAR NOT NULL,
     rows INTEGER NOT NULL, new_values INTEGER NOT NULL, changed_values INTEGER NOT NULL, undone_at TIMESTAMP,
@@ -142,8 +144,24 @@ CREATE TABLE IF NOT EXISTS imported_value (
     import_id INTEGER NOT NULL, area_code VARCHAR NOT NULL, indicator_code VARCHAR NOT NULL, year INTEGER NOT NULL,
     value DOUBLE NOT NULL, source VARCHAR NOT NULL, before_value DOUBLE, before_source VARCHAR,
     before_synthetic BOOLEAN);
+CREATE TABLE IF NOT EXISTS goal_tree_install (
+    id INTEGER PRIMARY KEY, installed_at TIMESTAMP NOT NULL, editor VARCHAR NOT NULL, filename VARCHAR,
+    sha256 VARCHAR NOT NULL, yaml_text VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS sign_in_failure (
+    kind VARCHAR NOT NULL, key VARCHAR NOT NULL, failures INTEGER NOT NULL, first_failure TIMESTAMP NOT NULL,
+    last_failure TIMESTAMP NOT NULL, PRIMARY KEY (kind, key));
 """
-USER_TABLES = ("weight_scenario", "plan_text", "plan_goal", "plan_activity", "audit", "import_log", "imported_value")
+USER_TABLES = (
+    "weight_scenario",
+    "plan_text",
+    "plan_goal",
+    "plan_activity",
+    "audit",
+    "import_log",
+    "imported_value",
+    "goal_tree_install",
+    "sign_in_failure",
+)
 UPSERT_IMPORTED = """
 INSERT INTO value (area_code, indicator_code, year, value, source, synthetic, licence)
 SELECT area_code, indicator_code, year, value, source, false, NULL FROM {source}
@@ -401,8 +419,10 @@ def _units(deso: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
             "licence": deso["licence"],
         }
     )
-    first = deso.sort_values("code").groupby("regso_code", as_index=False).agg(
-        name=("regso", "first"), area_code=("area_code", lambda s: s.mode().iloc[0])
+    first = (
+        deso.sort_values("code")
+        .groupby("regso_code", as_index=False)
+        .agg(name=("regso", "first"), area_code=("area_code", lambda s: s.mode().iloc[0]))
     )
     regsos = pd.DataFrame(
         {
@@ -457,9 +477,8 @@ def build_database(data_dir: Path, db_path: Path) -> Path:
             con.unregister("frame")
         con.execute(USER_SCHEMA)
         for name, frame in saved.items():
-            con.register("saved", frame)
-            con.execute(f"INSERT INTO {name} SELECT * FROM saved")  # noqa: S608 - fixed names
-            con.unregister("saved")
+            _restore_user_table(con, name, frame)
+        con.execute("INSERT INTO user_schema VALUES (?)", [USER_SCHEMA_VERSION])
         _reapply_imports(con)
         con.executemany(
             "INSERT INTO meta VALUES (?, ?)",
@@ -473,6 +492,26 @@ def build_database(data_dir: Path, db_path: Path) -> Path:
     con.close()
     os.replace(tmp, db_path)
     return db_path
+
+
+def _restore_user_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    """Copy a saved user table into the new schema by named columns: a column the new schema added takes its
+    default, a column it dropped is left behind (never `SELECT *`)."""
+    if name == "user_schema":
+        return
+    target = [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [name]
+        ).fetchall()
+    ]
+    shared = [c for c in frame.columns if c in target]
+    if not shared:
+        return
+    con.register("saved", frame[shared])
+    cols = ", ".join(f'"{c}"' for c in shared)
+    con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM saved")  # noqa: S608 - fixed names
+    con.unregister("saved")
 
 
 def _reapply_imports(con: duckdb.DuckDBPyConnection) -> None:
@@ -714,7 +753,7 @@ def save_scenario(con: duckdb.DuckDBPyConnection, name: str, params: str, editor
     with transaction(con) as cur:
         cur.execute(
             """
-            INSERT INTO weight_scenario VALUES (?, ?, now(), now())
+            INSERT INTO weight_scenario (name, params, created_at, updated_at) VALUES (?, ?, now(), now())
             ON CONFLICT (name) DO UPDATE SET params = excluded.params, updated_at = now()
             """,
             [clean, params],
@@ -823,7 +862,7 @@ def save_plan_text(con: duckdb.DuckDBPyConnection, editor: str, committee: str, 
             return False
         cur.execute(
             """
-            INSERT INTO plan_text VALUES (?, ?, ?, now(), ?)
+            INSERT INTO plan_text (committee, section, text, updated_at, updated_by) VALUES (?, ?, ?, now(), ?)
             ON CONFLICT (committee, section) DO UPDATE SET text = excluded.text, updated_at = now(),
                 updated_by = excluded.updated_by
             """,
