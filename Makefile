@@ -20,9 +20,10 @@ $(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.deps
 db: $(VENV)/.deps
 	$(PY) -m lib.cli build-db
 
-## Start the dashboard (the city's official map ships in geo/; nothing is downloaded).
+## Start the dashboard (the city's official map ships in geo/; nothing is downloaded). The launcher opens the
+## database before the server starts, so the server holds DuckDB's write lock from its first second.
 run: db
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m ui.server --server.port $(PORT)
 
 ## Lint, then every test (unit, page smoke tests, real-browser tests).
 test: $(VENV)/.dev-deps db
@@ -37,8 +38,10 @@ lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check .
 
 ## Install newer official stadsdel boundaries in data/official/ (download, or SRC=file); they replace the shipped map.
+## Checked first, and installed only by an editor: make geo-official EDITOR_NAME=anna [SRC=file] (the password is
+## asked for, or read from SAMMANHALLEN_PASSWORD). Not EDITOR: that usually names a text editor in the environment.
 geo-official: $(VENV)/.deps
-	$(PY) -m lib.cli fetch-boundaries $(SRC)
+	$(PY) -m lib.cli fetch-boundaries $(SRC) $(if $(EDITOR_NAME),--editor "$(EDITOR_NAME)")
 
 ## Derive the real data files, then regenerate the synthetic values and the shipped maps, from ../shared (deterministic).
 data: $(VENV)/.deps
@@ -46,5 +49,7 @@ data: $(VENV)/.deps
 	$(PY) -m lib.cli generate-data
 	$(PY) -m lib.cli make-map
 
+## Remove what can be rebuilt. The database (plans, scenarios, imports, audit), its backups and installed
+## boundaries are users' work and stay; `python -m lib.cli backup` before deleting any of them by hand.
 clean:
-	rm -rf $(VENV) data/*.duckdb data/official tests/artifacts
+	rm -rf $(VENV) tests/artifacts data/*.duckdb.tmp*

@@ -17,7 +17,14 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_index.py", "bench_map.py", "bench_pages.py", "bench_browser.py", "bench_concurrency.py"]
+BENCHES = [
+    "bench_index.py",
+    "bench_map.py",
+    "bench_pages.py",
+    "bench_browser.py",
+    "bench_concurrency.py",
+    "bench_hostile.py",
+]
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 

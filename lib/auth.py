@@ -7,6 +7,7 @@ added with `python -m lib.cli add-editor NAME`, which stores only a hash in `.st
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 from argon2 import PasswordHasher
@@ -39,11 +40,41 @@ def verify(editors: Mapping[str, str], name: str, password: str) -> bool:
         return False
 
 
-def oidc_editor(email: str | None, allowed: list[str] | tuple[str, ...]) -> str | None:
-    """A signed-in (OIDC) user is an editor when the e-mail is on the allow-list (case-insensitive)."""
-    if not email:
+def normalise_email(address: str) -> str:
+    """An address as the allow-list compares it: NFC, lower case (`str.lower`), no surrounding space.
+
+    Not `casefold`: it folds `ſ` to `s` and `ß` to `ss`, so an address the identity provider verified for
+    someone else (`anſa@…`) would match an allow-listed `ansa@…`. NFC only joins what is the same text in two
+    encodings (å as one or two code points); NFKC would fold `ſ` too. NFC runs again after lowering, so the
+    result is stable under a second pass."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", address).lower()).strip()
+
+
+def _verified(flag) -> bool:
+    """Only an explicit yes: JSON true, or the string "true" some providers send. Missing means no."""
+    return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")
+
+
+def oidc_editor(
+    claims_or_email: Mapping | str | None,
+    allowed: list[str] | tuple[str, ...],
+    email_verified: bool | str | None = None,
+) -> str | None:
+    """A signed-in (OIDC) user is an editor when the provider says the e-mail is verified and its normalised
+    form is exactly on the allow-list; returns that normalised address, else None.
+
+    Takes the ID-token claims (`email`, `email_verified`) or an address with the flag given separately. An
+    unverified address proves nothing: many providers let a user type any address into the profile."""
+    if isinstance(claims_or_email, Mapping):
+        email = claims_or_email.get("email")
+        if email_verified is None:
+            email_verified = claims_or_email.get("email_verified")
+    else:
+        email = claims_or_email
+    if not isinstance(email, str) or not email.strip() or not _verified(email_verified):
         return None
-    return email if email.casefold() in {a.casefold() for a in allowed} else None
+    address = normalise_email(email)
+    return address if address in {normalise_email(a) for a in allowed if isinstance(a, str)} else None
 
 
 def require_editor(editor: str | None) -> str:

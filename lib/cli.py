@@ -1,6 +1,9 @@
-"""Command line: `python -m lib.cli {build-db,info,index,goals,…,fetch-boundaries,generate-data,make-map}`.
+"""Command line: `python -m lib.cli {build-db,info,index,goals,…,backup,restore,…,generate-data,make-map}`.
 
-Exit codes: 0 done, 1 failed (message on stderr), 2 bad arguments or input, 3 refused (no signed-in editor).
+Exit codes: 0 done; 2 refused or failed, with a short Swedish message on stderr and nothing changed (bad arguments,
+a bad or missing file, a directory given as a file, the database in use or unreadable, a full disk, a read-only
+folder, anything unexpected); 3 not authorised (no editor, or a wrong password). `main` turns every failure into
+such a message: no Python traceback reaches the user (SAMMANHALLEN_DEBUG=1 prints it, for developers).
 """
 
 from __future__ import annotations
@@ -18,17 +21,39 @@ from lib import index as ix
 from lib.config import OFFICIAL_BOUNDARIES_SHA256, OFFICIAL_BOUNDARIES_URL, YEARS, Paths
 
 
+def open_for_writing(paths: Paths, nothing_done: str):
+    """The database opened for a write, before any password is asked for: when the app holds it (or it cannot be
+    read) the user hears so at once, with `nothing_done`, and gets None (exit 2)."""
+    try:
+        db.ensure_database(paths.data_dir, paths.db_path)
+        return db.connect(paths.db_path)
+    except db.DataError as exc:
+        print(f"Fel: {exc}\n{nothing_done}", file=sys.stderr)
+        return None
+
+
 def cmd_build_db(paths: Paths, args: argparse.Namespace) -> int:
+    """Build the database from data/ (when stale, or always with --force). What users saved is carried over after
+    a backup; a database file that cannot be read is left untouched (exit 2, with the way back)."""
+    from lib import backup
+
+    before = backup.latest_backup(paths.db_path)
     if args.force:
         db.build_database(paths.data_dir, paths.db_path)
         built = True
     else:
         built = db.ensure_database(paths.data_dir, paths.db_path)
     print(f"Databasen {'byggdes' if built else 'är redan aktuell'}: {paths.db_path}")
+    after = backup.latest_backup(paths.db_path)
+    if built and after is not None and after != before:
+        print(f"Det som sparats i appen säkerhetskopierades först: {after}")
     return 0
 
 
 def cmd_info(paths: Paths, args: argparse.Namespace) -> int:
+    """The database summary; never rebuilds over a file it cannot read (that is exit 2 with a message)."""
+    from lib import backup
+
     db.ensure_database(paths.data_dir, paths.db_path)
     kind = "imported" if paths.official_geo.exists() else "official"
     with db.connect(paths.db_path, read_only=True) as con:
@@ -38,6 +63,45 @@ def cmd_info(paths: Paths, args: argparse.Namespace) -> int:
     else:
         for key, val in summary.items():
             print(f"{key}: {val}")
+        newest = backup.latest_backup(paths.db_path)
+        print(f"latest_backup: {newest if newest else '–'}")
+    return 0
+
+
+def cmd_backup(paths: Paths, args: argparse.Namespace) -> int:
+    """Copy what users saved (plans, scenarios, history, imports) to a new file in backups/; editors only, with an
+    audit row. Needs the database to itself, like every write (refused while the app runs)."""
+    from lib import backup
+
+    editor = authenticate(paths, args.editor)
+    if not paths.db_path.exists():
+        raise db.DataError(
+            f"Databasen {paths.db_path} finns inte än, så det finns inget att säkerhetskopiera. Inget ändrades."
+        )
+    with db.connect(paths.db_path) as con:
+        target = backup.write_backup(con, "manuell")
+        with db.transaction(con) as cur:
+            db._audit(cur, editor, "backup", target.name, None, "säkerhetskopierad", None, {"fil": target.name})
+    print(f"Säkerhetskopian skrevs av {editor}: {target} ({target.stat().st_size / 1024:.0f} kB).")
+    print(f"De {backup.keep()} senaste säkerhetskopiorna sparas i {target.parent}.")
+    return 0
+
+
+def cmd_restore(paths: Paths, args: argparse.Namespace) -> int:
+    """Rebuild the database from data/ with the user tables of a backup; editors only, audited. The current
+    database is backed up first (or, if unreadable, moved aside into backups/): nothing is deleted."""
+    from lib import backup
+
+    editor = authenticate(paths, args.editor)
+    source = Path(args.file)
+    if not source.exists() and (backup.backup_dir(paths.db_path) / source.name).exists():
+        source = backup.backup_dir(paths.db_path) / source.name  # a bare name from backups/
+    done = backup.restore(paths.data_dir, paths.db_path, source, editor)
+    print(f"Återställde {done.backup_file.name} (av {editor}); databasen byggdes om från data/ med dess innehåll.")
+    if done.previous_backup is not None:
+        print(f"Databasen som den var före återställningen finns i {done.previous_backup}.")
+    if done.moved_aside is not None:
+        print(f"Den oläsbara databasen flyttades till {done.moved_aside} (inget raderades).")
     return 0
 
 
@@ -162,15 +226,46 @@ def authenticate(paths: Paths, editor: str | None) -> str:
     import getpass
     import os
 
-    from lib import auth
+    import duckdb
+
+    from lib import auth, signin
 
     if not editor:
         raise auth.NotAuthorised(auth.REFUSED + " Ange --editor NAMN.")
     password = os.environ.get("SAMMANHALLEN_PASSWORD")
     if password is None:
         password = getpass.getpass(f"Lösenord för {editor}: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
-    if not auth.verify(read_secrets(paths.secrets_file).get("editors", {}), editor, password):
-        raise auth.NotAuthorised("Fel användarnamn eller lösenord. Inget ändrades.")
+    editors = read_secrets(paths.secrets_file).get("editors", {})
+    # Failed attempts count in the database like the app's (client 'cli'). A database that is missing, locked
+    # or unreadable must not stop an editor (a restore needs exactly that): then the password alone decides.
+    con, wait = None, None
+    if paths.db_path.is_file():
+        try:
+            con = db.connect(paths.db_path)
+            wait = signin.check_allowed(con, editor, "cli")
+        except (duckdb.Error, db.DataError, OSError):
+            if con is not None:
+                con.close()
+                con = None
+    try:
+        if wait is not None:
+            raise auth.NotAuthorised(signin.wait_message(wait) + " Inget ändrades.")
+        ok = auth.verify(editors, editor, password)
+        try:
+            if con is not None and ok:
+                signin.record_success(con, editor, "cli", editor.strip())
+            elif con is not None:
+                signin.record_failure(con, editor, "cli")  # counts, audits and pauses
+        except duckdb.Error:
+            con.close()
+            con = None
+        if not ok:
+            if con is None:
+                signin.pause()
+            raise auth.NotAuthorised("Fel användarnamn eller lösenord. Inget ändrades.")
+    finally:
+        if con is not None:
+            con.close()
     return editor
 
 
@@ -202,34 +297,44 @@ def cmd_add_editor(paths: Paths, args: argparse.Namespace) -> int:
 
 
 def cmd_load_goals(paths: Paths, args: argparse.Namespace) -> int:
-    """Validate a goal-tree YAML file and make it the project's goal tree (data/goals.yaml), then rebuild."""
-    import shutil
+    """Validate a goal-tree YAML file and (unless --dry-run) install it in the database: the tree, its text, the
+    editor and an audit row in one transaction, or nothing. No file in data/ is written (data/goals.yaml is only
+    the shipped default), so a refused install leaves everything as it was.
 
+    Exit codes: 0 installed (or a clean dry run), 2 refused (a bad file, or the database in use), 3 no editor."""
     from lib import goals
 
     source = Path(args.file)
-    if not source.exists():
-        raise db.DataError(f"Filen {source} finns inte.")
-    raw = db.read_goal_file(source)
-    known = set(pd.read_csv(paths.data_dir / "indicator.csv")["code"])
     try:
+        text = db.read_goal_source(source)
+        raw = db.read_goal_text(text, source.name)
+        known = set(pd.read_csv(paths.data_dir / "indicator.csv")["code"])
         tree = goals.parse_tree(raw, known, YEARS)
-    except goals.TreeError as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
+    except (db.DataError, goals.TreeError) as exc:
+        print(f"Fel: {exc}\nInget ändrades.", file=sys.stderr)
         return 2
-    counts = tree.nodes["level"].value_counts()
-    print(
-        f"Målträdet är giltigt: {counts.get('målområde', 0)} målområden, {counts.get('mål', 0)} mål, "
-        f"{counts.get('delmål', 0)} delmål, {len(tree.activities)} aktiviteter."
-    )
+    except (OSError, pd.errors.ParserError, KeyError) as exc:  # data/indicator.csv missing or broken
+        print(f"Fel: indikatorkatalogen data/indicator.csv kan inte läsas ({exc}). Inget ändrades.", file=sys.stderr)
+        return 2
+    print(f"Målträdet är giltigt: {db.goal_tree_summary(tree)}.")
     if args.dry_run:
         print("Provkörning: inget ändrades.")
         return 0
-    editor = authenticate(paths, args.editor)
-    shutil.copyfile(source, paths.data_dir / "goals.yaml")
-    print(f"Målträdet lästes in av {editor}.")
-    db.ensure_database(paths.data_dir, paths.db_path)
-    print("Inläst. Appen visar det nya målträdet efter omstart.")
+    con = open_for_writing(paths, "Inget ändrades.")
+    if con is None:
+        return 2
+    with con:
+        editor = authenticate(paths, args.editor)
+        try:
+            db.install_goal_tree(con, editor, text, source.name)
+        except db.DataError as exc:
+            print(f"Fel: {exc}\nInget ändrades.", file=sys.stderr)
+            return 2
+        install_id = int(db.goal_tree_installs(con)["id"].iloc[0])
+    print(
+        f"Målträdet är installerat (nr {install_id}) av {editor}. Appen visar det när den startas nästa gång, och det "
+        "finns kvar när databasen byggs om; data/goals.yaml är oförändrad."
+    )
     return 0
 
 
@@ -240,15 +345,19 @@ def cmd_import_values(paths: Paths, args: argparse.Namespace) -> int:
     from lib import importer
 
     source = Path(args.file)
-    if not source.exists():
-        print(f"Fel: filen {source} finns inte.", file=sys.stderr)
+    try:  # a directory, a device, an oversized file or an XLSX bomb is refused before the database is touched
+        raw = importer.check_file(source, source.name, args.sheet)
+    except importer.ImportRejected as exc:
+        print(f"Filen avvisades ({len(exc.problems)} problem); inget skrevs:", file=sys.stderr)
+        for problem in exc.problems[:200]:
+            print(f"- {problem}", file=sys.stderr)
         return 2
     db.ensure_database(paths.data_dir, paths.db_path)
     with db.connect(paths.db_path, read_only=args.dry_run) as con:
         areas, inds = db.areas(con), db.indicators(con)
         current = db.values_long(con)
         try:
-            frame = importer.read_table(source.read_bytes(), source.name, args.sheet)
+            frame = importer.read_table(raw, source.name, args.sheet)
             parsed = importer.parse_values(frame, areas, inds, (YEARS[0], YEARS[-1]), args.source or "")
         except importer.ImportRejected as exc:
             parsed = importer.Parsed(pd.DataFrame(), exc.problems)
@@ -272,33 +381,108 @@ def cmd_import_values(paths: Paths, args: argparse.Namespace) -> int:
 
 
 def cmd_fetch_boundaries(paths: Paths, args: argparse.Namespace) -> int:
-    """Download (no argument or a URL) or read (a file) official boundaries and install them."""
+    """Download (no argument or a URL) or read (a file) official boundaries, check them and – for a signed-in
+    editor – install them in data/official/, where they replace the shipped map for every user.
+
+    The checks (`geo.check_boundaries`: coverage, position, plausible areas) run before anything is written; the
+    file is installed atomically (a temporary file, then `os.replace`) together with an audit row naming the editor,
+    the source and its SHA-256, in one transaction: both or neither.
+    Exit codes: 0 installed, 2 refused or failed (nothing installed), 3 no editor."""
+    import hashlib
+
+    import geopandas as gpd
+
+    if not args.editor:  # nobody to install them for: refuse before downloading or checking anything
+        authenticate(paths, args.editor)
     source = args.source or OFFICIAL_BOUNDARIES_URL
-    with tempfile.TemporaryDirectory() as tmp:
-        if source.startswith(("http://", "https://", "file://")):
-            sha = OFFICIAL_BOUNDARIES_SHA256 if source == OFFICIAL_BOUNDARIES_URL else args.sha256
-            print(f"Hämtar {source} …")
-            local = geo.download(source, Path(tmp) / "download.geojson", sha, timeout=args.timeout)
-        else:
-            local = Path(source)
-            if not local.exists():
-                raise geo.GeoError(f"Filen {local} finns inte.")
-        areas = pd.read_csv(paths.data_dir / "area.csv")
-        frame, report = geo.import_boundaries(local, areas)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            if source.startswith(("http://", "https://", "file://")):
+                sha = OFFICIAL_BOUNDARIES_SHA256 if source == OFFICIAL_BOUNDARIES_URL else args.sha256
+                print(f"Hämtar {source} …")
+                local = geo.download(source, Path(tmp) / "download.geojson", sha, timeout=args.timeout)
+            else:
+                local = Path(source)
+                if not local.exists():
+                    raise geo.GeoError(f"Filen {local} finns inte.")
+            digest = hashlib.sha256(local.read_bytes()).hexdigest() if local.is_file() else None
+            areas = pd.read_csv(paths.data_dir / "area.csv")
+            shipped = gpd.read_file(paths.stadsdel_geo)
+            frame, report = geo.import_boundaries(local, areas, reference=shipped)
+    except geo.GeoError as exc:
+        print(f"Fel: {exc}\nInget installerades.", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"Fel: filen kan inte läsas ({exc.strerror or exc}). Inget installerades.", file=sys.stderr)
+        return 2
     print(f"Källans koordinatsystem: {report.source_crs}")
     print(f"Matchade stadsdelar: {report.matched} av {len(areas)}; reparerade geometrier: {report.repaired}")
     if report.unmatched_features:
         print("Objekt utan motsvarande stadsdel: " + ", ".join(report.unmatched_features))
     if report.missing_areas:
         print("Stadsdelar som saknas i filen: " + ", ".join(report.missing_areas))
-    if report.matched == 0:
-        raise geo.GeoError("Inga stadsdelar kunde matchas; inget installerades.")
-    size = geo.write_geojson(frame, paths.official_geo)
+    if report.problems:
+        print("Fel: gränserna installerades inte. Kontrollerna som inte gick igenom:", file=sys.stderr)
+        for problem in report.problems:
+            print(f"- {problem}", file=sys.stderr)
+        print("Inget ändrades; appen visar samma karta som förut.", file=sys.stderr)
+        return 2
+    con = open_for_writing(paths, "Inget installerades.")
+    if con is None:
+        return 2
+    with con:
+        editor = authenticate(paths, args.editor)
+        shown_source = source if args.source is None or "://" in source else Path(source).name
+        after = {
+            "source": shown_source,
+            "sha256": digest,
+            "matched": report.matched,
+            "areas": len(areas),
+            "source_crs": report.source_crs,
+        }
+        try:
+            size = install_boundaries(con, editor, frame, paths.official_geo, after)
+        except OSError as exc:
+            print(
+                f"Fel: {paths.official_geo} kan inte skrivas ({exc.strerror or exc}). Inget installerades.",
+                file=sys.stderr,
+            )
+            return 2
     print(
-        f"Skrev {paths.official_geo} ({size / 1024:.0f} kB). "
+        f"Skrev {paths.official_geo} ({size / 1024:.0f} kB), installerat av {editor}. "
         "Appen använder nu dessa gränser i stället för den medföljande kartan."
     )
     return 0
+
+
+def install_boundaries(con, editor: str, frame, target: Path, after: dict) -> int:
+    """Install checked boundaries at `target` and audit it, both or neither: the file is staged beside the target,
+    the audit row written, the file moved into place (atomic) and the transaction committed; if anything fails
+    the previous file (or none) is put back. Returns the size in bytes."""
+    import hashlib
+    import os
+
+    payload = geo.geojson_text(frame, {"source": after.get("source"), "source_sha256": after.get("sha256")})
+    payload_bytes = payload.encode("utf-8")
+    previous = target.read_bytes() if target.is_file() else None
+    before = None if previous is None else {"sha256": hashlib.sha256(previous).hexdigest(), "bytes": len(previous)}
+    staged = geo.stage_file(payload_bytes, target)
+    replaced = False
+    try:
+        with db.transaction(con) as cur:
+            record = {**after, "installed_sha256": hashlib.sha256(payload_bytes).hexdigest()}
+            db._audit(cur, editor, "boundaries", target.name, None, "installerade", before, record)
+            os.replace(staged, target)
+            replaced = True
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        if replaced:  # the file moved but the audit did not commit: put the old state back
+            if previous is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(geo.stage_file(previous, target), target)
+        raise
+    return len(payload_bytes)
 
 
 def cmd_generate_data(paths: Paths, args: argparse.Namespace) -> int:
@@ -413,6 +597,7 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("source", nargs="?", help="URL eller fil (GeoJSON, Shapefile, GeoPackage); utan: stadens fil")
     f.add_argument("--sha256", help="förväntad kontrollsumma för en egen URL")
     f.add_argument("--timeout", type=float, default=20.0, help="sekunder att vänta på nedladdning")
+    f.add_argument("--editor", help="redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)")
     f.set_defaults(func=cmd_fetch_boundaries)
     dr = sub.add_parser("derive-real", help="skapa om de verkliga datafilerna (SCB, Polisen, staden) ur ../shared")
     dr.add_argument("--shared", help="mapp med referensmaterial (standard ../shared)")
@@ -423,19 +608,89 @@ def parser() -> argparse.ArgumentParser:
     m = sub.add_parser("make-map", help="bygg kartorna i geo/ (stadsdelar, vatten, DeSO) från stadens och SCB:s filer")
     m.add_argument("--shared", help="mapp med referensmaterial (standard ../shared)")
     m.set_defaults(func=cmd_make_map)
+    bk = sub.add_parser("backup", help="säkerhetskopiera det som sparats i appen (planer, scenarier, historik)")
+    bk.add_argument("--editor", help="redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)")
+    bk.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="återställ en säkerhetskopia (databasen byggs om från data/ med dess innehåll)")
+    rs.add_argument("file", help="säkerhetskopian (en fil i data/backups/, med sökväg eller bara namnet)")
+    rs.add_argument("--editor", help="redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)")
+    rs.set_defaults(func=cmd_restore)
     return p
 
 
 def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
+    """Run a command; every failure becomes a Swedish message on stderr and exit 2 (3: not authorised)."""
+    import os
+    import traceback
+
     args = parser().parse_args(argv)
+    paths = paths or Paths()
     try:
-        return args.func(paths or Paths(), args)
-    except (geo.GeoError, db.DataError) as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
-        return 1
-    except PermissionError as exc:
-        print(f"Nekad: {exc}", file=sys.stderr)
-        return 3
+        return args.func(paths, args)
+    except KeyboardInterrupt:
+        print("Avbrutet.", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        code, message = failure(exc, paths)
+        print(message, file=sys.stderr)
+        if os.environ.get("SAMMANHALLEN_DEBUG") == "1":
+            traceback.print_exc()
+        return code
+
+
+def failure(exc: Exception, paths: Paths) -> tuple[int, str]:
+    """The exit code and Swedish message for a failed command. Authorisation is 3; everything else, including
+    an OS refusal to write (a read-only folder is not about who you are), is 2."""
+    import errno
+
+    import duckdb
+    import yaml
+
+    from lib import auth, importer
+
+    where = getattr(exc, "filename", None)
+    name = f" {where}" if where else ""
+    to = f" till {where}" if where else ""
+    first_line = (str(exc).splitlines() or [type(exc).__name__])[0][:300]
+    if isinstance(exc, auth.NotAuthorised):
+        return 3, f"Nekad: {exc}"
+    if isinstance(exc, db.DataError | geo.GeoError | importer.ImportRejected):
+        return 2, f"Fel: {exc}"
+    if isinstance(exc, IsADirectoryError):
+        return 2, f"Fel:{name or ' filen'} är en mapp, inte en fil. Inget ändrades."
+    if isinstance(exc, NotADirectoryError):
+        return 2, f"Fel: en del av sökvägen{name} är inte en mapp. Inget ändrades."
+    if isinstance(exc, FileNotFoundError):
+        return 2, f"Fel: filen{name} finns inte. Inget ändrades."
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return 2, f"Fel: disken är full{' (' + str(where) + ')' if where else ''}. Frigör utrymme; inget ändrades."
+        if exc.errno == errno.EROFS:
+            return 2, f"Fel: saknar skrivrätt{to}: filsystemet är skrivskyddat. Inget ändrades."
+        if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+            return 2, f"Fel: saknar skrivrätt eller läsrätt{to}. Inget ändrades."
+        reason = exc.strerror or type(exc).__name__
+        return 2, f"Fel: filen{name} kunde inte läsas eller skrivas ({reason}). Inget ändrades."
+    if isinstance(exc, RecursionError):
+        return 2, "Fel: filen är för djupt nästlad för att läsas. Inget ändrades."
+    if isinstance(exc, yaml.YAMLError):
+        return 2, f"Fel: filen är inte giltig YAML ({first_line}). Inget ändrades."
+    if isinstance(exc, UnicodeError):
+        return 2, "Fel: filen är inte text i UTF-8 och kan inte läsas. Inget ändrades."
+    if isinstance(exc, MemoryError):
+        return 2, "Fel: minnet räckte inte till. Inget ändrades."
+    if isinstance(exc, duckdb.Error):
+        text = str(exc)
+        if db.is_corruption(exc):
+            return 2, f"Fel: {db.DatabaseUnreadable(paths.db_path)}"
+        if "No space left" in text:
+            return 2, "Fel: disken är full. Inget ändrades; frigör utrymme."
+        if "Permission denied" in text or "Read-only file system" in text:
+            return 2, "Fel: saknar skrivrätt till databasen eller dess mapp. Inget ändrades."
+        return 2, f"Fel i databasen: {first_line}. Inget ändrades."
+    if isinstance(exc, pd.errors.ParserError | pd.errors.EmptyDataError):
+        return 2, f"Fel: en CSV-fil kunde inte läsas ({first_line}). Inget ändrades."
+    return 2, f"Oväntat fel: {type(exc).__name__}. Inget ändrades."
 
 
 if __name__ == "__main__":

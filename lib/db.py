@@ -4,6 +4,10 @@ The `.duckdb` file is a build product. `ensure_database` rebuilds it when it is 
 fingerprint of the source files differs from the one stored in its `meta` table, so editing a CSV
 is enough to change what the app shows. A build writes a temporary file in one transaction and
 renames it into place, so a failed build never leaves a half-written database behind.
+
+Except for its user tables (what planners saved): those are carried into every rebuild, copied to a backup first
+(`lib/backup.py`), and a file that exists but cannot be read is never rebuilt, replaced or written
+(`DatabaseUnreadable`), since it may hold the only copy of them.
 """
 
 from __future__ import annotations
@@ -47,6 +51,9 @@ SOURCE_FILES = (
 )
 DOMAINS = ("sociala_risker", "halsa", "sakerhet_trygghet", "forsorjning", "kontext")
 
+#: The goal tables (body, goal_node and the tables that name them) have no foreign keys between them: an install
+#: replaces all of them in one transaction, and DuckDB counts a parent row deleted and inserted again within one
+#: transaction as still referenced. `goals.parse_tree` checks every reference before anything is written.
 SCHEMA = """
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 CREATE TABLE district (
@@ -94,18 +101,16 @@ CREATE TABLE goal_node (
     id VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, parent VARCHAR, text VARCHAR NOT NULL, short VARCHAR,
     illustrative BOOLEAN NOT NULL, illustrative_parts VARCHAR, source VARCHAR, note VARCHAR,
     "order" INTEGER NOT NULL);
-CREATE TABLE responsibility (
-    node_id VARCHAR NOT NULL REFERENCES goal_node(id), body_id VARCHAR NOT NULL REFERENCES body(id),
-    role VARCHAR NOT NULL);
+CREATE TABLE responsibility (node_id VARCHAR NOT NULL, body_id VARCHAR NOT NULL, role VARCHAR NOT NULL);
 CREATE TABLE goal_indicator (
-    node_id VARCHAR NOT NULL REFERENCES goal_node(id), indicator_code VARCHAR NOT NULL REFERENCES indicator(code),
+    node_id VARCHAR NOT NULL, indicator_code VARCHAR NOT NULL REFERENCES indicator(code),
     direction VARCHAR NOT NULL, baseline_year INTEGER NOT NULL, target_2020 DOUBLE, target_2020_change DOUBLE);
 CREATE TABLE goal_target (
     node_id VARCHAR NOT NULL, indicator_code VARCHAR NOT NULL, year INTEGER NOT NULL, target DOUBLE NOT NULL);
 CREATE TABLE activity (
-    id VARCHAR PRIMARY KEY, node_id VARCHAR NOT NULL REFERENCES goal_node(id), body_id VARCHAR NOT NULL
-    REFERENCES body(id), district VARCHAR, title VARCHAR NOT NULL, start DATE, "end" DATE, status VARCHAR NOT NULL,
-    budget DOUBLE NOT NULL, illustrative BOOLEAN NOT NULL);
+    id VARCHAR PRIMARY KEY, node_id VARCHAR NOT NULL, body_id VARCHAR NOT NULL, district VARCHAR,
+    title VARCHAR NOT NULL, start DATE, "end" DATE, status VARCHAR NOT NULL, budget DOUBLE NOT NULL,
+    illustrative BOOLEAN NOT NULL);
 CREATE TABLE reference_figure (
     id INTEGER PRIMARY KEY, area VARCHAR NOT NULL, area_level VARCHAR NOT NULL, area_code VARCHAR,
     figure_indicator VARCHAR NOT NULL, indicator_code VARCHAR, comparable BOOLEAN NOT NULL,
@@ -183,6 +188,66 @@ class DataError(ValueError):
     """A source file breaks the data model; the message is Swedish and names the file."""
 
 
+class DatabaseLocked(DataError):
+    """Another process holds DuckDB's single-writer lock on the file (usually the running app)."""
+
+
+class DatabaseUnreadable(DataError):
+    """The database file exists but DuckDB cannot read it (corrupted bytes, not a DuckDB file).
+
+    It is never rebuilt, replaced or written: it may hold the only copy of what planners saved, and a rebuild from
+    `data/` would silently drop it. The message names the file and points to the newest backup."""
+
+    def __init__(self, path: Path):
+        from lib import backup
+
+        self.path = Path(path)
+        newest = backup.latest_backup(self.path)
+        if newest is None:
+            hint = (
+                f"Det finns ingen säkerhetskopia i {_shown_path(backup.backup_dir(self.path))}. Flytta undan filen "
+                "(radera den inte) om du vill bygga en ny databas från data/ med `python -m lib.cli build-db`; det "
+                "som sparats i appen finns då bara kvar i den undanflyttade filen."
+            )
+        else:
+            hint = (
+                f"Den senaste säkerhetskopian är {_shown_path(newest)}. Återställ den med "
+                f"`python -m lib.cli restore {_shown_path(newest)} --editor NAMN`."
+            )
+        super().__init__(
+            f"Databasen {_shown_path(self.path)} kan inte läsas: filen är skadad eller ingen DuckDB-databas. "
+            f"Inget ändrades – filen byggs inte om och skrivs inte över. {hint}"
+        )
+
+    def __reduce__(self):
+        return (type(self), (self.path,))
+
+
+def _shown_path(path: Path) -> str:
+    """A path as the operator types it: relative to the working folder when inside it (no server paths in the
+    app's message), else absolute."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def is_corruption(exc: BaseException) -> bool:
+    """True for DuckDB errors that mean the file's bytes are bad (not a lock, not a query mistake)."""
+    text = str(exc)
+    return any(
+        marker in text
+        for marker in (
+            "not a valid DuckDB database file",
+            "Corrupt database file",
+            "Could not read enough bytes",
+            "checksum",
+            "Serialization Error",
+            "INTERNAL Error",
+        )
+    )
+
+
 @dataclass(frozen=True)
 class SeedTables:
     """The source tables as read from `data/`, before they become database tables."""
@@ -203,14 +268,98 @@ class SeedTables:
     police: pd.DataFrame
 
 
-def read_goal_file(path: Path) -> dict:
-    """Read a goal-tree YAML file; unreadable YAML becomes a `DataError` in Swedish."""
+#: A goal tree is a small file (the shipped one is 14 kB): anything larger, nested deeper or using YAML aliases is
+#: refused before it is parsed, so a hostile file costs a bounded moment, not the server's memory or stack
+#: (PyYAML builds nested values recursively, and an alias can stand for a structure that doubles at each step).
+GOAL_TREE_MAX_BYTES = 1_000_000
+GOAL_TREE_MAX_DEPTH = 20
+GOAL_TREE_MAX_EVENTS = 100_000  # YAML events (values, lists, mappings); the shipped tree has about 1 200
+GOAL_TREE_SOURCE = "data/goals.yaml"
+
+
+def _yaml_loader():
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _too_large(name: str, size: int) -> DataError:
+    from lib.fmt import number
+
+    return DataError(
+        f"Målfilen {name} är {number(size / 1e6, 1)} MB; ett målträd får vara högst "
+        f"{number(GOAL_TREE_MAX_BYTES / 1e6, 0)} MB."
+    )
+
+
+def decode_goal_bytes(data: bytes, name: str) -> str:
+    """The text of an uploaded or read goal file, checked for size before it is decoded."""
+    if len(data) > GOAL_TREE_MAX_BYTES:
+        raise _too_large(name, len(data))
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"Kunde inte läsa målfilen {path.name}: {exc}") from exc
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"Målfilen {name} är inte UTF-8-kodad text. Spara den som UTF-8 och försök igen.") from exc
+
+
+def read_goal_source(path: Path) -> str:
+    """The text of a goal file on disk: it must be a regular file within the size bound (checked before reading)."""
+    try:
+        if not path.exists():
+            raise DataError(f"Filen {path} finns inte.")
+        if not path.is_file():
+            raise DataError(f"{path} är ingen vanlig fil (en mapp?). Ange en YAML-fil.")
+        size = path.stat().st_size
+        if size > GOAL_TREE_MAX_BYTES:
+            raise _too_large(path.name, size)
+        return decode_goal_bytes(path.read_bytes(), path.name)
+    except OSError as exc:
+        raise DataError(f"Kunde inte läsa målfilen {path.name}: {exc.strerror or exc}.") from exc
+
+
+def read_goal_text(text: str, name: str) -> dict:
+    """A goal tree's YAML text as a plain value for `goals.parse_tree`; every way it can be unreadable (too large,
+    too many values, nested deeper than `GOAL_TREE_MAX_DEPTH`, aliases, invalid YAML) is a `DataError` in Swedish.
+
+    The YAML events are read first (iteratively, no recursion) and counted, and only a small, shallow, alias-free
+    text is built into values."""
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > GOAL_TREE_MAX_BYTES:
+        raise _too_large(name, size)
+    loader = _yaml_loader()
+    try:
+        depth = 0
+        for count, event in enumerate(yaml.parse(text, Loader=loader)):
+            if count > GOAL_TREE_MAX_EVENTS:
+                most = f"{GOAL_TREE_MAX_EVENTS:,}".replace(",", " ")
+                raise DataError(f"Målfilen {name} har fler än {most} värden; ett målträd har några tusen.")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > GOAL_TREE_MAX_DEPTH:
+                    raise DataError(
+                        f"Målfilen {name} är nästlad djupare än {GOAL_TREE_MAX_DEPTH} nivåer; ett målträd behöver "
+                        "några få."
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                raise DataError(f"Målfilen {name} använder YAML-alias (*namn), som inte stöds i ett målträd.")
+        return yaml.load(text, Loader=loader) or {}  # noqa: S506 - a safe loader (CSafeLoader or SafeLoader)
+    except DataError:
+        raise
     except yaml.YAMLError as exc:
-        raise DataError(f"Målfilen {path.name} är inte giltig YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (rad {mark.line + 1}, kolumn {mark.column + 1})" if mark is not None else ""
+        raise DataError(
+            f"Målfilen {name} är inte giltig YAML{where}. Kontrollera indrag, kolon och citattecken där."
+        ) from exc
+    except (RecursionError, MemoryError) as exc:
+        raise DataError(f"Målfilen {name} är för stor eller för djupt nästlad för att läsas.") from exc
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date such as 2020-13-45 that YAML rejects late
+        raise DataError(f"Målfilen {name} innehåller ett värde som inte går att läsa: {exc}") from exc
+
+
+def read_goal_file(path: Path) -> dict:
+    """Read a goal-tree YAML file from disk (the shipped default) with the same bounds as an upload."""
+    return read_goal_text(read_goal_source(path), path.name)
 
 
 def fingerprint(data_dir: Path) -> str:
@@ -440,10 +589,28 @@ def _units(deso: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([desos, regsos], ignore_index=True)
 
 
-def build_database(data_dir: Path, db_path: Path) -> Path:
-    """Build the database from `data_dir` into `db_path` atomically (temp file, one transaction, rename)."""
+def build_database(
+    data_dir: Path,
+    db_path: Path,
+    *,
+    user_tables: dict[str, pd.DataFrame] | None = None,
+    finish: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> Path:
+    """Build the database from `data_dir` into `db_path` atomically (temp file, one transaction, rename).
+
+    The user tables come from the database being replaced, which is first copied to a backup (`lib.backup`); an
+    existing file that cannot be read raises `DatabaseUnreadable` and is left as it is. `user_tables` (a restore)
+    replaces what the old file holds, and `finish` runs inside the build transaction (the restore's audit row)."""
     tables = prepare_tables(read_seed(data_dir))
-    saved = _read_user_tables(db_path)
+    if user_tables is None:
+        saved = _read_user_tables(db_path)
+        if saved:
+            from lib import backup
+
+            backup.write_backup(db_path, "ombyggnad")
+    else:
+        saved = user_tables
+    tables.update(_installed_goal_tables(saved, set(tables["indicator"]["code"])) or {})
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(db_path.name + f".tmp{os.getpid()}")
     tmp.unlink(missing_ok=True)
@@ -480,6 +647,8 @@ def build_database(data_dir: Path, db_path: Path) -> Path:
             _restore_user_table(con, name, frame)
         con.execute("INSERT INTO user_schema VALUES (?)", [USER_SCHEMA_VERSION])
         _reapply_imports(con)
+        if finish is not None:
+            finish(con)
         con.executemany(
             "INSERT INTO meta VALUES (?, ?)",
             [["fingerprint", fingerprint(data_dir)], ["schema_version", SCHEMA_VERSION]],
@@ -533,8 +702,9 @@ def _read_user_tables(old_path: Path) -> dict[str, pd.DataFrame]:
         with connect(old_path, read_only=True) as old:
             present = {r[0] for r in old.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
             return {t: old.execute(f"SELECT * FROM {t}").df() for t in USER_TABLES if t in present}  # noqa: S608
-    except duckdb.Error:
-        return {}  # an unreadable old file has nothing to carry over (a locked one raised DataError above)
+    except duckdb.Error as exc:
+        # Never "nothing to carry over": the file may hold the only copy of the planners' work.
+        raise DatabaseUnreadable(old_path) from exc
 
 
 def stored_fingerprint(db_path: Path) -> str | None:
@@ -542,9 +712,18 @@ def stored_fingerprint(db_path: Path) -> str | None:
         return None
     try:
         with connect(db_path, read_only=True) as con:
-            row = con.execute("SELECT value FROM meta WHERE key = ?", ["fingerprint"]).fetchone()
-    except duckdb.Error:
-        return None
+            tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            row = None
+            if "meta" in tables:
+                row = con.execute("SELECT value FROM meta WHERE key = ?", ["fingerprint"]).fetchone()
+    except duckdb.Error as exc:
+        raise DatabaseUnreadable(db_path) from exc
+    if "meta" not in tables and tables:
+        # Every build writes `meta`: without it the file is some other database, which a rebuild would replace.
+        raise DataError(
+            f"{_shown_path(db_path)} är en DuckDB-databas men inte verktygets (tabellen meta saknas). Inget ändrades; "
+            "ange en annan fil med SAMMANHALLEN_DB eller flytta undan den här."
+        )
     return row[0] if row else None
 
 
@@ -553,6 +732,42 @@ def ensure_database(data_dir: Path, db_path: Path) -> bool:
     if stored_fingerprint(db_path) == fingerprint(data_dir):
         return False
     build_database(data_dir, db_path)
+    return True
+
+
+#: The server's one connection per database file. `python -m ui.server` opens it before Streamlit starts, so the
+#: server holds DuckDB's single-writer lock from its first second (a CLI import cannot slip in before the first
+#: page view); under plain `streamlit run` the first page opens it.
+_APP_CONNECTIONS: dict[Path, duckdb.DuckDBPyConnection] = {}
+_APP_LOCK = threading.Lock()
+
+
+def open_app_connection(paths) -> duckdb.DuckDBPyConnection:
+    """The process-wide connection the app uses (`paths`: a `lib.config.Paths`): the database is ensured, opened
+    for writing and kept; later calls return the same one, reopened if it was closed. Raises `DatabaseUnreadable`
+    or `DatabaseLocked` with their Swedish messages."""
+    key = Path(paths.db_path).resolve()
+    with _APP_LOCK:
+        con = _APP_CONNECTIONS.get(key)
+        if con is not None and _is_open(con):
+            return con
+        ensure_database(paths.data_dir, paths.db_path)
+        con = connect(paths.db_path)
+        _APP_CONNECTIONS[key] = con
+        return con
+
+
+def app_connection(db_path: Path) -> duckdb.DuckDBPyConnection | None:
+    """The kept connection to `db_path`, if one is open."""
+    con = _APP_CONNECTIONS.get(Path(db_path).resolve())
+    return con if con is not None and _is_open(con) else None
+
+
+def _is_open(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        con.cursor().close()  # a cursor, not a query: other threads may be using the connection
+    except duckdb.Error:
+        return False
     return True
 
 
@@ -567,12 +782,25 @@ def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection
         _raise_if_locked(exc, db_path)
         if read_only and "different configuration" in str(exc):
             return duckdb.connect(str(db_path))  # this process already has it open for writing; share that
+        path = Path(db_path)
+        if path.is_dir():
+            raise DataError(f"{_shown_path(path)} är en mapp, inte en databasfil. Inget ändrades.") from exc
+        if "Permission denied" in str(exc) or "Read-only file system" in str(exc):
+            raise DataError(
+                f"Databasen {_shown_path(path)} kan inte öppnas: saknar läs- eller skrivrätt till filen eller mappen. "
+                "Inget ändrades."
+            ) from exc
+        if path.is_file():
+            raise DatabaseUnreadable(path) from exc
         raise
 
 
 def _raise_if_locked(exc: Exception, path: Path) -> None:
-    if "lock" in str(exc).lower():
-        raise DataError(
+    # DuckDB's words for its file lock ("Could not set lock on file …: Conflicting lock is held"); not just "lock",
+    # which a corrupted block's message ("… in block at location …") also contains.
+    text = str(exc).lower()
+    if "could not set lock" in text or "conflicting lock" in text:
+        raise DatabaseLocked(
             f"Databasen {path.name} används av en annan process (troligen appen). Stoppa den och försök igen."
         ) from exc
 
@@ -788,6 +1016,141 @@ def _row(cur, table: str, key: str) -> dict | None:
     return dict(zip([d[0] for d in result.description], rows[0], strict=True))
 
 
+#: Swedish names of plan fields and rows, for the message that shows another editor's change.
+PLAN_FIELD_LABELS = {
+    "indicator_code": "indikator",
+    "target": "målvärde",
+    "target_year": "målår",
+    "text": "text",
+    "title": "rubrik",
+    "owner": "ansvarig",
+    "partners": "samarbetspartner",
+    "start": "start",
+    "end": "slut",
+    "budget": "budget",
+    "status": "status",
+}
+PLAN_ROW_NAMES = {"plan_goal": "Målet", "plan_activity": "Aktiviteten", "plan_text": "Texten"}
+
+
+class StaleEdit(DataError):
+    """A save against plan rows (or a text) that another editor changed or removed after this editor loaded them.
+
+    The whole save is refused, so nothing the other editor wrote is overwritten unseen and nothing is half-saved.
+    `conflicts` lists, per row: table, id, label, loaded_version, version (None when removed), deleted,
+    updated_by and updated_at (who made the newer version and when), changes (field -> (then, now), the other
+    editor's change as far as the audit trail tells), then (the row as loaded, if the audit trail tells),
+    current (the stored values) and mine (what this editor wanted to save), so the page can show both while the
+    user's own edits stay where they were."""
+
+    def __init__(self, conflicts: list[dict]):
+        self.conflicts = conflicts
+        super().__init__(
+            "Ändringen sparades inte: någon annan har sparat planen efter att du öppnade den.\n- "
+            + "\n- ".join(_describe_conflict(c) for c in conflicts)
+        )
+
+
+def _shown(value) -> str:
+    """A plan value as a short Swedish text (decimal comma, blanks as "(tom)") for a conflict message."""
+    if value is None or value == "":
+        return "(tom)"
+    if isinstance(value, float):
+        return (str(int(value)) if value.is_integer() else repr(value)).replace(".", ",")
+    text = " ".join(str(value).split())
+    return f"”{text[:80]}…”" if len(text) > 80 else f"”{text}”" if isinstance(value, str) else text
+
+
+def _describe_conflict(c: dict) -> str:
+    when = c["updated_at"].strftime("%Y-%m-%d %H:%M") if c.get("updated_at") is not None else "nyss"
+    who = c.get("updated_by") or "en annan redigerare"
+    head = f"{PLAN_ROW_NAMES.get(c['table'], 'Raden')} {_shown(c['label'])}"
+    if c["deleted"]:
+        return f"{head} togs bort av {who} ({when})."
+    changes = "; ".join(
+        f"{PLAN_FIELD_LABELS.get(f, f)} {_shown(then)} → {_shown(now)}" for f, (then, now) in c["changes"].items()
+    )
+    return f"{head} ändrades av {who} ({when})" + (f": {changes}." if changes else ".")
+
+
+def _plain(row: dict | None) -> dict | None:
+    """A row as the audit trail stores it (JSON: dates as text), so stored and audited states compare."""
+    import json
+
+    return None if row is None else json.loads(json.dumps(row, default=str, ensure_ascii=False))
+
+
+def _same_value(a, b) -> bool:
+    """Stored and wanted plan values are equal, whatever their Python types (a blank is a blank)."""
+    import numbers
+
+    blank_a, blank_b = (v is None or v is pd.NaT or v == "" or (isinstance(v, float) and v != v) for v in (a, b))
+    if blank_a or blank_b:
+        return blank_a and blank_b
+    if isinstance(a, numbers.Real) and isinstance(b, numbers.Real):
+        return float(a) == float(b)
+    return str(a) == str(b)
+
+
+def _state_at(cur, table: str, committee: str, key: str, version: int) -> dict | None:
+    """The row (or text) as it was at `version`, read from the audit trail, whose before and after carry the
+    version. Rows carried from a database without versions are version 1 and their audit rows name none."""
+    import json
+
+    rows = cur.execute(
+        "SELECT before, after FROM audit WHERE table_name = ? AND record_id = ? AND committee = ? ORDER BY id",
+        [table, key, committee],
+    ).fetchall()
+    found = None
+    for states in rows:
+        for state in (json.loads(s) for s in states if s):
+            if state.get("version", 1) == version:
+                found = state
+    return found
+
+
+def _conflict(cur, table: str, committee: str, key: str, loaded: int, current: dict | None, wanted) -> dict:
+    """What another editor did to a row since this editor loaded it at version `loaded`."""
+    import json
+
+    fields = PLAN_TABLES.get(table, ("text",))
+    then = _state_at(cur, table, committee, key, loaded)
+    if current is None:  # removed since: the audit row of the removal says who, when and what it held
+        gone = cur.execute(
+            "SELECT editor, changed_at, before FROM audit WHERE table_name = ? AND record_id = ? AND committee = ? "
+            "AND action = 'borttagen' ORDER BY id DESC LIMIT 1",
+            [table, key, committee],
+        ).fetchall()
+        who, when = gone[0][:2] if gone else (None, None)
+        then = then or (json.loads(gone[0][2]) if gone and gone[0][2] else None)
+        now = None
+    else:
+        who, when, now = current.get("updated_by"), current.get("updated_at"), _plain(current)
+    changes = {}
+    if then is not None and now is not None:
+        changes = {f: (then.get(f), now.get(f)) for f in fields if not _same_value(then.get(f), now.get(f))}
+    shown = now or then or {}
+    label = shown.get("title") or shown.get("text") or shown.get("indicator_code") or key
+    if table == "plan_text":
+        label = key
+    elif table == "plan_goal" and shown.get("indicator_code"):
+        label = f"{shown['indicator_code']} {shown.get('target_year') or ''}".strip()
+    return {
+        "table": table,
+        "id": key,
+        "label": label,
+        "loaded_version": loaded,
+        "version": None if current is None else current.get("version"),
+        "deleted": current is None,
+        "updated_by": who,
+        "updated_at": when,
+        "changes": changes,
+        "then": None if then is None else {f: then.get(f) for f in fields},
+        "current": None if now is None else {f: now.get(f) for f in fields},
+        "mine": None if wanted is None else _plain({f: wanted.get(f) for f in fields}),
+    }
+
+
 @retry_on_conflict
 def apply_plan_changes(
     con: duckdb.DuckDBPyConnection,
@@ -795,10 +1158,16 @@ def apply_plan_changes(
     committee: str,
     table: str,
     upserts: list[dict],
-    deletes: list[str] = (),
+    deletes=(),
 ) -> list[str]:
-    """Insert or update rows (with `id` for existing ones) and delete rows of one nämnd's plan, all in one
-    transaction with an audit row (editor, time, before, after) per change. Returns the ids written."""
+    """Insert, update and delete rows of one nämnd's plan in one transaction, with an audit row (editor, time,
+    before, after) per change. Returns the ids written.
+
+    Every existing row comes with the `version` it was loaded with: upserts as `row["version"]`, deletes as a
+    mapping id -> version or as (id, version) pairs. If another editor has changed or removed any of them since,
+    the whole save is refused with `StaleEdit` before anything is written, because last-write-wins would drop
+    that editor's change unseen. Each update bumps the version in the same UPDATE; an insert starts at 1. A row
+    whose wanted values are already stored is skipped: no write, no new version, no audit row."""
     import uuid
 
     from lib.auth import require_editor
@@ -807,64 +1176,108 @@ def apply_plan_changes(
     if table not in PLAN_TABLES:
         raise DataError(f"Okänd plantabell: {table}")
     fields = PLAN_TABLES[table]
+    pairs = list(deletes.items()) if hasattr(deletes, "items") else list(deletes)
+    if any(isinstance(p, str) or len(p) != 2 for p in pairs):
+        raise DataError("Ange vilken version varje borttagen rad hade när den lästes in.")
+    cols = ", ".join(f'"{f}"' for f in fields)
     written = []
     with transaction(con) as cur:
+        changes, conflicts = [], []
         for row in upserts:
-            key = row.get("id")
+            key = row.get("id") or None
+            loaded = row.get("version")
+            loaded = None if loaded is None or loaded != loaded else int(loaded)  # NaN: a row added in the editor
             before = _row(cur, table, key) if key else None
             if before is not None and before["committee"] != committee:
                 raise DataError("Raden hör till en annan nämnds plan.")
-            values = [row.get(f) for f in fields]
-            cols = ", ".join(f'"{f}"' for f in fields)
-            if before is None:
-                key = key or f"{'MAL' if table == 'plan_goal' else 'AKT'}-{uuid.uuid4().hex[:8]}"
-                marks = ", ".join("?" for _ in fields)
-                cur.execute(
-                    f"INSERT INTO {table} (id, committee, {cols}, updated_at, updated_by) "  # noqa: S608
-                    f"VALUES (?, ?, {marks}, now(), ?)",
-                    [key, committee, *values, editor],
-                )
-                action = "ny"
+            wanted = {f: row.get(f) for f in fields}
+            if before is None and key and loaded is not None:  # loaded, then removed by someone else
+                conflicts.append(_conflict(cur, table, committee, key, loaded, None, wanted))
+            elif before is None:
+                new_key = key or f"{'MAL' if table == 'plan_goal' else 'AKT'}-{uuid.uuid4().hex[:8]}"
+                changes.append(("ny", new_key, wanted))
+            elif all(_same_value(before[f], wanted[f]) for f in fields):
+                continue  # already stored as wanted, by this editor or another: nothing to write or lose
+            elif loaded is None:
+                raise DataError(f"Raden {key} saknar version; ladda om planen och försök igen.")
+            elif loaded != before["version"]:
+                conflicts.append(_conflict(cur, table, committee, key, loaded, before, wanted))
             else:
-                sets = ", ".join(f'"{f}" = ?' for f in fields)
-                cur.execute(
-                    f"UPDATE {table} SET {sets}, updated_at = now(), updated_by = ? WHERE id = ?",  # noqa: S608
-                    [*values, editor, key],
-                )
-                action = "ändrad"
-            after = _row(cur, table, key)
-            if before is not None and all(str(before[f]) == str(after[f]) for f in fields):
-                continue
-            _audit(cur, editor, table, key, committee, action, before, after)
-            written.append(key)
-        for key in deletes:
+                changes.append(("ändrad", key, wanted, loaded))
+        for key, loaded in pairs:
             before = _row(cur, table, key)
             if before is None or before["committee"] != committee:
-                continue
-            cur.execute(f"DELETE FROM {table} WHERE id = ?", [key])  # noqa: S608
-            _audit(cur, editor, table, key, committee, "borttagen", before, None)
+                continue  # already gone, as wanted
+            if loaded is None:
+                raise DataError(f"Raden {key} saknar version; ladda om planen och försök igen.")
+            if int(loaded) != before["version"]:
+                conflicts.append(_conflict(cur, table, committee, key, int(loaded), before, None))
+            else:
+                changes.append(("borttagen", key, None, int(loaded)))
+        if conflicts:
+            raise StaleEdit(conflicts)
+        for action, key, wanted, *loaded in changes:
+            before = _row(cur, table, key)
+            if action == "ny":
+                marks = ", ".join("?" for _ in fields)
+                cur.execute(
+                    f"INSERT INTO {table} (id, committee, {cols}, updated_at, updated_by, version) "  # noqa: S608
+                    f"VALUES (?, ?, {marks}, now(), ?, 1)",
+                    [key, committee, *wanted.values(), editor],
+                )
+            elif action == "ändrad":
+                sets = ", ".join(f'"{f}" = ?' for f in fields)
+                [(count,)] = cur.execute(
+                    f"UPDATE {table} SET {sets}, updated_at = now(), updated_by = ?, "  # noqa: S608
+                    "version = version + 1 WHERE id = ? AND version = ?",
+                    [*wanted.values(), editor, key, loaded[0]],
+                ).fetchall()
+                if count != 1:  # cannot happen under the write lock; refuse rather than write half
+                    raise StaleEdit([_conflict(cur, table, committee, key, loaded[0], _row(cur, table, key), wanted)])
+            else:
+                cur.execute(f"DELETE FROM {table} WHERE id = ? AND version = ?", [key, loaded[0]])  # noqa: S608
+            _audit(cur, editor, table, key, committee, action, before, _row(cur, table, key))
             written.append(key)
     return written
 
 
 @retry_on_conflict
-def save_plan_text(con: duckdb.DuckDBPyConnection, editor: str, committee: str, section: str, text: str) -> bool:
-    """Store a text section (e.g. prioriteringar) of a plan with an audit row; False if nothing changed."""
+def save_plan_text(
+    con: duckdb.DuckDBPyConnection,
+    editor: str,
+    committee: str,
+    section: str,
+    text: str,
+    expected_version: int | None = None,
+) -> bool:
+    """Store a text section (e.g. prioriteringar) of a plan with an audit row; False if it is already stored.
+
+    `expected_version` is the version the editor loaded (0: there was no text yet). A save against an older
+    version is refused with `StaleEdit`, which carries the other editor's text, who and when: overwriting it
+    would lose it unseen. None skips the check, for callers that never showed a stored text."""
     from lib.auth import require_editor
 
     editor = require_editor(editor)
     with transaction(con) as cur:
         found = cur.execute(
-            "SELECT text FROM plan_text WHERE committee = ? AND section = ?", [committee, section]
+            "SELECT text, version, updated_by, updated_at FROM plan_text WHERE committee = ? AND section = ?",
+            [committee, section],
         ).fetchall()
         old = found[0] if found else None
         if old is not None and old[0] == text:
             return False
+        if old is not None and expected_version is not None and int(expected_version) != old[1]:
+            current = {"text": old[0], "version": old[1], "updated_by": old[2], "updated_at": old[3]}
+            conflict = _conflict(cur, "plan_text", committee, section, int(expected_version), current, {"text": text})
+            if int(expected_version) == 0:  # there was no text when this editor loaded the page
+                conflict["changes"] = {"text": ("", old[0])}
+            raise StaleEdit([conflict])
         cur.execute(
             """
-            INSERT INTO plan_text (committee, section, text, updated_at, updated_by) VALUES (?, ?, ?, now(), ?)
+            INSERT INTO plan_text (committee, section, text, updated_at, updated_by, version)
+            VALUES (?, ?, ?, now(), ?, 1)
             ON CONFLICT (committee, section) DO UPDATE SET text = excluded.text, updated_at = now(),
-                updated_by = excluded.updated_by
+                updated_by = excluded.updated_by, version = version + 1
             """,
             [committee, section, text, editor],
         )
@@ -875,16 +1288,21 @@ def save_plan_text(con: duckdb.DuckDBPyConnection, editor: str, committee: str, 
             section,
             committee,
             "ändrad" if old else "ny",
-            None if old is None else {"text": old[0]},
-            {"text": text},
+            None if old is None else {"text": old[0], "version": old[1]},
+            {"text": text, "version": 1 if old is None else old[1] + 1},
         )
     return True
 
 
 def plan(con: duckdb.DuckDBPyConnection, committee: str) -> dict[str, pd.DataFrame]:
-    """A nämnd's plan: texts, goals and activities."""
+    """A nämnd's plan: texts, goals and activities, each row with the `version` a save must name (see
+    `apply_plan_changes`, `save_plan_text`)."""
     return {
-        "text": query(con, "SELECT * FROM plan_text WHERE committee = ?", [committee]),
+        "text": query(
+            con,
+            "SELECT committee, section, text, updated_at, updated_by, version FROM plan_text WHERE committee = ?",
+            [committee],
+        ),
         "goals": query(con, "SELECT * FROM plan_goal WHERE committee = ? ORDER BY target_year, id", [committee]),
         "activities": query(con, "SELECT * FROM plan_activity WHERE committee = ? ORDER BY start, id", [committee]),
     }
@@ -901,9 +1319,19 @@ def scenarios(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 @retry_on_conflict
-def delete_scenario(con: duckdb.DuckDBPyConnection, name: str) -> None:
+def delete_scenario(con: duckdb.DuckDBPyConnection, name: str, editor: str | None) -> bool:
+    """Remove a saved scenario with its audit row (what it held, so it can be typed in again); editors only.
+    False if there was no such scenario."""
+    from lib.auth import require_editor
+
+    editor = require_editor(editor)
     with transaction(con) as cur:
+        found = cur.execute("SELECT params FROM weight_scenario WHERE name = ?", [name]).fetchall()
+        if not found:
+            return False
         cur.execute("DELETE FROM weight_scenario WHERE name = ?", [name])
+        _audit(cur, editor, "weight_scenario", name, None, "borttagen", {"params": found[0][0]}, None)
+    return True
 
 
 def goal_tree(con: duckdb.DuckDBPyConnection) -> goals.GoalTree:
@@ -918,6 +1346,14 @@ def goal_tree(con: duckdb.DuckDBPyConnection) -> goals.GoalTree:
     )
 
 
+def _backup_before(con: duckdb.DuckDBPyConnection, reason: str) -> None:
+    """A backup of the user tables before a bulk write (a database in memory has nothing to lose on disk)."""
+    from lib import backup
+
+    if backup.database_file(con) is not None:
+        backup.write_backup(con, reason)
+
+
 @retry_on_conflict
 def import_values(con: duckdb.DuckDBPyConnection, editor: str | None, values: pd.DataFrame, filename: str) -> int:
     """Write checked values (area_code, indicator_code, year, value, source) as real (`synthetic = false`) in one
@@ -927,6 +1363,7 @@ def import_values(con: duckdb.DuckDBPyConnection, editor: str | None, values: pd
     editor = require_editor(editor)
     if values.empty:
         raise DataError("Inga värden att läsa in.")
+    _backup_before(con, "inlasning")
     with transaction(con) as cur:
         import_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM import_log").fetchall()[0][0]
         cur.register("incoming", values[["area_code", "indicator_code", "year", "value", "source"]])
@@ -964,6 +1401,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, editor: str | None, import_id: i
     from lib.auth import require_editor
 
     editor = require_editor(editor)
+    _backup_before(con, "angra-inlasning")
     with transaction(con) as cur:
         latest = cur.execute("SELECT max(id) FROM import_log WHERE undone_at IS NULL").fetchall()[0][0]
         if latest is None or int(latest) != int(import_id):
@@ -994,32 +1432,118 @@ def imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return query(con, "SELECT * FROM import_log ORDER BY id DESC")
 
 
-def install_goal_file(data_dir: Path, db_path: Path, text: str, editor: str | None) -> goals.GoalTree:
-    """Validate a goal-tree YAML text and make it data/goals.yaml, then rebuild; nothing changes if it is invalid.
+#: The goal tables, children first: an install empties them in this order and fills them in the reverse.
+GOAL_TABLES = ("activity", "responsibility", "goal_indicator", "goal_target", "goal_node", "body")
+GOAL_FRAMES = {
+    "body": "bodies",
+    "goal_node": "nodes",
+    "responsibility": "responsibility",
+    "goal_indicator": "indicators",
+    "goal_target": "targets",
+    "activity": "activities",
+}
 
-    The caller must have closed its own connection to `db_path` (the rebuild replaces the file)."""
-    from lib.auth import require_editor
 
-    require_editor(editor)
+def check_goal_tree(con: duckdb.DuckDBPyConnection, text: str, name: str) -> goals.GoalTree:
+    """Validate a goal tree's YAML text against the indicators in the database, without writing anything; every
+    fault is a `DataError` listing the problems in Swedish."""
+    raw = read_goal_text(text, name)
+    known = set(query(con, "SELECT code FROM indicator")["code"])
     try:
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise DataError(f"Filen är inte giltig YAML: {exc}") from exc
-    known = set(pd.read_csv(data_dir / "indicator.csv")["code"])
-    try:
-        tree = goals.parse_tree(raw, known, YEARS)
+        return goals.parse_tree(raw, known, YEARS)
     except goals.TreeError as exc:
         raise DataError(str(exc)) from exc
-    target = data_dir / "goals.yaml"
-    previous = target.read_text(encoding="utf-8") if target.exists() else None
-    target.write_text(text, encoding="utf-8")
-    try:
-        build_database(data_dir, db_path)
-    except Exception:
-        if previous is not None:
-            target.write_text(previous, encoding="utf-8")
-        raise
+
+
+def _goal_counts(tree: goals.GoalTree) -> dict[str, int]:
+    levels = tree.nodes["level"].value_counts() if len(tree.nodes) else {}
+    return {
+        "målområden": int(levels.get("målområde", 0)),
+        "mål": int(levels.get("mål", 0)),
+        "delmål": int(levels.get("delmål", 0)),
+        "organisationer": len(tree.bodies),
+        "aktiviteter": len(tree.activities),
+    }
+
+
+def goal_tree_summary(tree: goals.GoalTree) -> str:
+    """"4 målområden, 7 mål, 13 delmål, 14 aktiviteter": what the CLI and the page say about a valid tree."""
+    c = _goal_counts(tree)
+    return f"{c['målområden']} målområden, {c['mål']} mål, {c['delmål']} delmål, {c['aktiviteter']} aktiviteter"
+
+
+@retry_on_conflict
+def install_goal_tree(
+    con: duckdb.DuckDBPyConnection, editor: str | None, text: str, filename: str | None
+) -> goals.GoalTree:
+    """Make a goal tree (YAML text) the programme's tree: validated first, then in one transaction its text is kept
+    in `goal_tree_install`, the goal tables are replaced and an audit row records the editor, the time and the
+    tree before and after (sha256 and counts). Nothing is written if anything fails; no file changes and the
+    database is not rebuilt, so it works while the app runs and survives later rebuilds (`build_database` uses
+    the newest install)."""
+    from lib.auth import require_editor
+
+    editor = require_editor(editor)
+    name = (filename or "målträd").strip()[:200] or "målträd"
+    stored_name = name if filename else None
+    tree = check_goal_tree(con, text, name)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with transaction(con) as cur:
+        previous = cur.execute("SELECT id, sha256 FROM goal_tree_install ORDER BY id DESC LIMIT 1").fetchall()
+        before_levels = dict(cur.execute("SELECT level, count(*) FROM goal_node GROUP BY level").fetchall())
+        before = {
+            "sha256": previous[0][1] if previous else None,
+            "källa": f"installation {previous[0][0]}" if previous else GOAL_TREE_SOURCE,
+            "målområden": before_levels.get("målområde", 0),
+            "mål": before_levels.get("mål", 0),
+            "delmål": before_levels.get("delmål", 0),
+            "organisationer": cur.execute("SELECT count(*) FROM body").fetchall()[0][0],
+            "aktiviteter": cur.execute("SELECT count(*) FROM activity").fetchall()[0][0],
+        }
+        install_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM goal_tree_install").fetchall()[0][0]
+        cur.execute(
+            "INSERT INTO goal_tree_install (id, installed_at, editor, filename, sha256, yaml_text) "
+            "VALUES (?, now(), ?, ?, ?, ?)",
+            [install_id, editor, stored_name, sha, text],
+        )
+        for table in GOAL_TABLES:
+            cur.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        for table in reversed(GOAL_TABLES):
+            frame = getattr(tree, GOAL_FRAMES[table])
+            cur.register("goal_frame", frame)
+            cols = ", ".join(f'"{c}"' for c in frame.columns)
+            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM goal_frame")  # noqa: S608 - fixed names
+            cur.unregister("goal_frame")
+        after = {"sha256": sha, "källa": f"installation {install_id}", "fil": stored_name, **_goal_counts(tree)}
+        _audit(cur, editor, "goal_tree", str(install_id), None, "installerat", before, after)
     return tree
+
+
+def goal_tree_installs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Installed goal trees, newest first (id, installed_at, editor, filename, sha256), without their text."""
+    return query(con, "SELECT id, installed_at, editor, filename, sha256 FROM goal_tree_install ORDER BY id DESC")
+
+
+def installed_goal_text(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The newest installed goal tree (id, installed_at, editor, filename, sha256, yaml_text), or None when the
+    shipped default (`data/goals.yaml`) is in use."""
+    rows = query(con, "SELECT * FROM goal_tree_install ORDER BY id DESC LIMIT 1")
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def _installed_goal_tables(saved: dict[str, pd.DataFrame], known: set[str]) -> dict[str, pd.DataFrame] | None:
+    """The goal tables of the newest installed goal tree among the user tables a rebuild carries over, or None to
+    keep those of the shipped `data/goals.yaml`: an installed tree is data and survives every rebuild."""
+    installs = saved.get("goal_tree_install")
+    if installs is None or installs.empty:
+        return None
+    newest = installs.sort_values("id").iloc[-1]
+    name = f"det installerade målträdet (nr {int(newest['id'])})"
+    try:
+        tree = goals.parse_tree(read_goal_text(str(newest["yaml_text"]), name), known, YEARS)
+    except goals.TreeError as exc:
+        raise DataError(f"{name[0].upper()}{name[1:]} passar inte längre med data/: {exc}") from exc
+    return {table: getattr(tree, attribute) for table, attribute in GOAL_FRAMES.items()}
 
 
 def real_and_model(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:

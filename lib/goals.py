@@ -30,6 +30,8 @@ them with `illustrative_parts`.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -59,6 +61,13 @@ DOT_PARTS = {"text": "text", "parent": "placering", "ansvarig": "ansvarig", "ber
 #: stadsdelsnämnderna huvudansvariga för ett; Ekonomiskt bistånd"), recognised by its text or its indicator.
 SDN_DELMAL_PHRASE = "beroende av ekonomiskt bistånd"
 SDN_DELMAL_INDICATOR = "ekonomiskt_bistand"
+#: Ids of nodes, bodies and activities: short and plain, because they travel into the graph, the database, file
+#: names and links; anything else is refused rather than escaped everywhere it goes.
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+ID_RULE = "högst 40 tecken: bokstäverna A–Z och a–z, siffror, _ . - (och första tecknet en bokstav eller siffra)"
+#: Upper bounds far above any real programme (the shipped tree has 25 nodes), so that a hostile tree is refused
+#: before the checks below, some of which compare every node with every other, can take long.
+MAX_NODES, MAX_BODIES, MAX_ACTIVITIES = 500, 200, 2000
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,43 @@ def _as_list(value) -> list:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
+def _text(value) -> str | None:
+    """An optional text field as text (YAML may give a number or a list), so the database column gets a string."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _flag(value, problems: list[str], where: str) -> bool:
+    """A yes/no field: YAML's true/false only. `bool("nej")` is True, so a text here would silently mark a known
+    goal as made up (or the reverse); it is listed as a problem instead."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    problems.append(f"{where}: illustrative ska vara true eller false, inte '{str(value)[:40]}'.")
+    return False
+
+
+def _valid_id(value: str) -> bool:
+    return ID_PATTERN.fullmatch(value) is not None
+
+
+def _known(value, known) -> bool:
+    """Whether a reference names a known id; a list or mapping in its place is simply unknown (not a crash)."""
+    return isinstance(value, str) and value in known
+
+
+def _finite(value) -> float:
+    """A number as float; `ValueError` for text, lists and for inf/nan (YAML's .inf, or 1e400 which becomes it)."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
 def _date(value) -> dt.date | None:
     if value is None or value == "":
         return None
@@ -114,6 +160,14 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
         raise TreeError(["Filen innehåller inget målträd (väntade nycklarna bodies, nodes och activities)."])
     bodies_raw = _as_list(raw.get("bodies"))
     nodes_raw = _as_list(raw.get("nodes"))
+    activities_raw = _as_list(raw.get("activities"))
+    for items, most, what in (
+        (nodes_raw, MAX_NODES, "noder"),
+        (bodies_raw, MAX_BODIES, "organisationer"),
+        (activities_raw, MAX_ACTIVITIES, "aktiviteter"),
+    ):
+        if len(items) > most:
+            raise TreeError([f"Målträdet har {len(items)} {what}; högst {most} går att läsa in."])
     if not nodes_raw:
         problems.append("Målträdet saknar noder (nodes).")
 
@@ -122,6 +176,9 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
         bid = str(b.get("id", "")).strip() if isinstance(b, Mapping) else ""
         if not bid:
             problems.append(f"Organisation nr {i} saknar id.")
+            continue
+        if not _valid_id(bid):
+            problems.append(f"Organisationen nr {i} har id '{bid[:60]}', som inte följer reglerna för id ({ID_RULE}).")
             continue
         if bid in seen_bodies:
             problems.append(f"Organisationen '{bid}' finns två gånger.")
@@ -134,7 +191,7 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
                 "id": bid,
                 "name": str(b.get("name") or bid),
                 "kind": kind,
-                "district": b.get("district"),
+                "district": _text(b.get("district")),
                 "members": ",".join(map(str, _as_list(b.get("members")))),
             }
         )
@@ -149,6 +206,9 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
         nid = str(n.get("id", "")).strip() if isinstance(n, Mapping) else ""
         if not nid:
             problems.append(f"Nod nr {order + 1} saknar id.")
+            continue
+        if not _valid_id(nid):
+            problems.append(f"Nod nr {order + 1} har id '{nid[:60]}', som inte följer reglerna för id ({ID_RULE}).")
             continue
         if nid in ids:
             problems.append(f"Id '{nid}' används av flera noder.")
@@ -171,10 +231,10 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
                 "level": level,
                 "parent": (str(n["parent"]).strip() if n.get("parent") not in (None, "") else None),
                 "text": " ".join(str(n.get("text", "")).split()),
-                "short": n.get("short"),
-                "illustrative": bool(n.get("illustrative", False)),
-                "source": n.get("source"),
-                "note": n.get("note"),
+                "short": _text(n.get("short")),
+                "illustrative": _flag(n.get("illustrative"), problems, f"Noden '{nid}'"),
+                "source": _text(n.get("source")),
+                "note": _text(n.get("note")),
                 "order": order,
                 "_parts": parts,
                 "_indicators": [s.get("indicator") for s in _as_list(n.get("indicators")) if isinstance(s, Mapping)],
@@ -182,12 +242,12 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
         )
         for role, key in (("ansvarig", "ansvarig"), ("berörd", "berörda")):
             for body in _as_list(n.get(key)):
-                if body not in seen_bodies:
+                if not _known(body, seen_bodies):
                     problems.append(f"Noden '{nid}' anger okänd {role} '{body}'.")
                 resp.append({"node_id": nid, "body_id": str(body), "role": role})
         for spec in _as_list(n.get("indicators")):
             code = spec.get("indicator") if isinstance(spec, Mapping) else None
-            if code not in known_indicators:
+            if not _known(code, known_indicators):
                 problems.append(f"Noden '{nid}' anger okänd indikator '{code}'.")
                 continue
             direction = spec.get("direction", "lower")
@@ -202,9 +262,9 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
             for key in ("target_2020", "target_2020_change"):
                 if spec.get(key) is not None:
                     try:
-                        numbers[key] = float(spec[key])
-                    except (TypeError, ValueError):
-                        problems.append(f"'{key}' för '{code}' i '{nid}' är inte ett tal.")
+                        numbers[key] = _finite(spec[key])
+                    except (TypeError, ValueError, OverflowError):
+                        problems.append(f"'{key}' för '{code}' i '{nid}' är inte ett tal (eller är oändligt).")
             inds.append(
                 {
                     "node_id": nid,
@@ -215,11 +275,22 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
                     "target_2020_change": numbers.get("target_2020_change"),
                 }
             )
-            for year, value in (spec.get("targets") or {}).items():
+            explicit = spec.get("targets") or {}
+            if not isinstance(explicit, Mapping):
+                problems.append(f"Årsmålen (targets) för '{code}' i '{nid}' ska anges som år: värde.")
+                explicit = {}
+            for year, value in explicit.items():
+                whole = str(year).strip()
+                year_number = int(whole) if whole.isdigit() and len(whole) == 4 else None
+                if year_number not in years:
+                    problems.append(f"Årsmålet '{year}' för '{code}' i '{nid}' är inte ett år {years[0]}–{years[-1]}.")
+                    continue
                 try:
-                    targets.append({"node_id": nid, "indicator_code": code, "year": int(year), "target": float(value)})
-                except (TypeError, ValueError):
-                    problems.append(f"Årsmålet {year} för '{code}' i '{nid}' är inte ett tal.")
+                    targets.append(
+                        {"node_id": nid, "indicator_code": code, "year": year_number, "target": _finite(value)}
+                    )
+                except (TypeError, ValueError, OverflowError):
+                    problems.append(f"Årsmålet {year} för '{code}' i '{nid}' är inte ett tal (eller är oändligt).")
 
     for n in nodes:
         level, parent = n["level"], n["parent"]
@@ -248,12 +319,21 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
         parts = [] if n["illustrative"] else [p for p in PARTS if p in listed]
         n["illustrative_parts"] = ", ".join(parts) or None
 
-    activities = []
-    for i, a in enumerate(_as_list(raw.get("activities")), 1):
-        aid = str(a.get("id") or f"AK{i}")
-        if a.get("node") not in ids:
+    activities, seen_activities = [], set()
+    for i, a in enumerate(activities_raw, 1):
+        if not isinstance(a, Mapping):
+            problems.append(f"Aktivitet nr {i} är inte en aktivitet (väntade id, node, body, title, status …).")
+            continue
+        aid = str(a.get("id") or f"AK{i}").strip()
+        if not _valid_id(aid):
+            problems.append(f"Aktivitet nr {i} har id '{aid[:60]}', som inte följer reglerna för id ({ID_RULE}).")
+            continue
+        if aid in seen_activities:
+            problems.append(f"Id '{aid}' används av flera aktiviteter.")
+        seen_activities.add(aid)
+        if not _known(a.get("node"), ids):
             problems.append(f"Aktiviteten '{aid}' hör till okänd nod '{a.get('node')}'.")
-        if a.get("body") not in seen_bodies:
+        if not _known(a.get("body"), seen_bodies):
             problems.append(f"Aktiviteten '{aid}' har okänd ansvarig '{a.get('body')}'.")
         if a.get("status") not in ACTIVITY_STATUSES:
             problems.append(
@@ -267,22 +347,22 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
             problems.append(f"Aktiviteten '{aid}' har ett datum som inte är ÅÅÅÅ-MM-DD.")
             start = end = None
         try:
-            budget = float(a.get("budget") or 0.0)
-        except (TypeError, ValueError):
-            problems.append(f"Aktiviteten '{aid}' har en budget som inte är ett tal.")
+            budget = _finite(a.get("budget") or 0.0)
+        except (TypeError, ValueError, OverflowError):
+            problems.append(f"Aktiviteten '{aid}' har en budget som inte är ett tal (eller är oändlig).")
             budget = 0.0
         activities.append(
             {
                 "id": aid,
                 "node_id": a.get("node"),
                 "body_id": a.get("body"),
-                "district": a.get("district"),
+                "district": _text(a.get("district")),
                 "title": str(a.get("title", "")),
                 "start": start,
                 "end": end,
                 "status": a.get("status"),
                 "budget": budget,
-                "illustrative": bool(a.get("illustrative", False)),
+                "illustrative": _flag(a.get("illustrative"), problems, f"Aktiviteten '{aid}'"),
             }
         )
     if problems:
@@ -321,10 +401,14 @@ def _sdn_problems(nodes: list[dict], bodies: list[dict], resp: list[dict]) -> li
     sdn |= {b["id"] for b in bodies if sdn & set(filter(None, b["members"].split(",")))}
     known = []
     problems = []
+    ansvarig_of: dict[str, set[str]] = {}
+    for r in resp:
+        if r["role"] == "ansvarig":
+            ansvarig_of.setdefault(r["node_id"], set()).add(r["body_id"])
     for n in nodes:
         if n["level"] != "delmål" or n["illustrative"] or "ansvarig" in n["_parts"]:
             continue
-        ansvarig = {r["body_id"] for r in resp if r["node_id"] == n["id"] and r["role"] == "ansvarig"}
+        ansvarig = ansvarig_of.get(n["id"], set())
         if not ansvarig & sdn:
             continue
         known.append(n["id"])
@@ -600,6 +684,14 @@ def ils_underlag(
     return pd.DataFrame(out)
 
 
+def dot_string(text: str) -> str:
+    """`text` as a quoted DOT string that is only ever a label: backslashes and quotes are escaped (so neither
+    Graphviz's own escapes such as \\N nor a quote can end the string early and add attributes or nodes), and
+    line breaks become DOT's centred line break."""
+    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return '"' + "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in lines) + '"'
+
+
 def to_dot(
     tree: GoalTree,
     evaluation: pd.DataFrame,
@@ -622,22 +714,24 @@ def to_dot(
     ]
     for n in tree.nodes.itertuples():
         s = status.get(n.id, EJ_BEDOMD)
-        label = textwrap.fill(str(n.short if isinstance(n.short, str) and n.short else n.text), wrap)
-        label = label.replace('"', "'").replace("\n", "\\n")
+        label = [textwrap.fill(str(n.short if isinstance(n.short, str) and n.short else n.text), wrap)]
         parts = () if n.illustrative else illustrative_parts(n)  # the parts of a node that is otherwise known
-        extra = "\\n(illustrativt)" if n.illustrative else ""
-        if parts:
-            extra = "\\n(illustrativt: " + ", ".join(DOT_PARTS[p] for p in parts) + ")"
+        if n.illustrative:
+            label.append("(illustrativt)")
+        elif parts:
+            label.append("(illustrativt: " + ", ".join(DOT_PARTS[p] for p in parts) + ")")
+        label.append(f"{STATUS_ICON[s]} {s}")
         faint = highlight is not None and n.level == "delmål" and n.id not in highlight
         fill = "#f4f5f7" if faint else "#ffffff"
         colour = "#c9ccd1" if faint else STATUS_COLOUR[s]
         width = 3 if n.id == selected else 1.6
+        text = dot_string("\n".join(label))
         lines.append(
-            f'"{n.id}" [label="{label}{extra}\\n{STATUS_ICON[s]} {s}", color="{colour}", fillcolor="{fill}", '
+            f'{dot_string(n.id)} [label={text}, color="{colour}", fillcolor="{fill}", '
             f'penwidth={width}, fontcolor="{"#9aa0a6" if faint else "#111111"}"];'
         )
         if isinstance(n.parent, str) and n.parent:
             dashed = " [style=dashed]" if "parent" in parts else ""
-            lines.append(f'"{n.parent}" -> "{n.id}"{dashed};')
+            lines.append(f"{dot_string(n.parent)} -> {dot_string(n.id)}{dashed};")
     lines.append("}")
     return "\n".join(lines)

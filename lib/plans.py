@@ -8,7 +8,8 @@ rules as the programme's delmål (`lib.goals.assess`), on the nämnd's own stads
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import numbers
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -104,6 +105,52 @@ def validate_goal(
         raise PlanError(problems)
     text = "" if _blank(row.get("text")) else " ".join(str(row["text"]).split())
     return {"indicator_code": code, "target": target, "target_year": year, "text": text}
+
+
+def _same(a, b) -> bool:
+    """A cell as loaded and as edited hold the same value, whatever types the table editor hands back."""
+    if _blank(a) or _blank(b):
+        return _blank(a) and _blank(b)
+    if isinstance(a, numbers.Real) and isinstance(b, numbers.Real):
+        return float(a) == float(b)
+    a, b = (v.date() if isinstance(v, pd.Timestamp) and v == v.normalize() else v for v in (a, b))
+    return str(a) == str(b)
+
+
+def table_changes(
+    edited: pd.DataFrame, loaded: pd.DataFrame, validate: Callable[[Mapping, str], dict]
+) -> tuple[list[dict], dict[str, int], list[str], pd.DataFrame]:
+    """What an editor changed in a plan table, compared with the rows as they were loaded into the editor (with
+    `id` and `version`), not with the rows as stored now: a row someone else has changed meanwhile must reach
+    the database as this editor's change of the version they saw, so that it is refused there with the other
+    change shown, rather than silently overwritten or taken for "no change".
+
+    Returns upserts (changed rows with id and loaded version, new rows without id; each validated), deletes
+    (id -> loaded version), problems (Swedish, by row number; only changed and new rows are checked) and the
+    unsaved rows themselves (a column `ändring`: ny, ändrad, borttagen) so the page can offer them for copying."""
+    columns = [c for c in edited.columns if c not in ("id", "version")]
+    before = {r["id"]: r for r in loaded.to_dict("records")} if len(loaded) else {}
+    upserts: list[dict] = []
+    problems: list[str] = []
+    unsaved: list[dict] = []
+    kept: set[str] = set()
+    for i, row in enumerate(edited.to_dict("records"), 1):
+        key = row.get("id") if isinstance(row.get("id"), str) and row.get("id") in before else None
+        old = before.get(key)
+        if old is not None:
+            kept.add(key)
+            if all(_same(row.get(c), old.get(c)) for c in columns):
+                continue
+        unsaved.append({"ändring": "ändrad" if old is not None else "ny", **{c: row.get(c) for c in columns}})
+        try:
+            clean = validate(row, f"Rad {i}")
+        except PlanError as exc:
+            problems += exc.problems
+            continue
+        upserts.append({**clean, "id": key, "version": None if old is None else int(old["version"])})
+    deletes = {k: int(r["version"]) for k, r in before.items() if k not in kept}
+    unsaved += [{"ändring": "borttagen", **{c: before[k].get(c) for c in columns}} for k in deletes]
+    return upserts, deletes, problems, pd.DataFrame(unsaved, columns=["ändring", *columns])
 
 
 def situation(

@@ -6,11 +6,13 @@ result back (pypdf for text, PIL for the image).
 
 from __future__ import annotations
 
+import functools
 import io
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import ParamSpec, TypeVar
 
 import geopandas as gpd
 import matplotlib
@@ -25,6 +27,29 @@ from lib.mapview import WATER_RGBA  # noqa: E402
 
 A4 = (8.27, 11.69)
 FOOTER = "Sammanhållen stad · syntetiska värden markerade · källor: se Data och källor i verktyget"
+
+#: Every text is drawn as typed: no mathtext (`$x^2$` in a plan text would be typeset as maths, and an unbalanced
+#: `$` or `\frac` can fail the whole PDF) and no LaTeX. Matplotlib reads these when a text artist is created, so
+#: they hold for titles, table cells, legends and labels alike. They are also the process default (this module is
+#: the app's only matplotlib user): downloads render in threads of their own, and one thread leaving its
+#: `rc_context` must not switch maths back on under another.
+LITERAL_TEXT = {"text.parse_math": False, "text.usetex": False}
+matplotlib.rcParams.update(LITERAL_TEXT)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def literal_text(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run `func` with `LITERAL_TEXT`: the one place every rendering in this module goes through, so a text that
+    planners typed (goal, plan, activity, area name) reaches the PDF or image exactly as they typed it."""
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with matplotlib.rc_context(LITERAL_TEXT):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -58,6 +83,7 @@ def shipped_water() -> gpd.GeoDataFrame:
     return gpd.read_file(Paths().water_geo)
 
 
+@literal_text
 def draw_map(
     ax,
     frame: gpd.GeoDataFrame,
@@ -90,6 +116,7 @@ def draw_map(
     ax.set_title(fig.title, fontsize=12, loc="left")
 
 
+@literal_text
 def map_png(
     frame: gpd.GeoDataFrame,
     fig: MapFigure,
@@ -131,6 +158,7 @@ def _table(figure, top: float, frame, col_widths: Sequence[float] | None = None,
     return top - h - 0.02
 
 
+@literal_text
 def programme_brief(
     year: int,
     intro: Sequence[str],
@@ -207,6 +235,7 @@ def programme_brief(
     return out.getvalue()
 
 
+@literal_text
 def area_brief(
     name: str,
     lines: Sequence[str],

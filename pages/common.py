@@ -81,10 +81,9 @@ SYNTHETIC_NOTE = (
 
 @st.cache_resource(show_spinner=False)
 def connection():
-    """One DuckDB connection for the whole server; queries take their own cursor."""
-    paths = Paths()
-    db.ensure_database(paths.data_dir, paths.db_path)
-    return db.connect(paths.db_path)
+    """One DuckDB connection for the whole server; queries take their own cursor. `python -m ui.server` opens it
+    before the server starts (so the server holds the write lock from the start); otherwise the first page does."""
+    return db.open_app_connection(Paths())
 
 
 @st.cache_data(show_spinner=False)
@@ -305,6 +304,12 @@ PAGE_ERROR = (
 )
 
 
+DATABASE_BUSY = (
+    "Databasen används just nu av ett annat program (till exempel en inläsning från kommandoraden). Ladda om sidan "
+    "om en stund. Inget du sparat har påverkats."
+)
+
+
 def run_page(page) -> None:
     """Run a page; an unexpected error is logged with its traceback on the server and the visitor gets a Swedish
     message instead of a stack trace. SAMMANHALLEN_RAISE_ERRORS=1 (the tests) lets the error through, so a test
@@ -312,7 +317,16 @@ def run_page(page) -> None:
     import logging
 
     try:
+        connection()  # first, so a database that cannot be opened is the page's one message, at the top
         page.run()
+    except db.DatabaseUnreadable as exc:  # not a bug: the operator's message (the file is left untouched)
+        logging.getLogger("sammanhallen").error("%s", exc)
+        st.title("Databasen kan inte läsas")
+        st.error(str(exc), icon=":material/error:")
+    except db.DatabaseLocked:
+        logging.getLogger("sammanhallen").warning("Databasen hålls av en annan process")
+        st.title("Databasen är upptagen")
+        st.error(DATABASE_BUSY, icon=":material/error:")
     except Exception:
         logging.getLogger("sammanhallen").exception("Sidan %s kunde inte visas", getattr(page, "url_path", page))
         if os.environ.get("SAMMANHALLEN_RAISE_ERRORS") == "1":
@@ -687,11 +701,13 @@ def goal_outcomes(place: str) -> pd.DataFrame:
 
 
 EDITOR_KEY = "_redigerare"
-MAX_ATTEMPTS = 5
 
 
 def _secrets() -> dict:
-    """The secrets as a plain dict; an app without a secrets file simply has no editors."""
+    """The secrets as a plain dict; an app without a secrets file simply has no editors.
+
+    Streamlit reads `.streamlit/secrets.toml`, or the files given with `--secrets.files`; the CLI reads
+    `Paths().secrets_file` (`SAMMANHALLEN_SECRETS`). Point both at the same file when moving it."""
     try:
         return st.secrets.to_dict()
     except Exception:  # noqa: BLE001 - no secrets file is a normal, read-only installation
@@ -702,26 +718,66 @@ def oidc_configured() -> bool:
     return "auth" in _secrets()
 
 
+def _oidc_user() -> dict | None:
+    """The ID-token claims of a user signed in with the city's account, or None."""
+    if not oidc_configured() or not getattr(st.user, "is_logged_in", False):
+        return None
+    return st.user.to_dict()
+
+
 def current_editor() -> str | None:
-    """The signed-in editor: an allow-listed OIDC user, or a local editor who signed in with a password."""
+    """The signed-in editor: an allow-listed OIDC user whose provider verified the address, or a local editor
+    who signed in with a password."""
     from lib import auth
 
-    if oidc_configured() and getattr(st.user, "is_logged_in", False):
+    claims = _oidc_user()
+    if claims is not None:
         allowed = _secrets().get("editors_oidc", {}).get("allowed", [])
-        return auth.oidc_editor(st.user.get("email"), allowed)
+        return auth.oidc_editor(claims.get("email"), allowed, st.user.get("email_verified"))
     return st.session_state.get(EDITOR_KEY)
 
 
+def _client_key() -> str:
+    """The client failed sign-ins count against: a hash of the connection's IP address (no proxy header is
+    trusted, they are set by the client). Streamlit shows no address for localhost: then 'okänd'."""
+    from lib import signin
+
+    try:
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no client context (a test harness): counted as unknown
+        ip = None
+    return signin.client_key(ip)
+
+
 def sign_in_panel() -> None:
-    """Sidebar: who is signed in, or a sign-in form. Viewing never needs it."""
-    from lib import auth
+    """Sidebar: who is signed in, or a sign-in form. Viewing never needs it.
+
+    Failed password attempts are counted in the database per account and per client (lib/signin.py), so a
+    reload or a new browser does not reset them, and each one is in the audit."""
+    from lib import auth, signin
+
+    def plain(text: str) -> str:
+        """A name or address as inline code: shown as typed, never read as Markdown, maths or a mail link."""
+        return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
 
     editor = current_editor()
-    if editor:
-        st.caption(f"Inloggad som **{editor}** (redigerare).")
+    claims = _oidc_user()
+    if editor or claims is not None:
+        if editor:
+            st.caption(f"Inloggad som {plain(editor)} (redigerare).")
+        else:
+            shown = str(claims.get("email") or claims.get("name") or claims.get("sub") or "okänd användare")
+            st.caption(f"Inloggad som {plain(shown)} – inte redigerare.")
+            email = claims.get("email")
+            if not isinstance(email, str) or not email.strip():
+                st.caption("Stadens konto gav ingen e-postadress, så det ger inte rätt att redigera.")
+            elif auth.oidc_editor(email, [email], claims.get("email_verified")) is None:
+                st.caption("Stadens konto har inte bekräftat e-postadressen, så den ger inte rätt att redigera.")
+            else:
+                st.caption("Adressen finns inte bland redigerarna. Att titta går bra.")
         if st.button("Logga ut", key="logga_ut"):
             st.session_state.pop(EDITOR_KEY, None)
-            if oidc_configured() and getattr(st.user, "is_logged_in", False):
+            if claims is not None:
                 st.logout()
             st.rerun()
         return
@@ -736,20 +792,31 @@ def sign_in_panel() -> None:
                 "Inga redigerare är upplagda. En administratör lägger till med `python -m lib.cli add-editor NAMN`."
             )
             return
-        attempts = st.session_state.get("_inloggningsforsok", 0)
-        if attempts >= MAX_ATTEMPTS:
-            st.error("För många misslyckade försök. Ladda om sidan och försök igen.")
-            return
         with st.form("inloggning", clear_on_submit=True, border=False):
-            name = st.text_input("Användarnamn")
-            password = st.text_input("Lösenord", type="password")
+            name = st.text_input("Användarnamn", max_chars=signin.KEY_MAX)
+            password = st.text_input("Lösenord", type="password", max_chars=1000)
             if st.form_submit_button("Logga in"):
-                if auth.verify(editors, name, password):
-                    st.session_state[EDITOR_KEY] = name.strip()
-                    st.session_state["_inloggningsforsok"] = 0
-                    st.rerun()
-                st.session_state["_inloggningsforsok"] = attempts + 1
-                st.error("Fel användarnamn eller lösenord.")
+                try:
+                    _password_sign_in(editors, name, password)
+                except db.DataError as exc:  # the database is unreadable or busy: say so, sign no one in
+                    st.error(f"Inloggningen kunde inte prövas. {exc}")
+
+
+def _password_sign_in(editors: dict, name: str, password: str) -> None:
+    """Check a submitted name and password against the persisted throttle, then the hash; counts the outcome."""
+    from lib import auth, signin
+
+    con, client = connection(), _client_key()
+    wait = signin.check_allowed(con, name, client)
+    if wait is not None:
+        st.error(signin.wait_message(wait))
+    elif auth.verify(editors, name, password):
+        signin.record_success(con, name, client, name.strip())
+        st.session_state[EDITOR_KEY] = name.strip()
+        st.rerun()
+    else:
+        wait = signin.record_failure(con, name, client)
+        st.error("Fel användarnamn eller lösenord." + (f" {signin.wait_message(wait)}" if wait else ""))
 
 
 def plan(committee: str) -> dict[str, pd.DataFrame]:
@@ -777,20 +844,21 @@ def data_changed() -> None:
 
 
 def excel_bytes(frame: pd.DataFrame, sheet: str = "Data") -> bytes:
-    import io
+    """XLSX of a table in which no text is a live formula (see lib.export)."""
+    from lib import export
 
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
+    return export.xlsx_bytes(frame, sheet)
 
 
 def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV (semicolon, decimal comma, UTF-8 with BOM: opens in Swedish Excel) and XLSX of a table, made on click."""
+    """CSV (semicolon, decimal comma, UTF-8 with BOM: opens in Swedish Excel) and XLSX of a table, made on click;
+    both inert, so a goal or plan text can never run as a formula in the reader's spreadsheet (lib.export)."""
+    from lib import export
+
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         "CSV",
-        lambda: frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"),
+        lambda: export.csv_bytes(frame),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -1156,15 +1224,12 @@ def published_figures_table(district: str, name: str) -> tuple[pd.DataFrame, lis
     return table.reset_index(drop=True), lines
 
 
-def replace_goal_tree(text: str, editor: str | None) -> None:
-    """Install a new goal tree: close this server's connection, rebuild, and start afresh."""
-    paths = Paths()
-    connection().close()
-    connection.clear()
-    try:
-        db.install_goal_file(paths.data_dir, paths.db_path, text, editor)
-    finally:
-        data_changed()
+def replace_goal_tree(text: str, editor: str | None, filename: str | None = None):
+    """Install a goal tree in the database (checked, one transaction with its audit row; nothing written if it
+    fails) and drop the cached copies so every page shows it. The connection stays open: no rebuild is needed."""
+    tree = db.install_goal_tree(connection(), editor, text, filename)
+    data_changed()
+    return tree
 
 
 def allocation_units(params: ix.IndexParams, year: int, by: str) -> pd.DataFrame:

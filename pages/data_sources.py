@@ -1,12 +1,12 @@
 """Data och källor: what every indicator means, where it comes from, which values are real (with source, licence
 and year) and which are synthetic."""
 
+import re
+
 import pandas as pd
 import streamlit as st
-import yaml
 
-from lib import auth, db, importer, provenance, real, reference
-from lib import goals as goal_rules
+from lib import auth, db, export, importer, provenance, real, reference
 from lib.config import YEARS
 from lib.fmt import number
 from pages import common
@@ -81,7 +81,7 @@ st.dataframe(
 )
 st.download_button(
     "Ladda ner katalogen (CSV)",
-    catalogue.to_csv(index=False).encode("utf-8-sig"),
+    export.csv_bytes(catalogue),
     file_name="indikatorkatalog.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -377,8 +377,10 @@ st.markdown(
     "Ladda upp stadens egna siffror som CSV eller Excel – i **lång** layout (stadsdel, indikator, år, värde, källa) "
     f"eller **bred** (stadsdel, år, källa och en kolumn per indikator), för åren {YEARS[0]}–{YEARS[-1]}. Ett inläst "
     "värde ersätter det som finns för samma stadsdel, indikator och år. Svenska format fungerar: semikolon, "
-    "decimalkomma, mellanslag mellan tusental, UTF-8 eller Windows-1252. Filen kontrolleras först; inget skrivs "
-    "förrän allt stämmer, och en inläsning kan ångras."
+    "decimalkomma, mellanslag mellan tusental, UTF-8, UTF-16 eller Windows-1252. Filen kontrolleras först; inget "
+    "skrivs förrän allt stämmer, och en inläsning kan ångras. Högst "
+    f"{importer.MAX_BYTES // 1024 // 1024} MB, {number(importer.MAX_ROWS, 0)} rader och {importer.MAX_COLUMNS} "
+    "kolumner; en kolumn som inte kan läsas in räknas som ett problem."
 )
 
 areas_all = common.areas()
@@ -392,51 +394,59 @@ with t2:
         importer.template("wide", areas_all, common.index_indicators(), YEARS[-1]), "mall_bred", "mall_bred"
     )
 
-upload = st.file_uploader("Fil att läsa in", type=["csv", "txt", "xlsx"], key="importfil")
-u1, u2 = st.columns(2)
-sheet = u1.text_input("Blad i Excelfilen (tomt = första)", key="importblad")
-default_source = u2.text_input(
-    "Källa för rader utan egen källa", key="importkalla", placeholder="T.ex. Stockholms stad, Statistikenheten 2021"
-)
-if upload is not None:
-    try:
-        table_in = importer.read_table(upload.getvalue(), upload.name, sheet or None)
-        parsed = importer.parse_values(table_in, areas_all, inds, (YEARS[0], YEARS[-1]), default_source)
-    except importer.ImportRejected as exc:
-        parsed = importer.Parsed(pd.DataFrame(), exc.problems)
-    if parsed.problems:
-        st.error(f"Filen kan inte läsas in: {len(parsed.problems)} problem. Inget har ändrats.")
-        st.dataframe(
-            pd.DataFrame([{"Rad": p.row, "Kolumn": p.column, "Problem": p.message} for p in parsed.problems]),
-            hide_index=True,
-            width="stretch",
-        )
-    else:
-        change = importer.preview(parsed.values, common.values_long())
-        st.success(
-            f"Filen är korrekt ({parsed.layout} layout): {change['new']} nya värden, {change['changed']} "
-            f"ändrade, {change['unchanged']} oförändrade."
-        )
-        sample = change["sample"].rename(
-            columns={
-                "area_code": "Stadsdel",
-                "indicator_code": "Indikator",
-                "year": "År",
-                "value_before": "Före",
-                "value": "Efter",
-            }
-        )
-        st.dataframe(sample, hide_index=True, width="stretch")
-        editor = common.current_editor()
-        if st.button("Läs in värdena", disabled=not editor, icon=":material/upload:", key="las_in"):
-            try:
-                import_id = db.import_values(common.connection(), editor, parsed.values, upload.name)
-                common.data_changed()
-                st.success(f"Inläst (nr {import_id}). Värdena visas nu som verkliga i hela verktyget.")
-            except (auth.NotAuthorised, db.DataError) as exc:
-                st.error(str(exc))
-        if not editor:
-            st.caption(auth.REFUSED)
+# Parsing a file costs the server real work, so only a signed-in editor gets the upload; a visitor cannot make
+# the server read anything. The file is checked (size, zip directory, sheet size, no DTD) before it is parsed.
+import_editor = common.current_editor()
+if not import_editor:
+    st.info(
+        "Logga in som redigerare (”Logga in för att redigera” i sidomenyn) för att läsa in en fil. Mallarna kan "
+        "alla ladda ner."
+    )
+else:
+    upload = st.file_uploader("Fil att läsa in", type=["csv", "txt", "xlsx"], key="importfil")
+    u1, u2 = st.columns(2)
+    sheet = u1.text_input("Blad i Excelfilen (tomt = första)", key="importblad")
+    default_source = u2.text_input(
+        "Källa för rader utan egen källa", key="importkalla", placeholder="T.ex. Stockholms stad, Statistikenheten 2021"
+    )
+    if upload is not None:
+        try:
+            importer.check_size(upload.size)
+            raw = importer.check_file(upload.getvalue(), upload.name, sheet or None)
+            table_in = importer.read_table(raw, upload.name, sheet or None)
+            parsed = importer.parse_values(table_in, areas_all, inds, (YEARS[0], YEARS[-1]), default_source)
+        except importer.ImportRejected as exc:
+            parsed = importer.Parsed(pd.DataFrame(), exc.problems)
+        if parsed.problems:
+            st.error(f"Filen kan inte läsas in: {len(parsed.problems)} problem. Inget har ändrats.")
+            st.dataframe(
+                pd.DataFrame([{"Rad": p.row, "Kolumn": p.column, "Problem": p.message} for p in parsed.problems]),
+                hide_index=True,
+                width="stretch",
+            )
+        else:
+            change = importer.preview(parsed.values, common.values_long())
+            st.success(
+                f"Filen är korrekt ({parsed.layout} layout): {change['new']} nya värden, {change['changed']} "
+                f"ändrade, {change['unchanged']} oförändrade."
+            )
+            sample = change["sample"].rename(
+                columns={
+                    "area_code": "Stadsdel",
+                    "indicator_code": "Indikator",
+                    "year": "År",
+                    "value_before": "Före",
+                    "value": "Efter",
+                }
+            )
+            st.dataframe(sample, hide_index=True, width="stretch")
+            if st.button("Läs in värdena", icon=":material/upload:", key="las_in"):
+                try:
+                    import_id = db.import_values(common.connection(), import_editor, parsed.values, upload.name)
+                    common.data_changed()
+                    st.success(f"Inläst (nr {import_id}). Värdena visas nu som verkliga i hela verktyget.")
+                except (auth.NotAuthorised, db.DataError) as exc:
+                    st.error(str(exc))
 
 history = db.imports(common.connection())
 if not history.empty:
@@ -472,38 +482,81 @@ if not history.empty:
 
 st.subheader("Målträdet")
 st.markdown(
-    "Programmets mål, ansvar, indikatorer och aktiviteter finns i en YAML-fil. Ladda ner den, ersätt de "
-    "illustrativa texterna med programmets riktiga och läs in den igen – den kontrolleras först. Ett påhittat mål "
-    "märks `illustrative: true`, påhittade delar av ett känt mål `illustrative_parts` (parent, ansvarig, berörda, "
-    "target). Ett delmål som inte är illustrativt får bara ha en stadsdelsnämnd som ansvarig om det är delmålet "
-    "om ekonomiskt bistånd."
+    "Programmets mål, ansvar, indikatorer och aktiviteter beskrivs i en YAML-fil. Ladda ner målträdet som gäller, "
+    "ersätt de illustrativa texterna med programmets riktiga och läs in det igen – det kontrolleras först och "
+    "installeras sedan i databasen med vem som gjorde det och när, och finns kvar när databasen byggs om. Ett "
+    "påhittat mål märks `illustrative: true`, påhittade delar av ett känt mål `illustrative_parts` (parent, "
+    "ansvarig, berörda, target). Ett delmål som inte är illustrativt får bara ha en stadsdelsnämnd som ansvarig om "
+    "det är delmålet om ekonomiskt bistånd. Id för noder, organisationer och aktiviteter får ha högst 40 tecken: "
+    "bokstäver a–z, siffror, `_`, `.` och `-`."
 )
-goal_file = common.Paths().data_dir / "goals.yaml"
+
+
+def _md_plain(text) -> str:
+    """Text someone typed (a file name) shown literally in Markdown: its Markdown characters are escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", str(text))
+
+
+goal_con = common.connection()
+goal_installed = db.installed_goal_text(goal_con)
+if goal_installed is not None:
+    goal_text = goal_installed["yaml_text"]
+    goal_file_name = f"maltrad_{int(goal_installed['id'])}.yaml"
+    st.caption(
+        f"Gäller nu: installerat målträd nr {int(goal_installed['id'])}"
+        + (f" (filen {_md_plain(goal_installed['filename'])})" if isinstance(goal_installed["filename"], str) else "")
+        + f", installerat av {_md_plain(goal_installed['editor'])} "
+        f"{pd.Timestamp(goal_installed['installed_at']):%Y-%m-%d %H:%M}."
+    )
+else:
+    goal_text = (common.Paths().data_dir / "goals.yaml").read_text(encoding="utf-8")
+    goal_file_name = "goals.yaml"
+    st.caption("Gäller nu: det medföljande målträdet (data/goals.yaml); inget målträd har installerats.")
 st.download_button(
-    "Ladda ner målträdet (YAML)",
-    goal_file.read_bytes(),
-    file_name="goals.yaml",
+    "Ladda ner målträdet som gäller (YAML)",
+    goal_text.encode("utf-8"),
+    file_name=goal_file_name,
     mime="application/x-yaml",
     icon=":material/download:",
+    key="ladda_ner_mal",
 )
-goal_upload = st.file_uploader("Nytt målträd", type=["yaml", "yml"], key="malfil")
-if goal_upload is not None:
-    text = goal_upload.getvalue().decode("utf-8", errors="replace")
-    known = set(inds["code"])
-    try:
-        tree = goal_rules.parse_tree(yaml.safe_load(text) or {}, known, YEARS)
-        counts = tree.nodes["level"].value_counts()
-        st.success(
-            f"Målträdet är giltigt: {counts.get('målområde', 0)} målområden, {counts.get('mål', 0)} mål, "
-            f"{counts.get('delmål', 0)} delmål, {len(tree.activities)} aktiviteter."
-        )
-        editor = common.current_editor()
-        if st.button("Installera målträdet", disabled=not editor, key="installera_mal", icon=":material/upload:"):
-            common.replace_goal_tree(text, editor)
-            st.success("Målträdet är installerat. Sidan Mål och uppföljning visar det nya trädet.")
-        if not editor:
-            st.caption(auth.REFUSED)
-    except yaml.YAMLError as exc:
-        st.error(f"Filen är inte giltig YAML: {exc}")
-    except goal_rules.TreeError as exc:
-        st.error("Målträdet kan inte läsas in:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+goal_editor = common.current_editor()
+if not goal_editor:
+    st.caption("Logga in som redigerare för att läsa in ett nytt målträd.")
+else:
+    goal_upload = st.file_uploader(
+        f"Nytt målträd (YAML, högst {number(db.GOAL_TREE_MAX_BYTES / 1e6, 0)} MB)", type=["yaml", "yml"], key="malfil"
+    )
+    if goal_upload is not None:
+        try:
+            goal_new = db.decode_goal_bytes(goal_upload.getvalue(), goal_upload.name)
+            goal_tree_new = db.check_goal_tree(goal_con, goal_new, goal_upload.name)
+        except db.DataError as exc:
+            first, *rest = str(exc).split("\n- ")
+            st.error(f"{first.rstrip(':')}. Inget har ändrats." if rest else f"{exc} Inget har ändrats.")
+            if rest:
+                st.dataframe(pd.DataFrame({"Problem": rest}), hide_index=True, width="stretch")
+        else:
+            st.success(f"Målträdet är giltigt: {db.goal_tree_summary(goal_tree_new)}.")
+            if st.button("Installera målträdet", key="installera_mal", icon=":material/upload:"):
+                try:
+                    common.replace_goal_tree(goal_new, goal_editor, goal_upload.name)
+                    st.success("Målträdet är installerat. Sidan Mål och uppföljning visar det nya trädet.")
+                except (auth.NotAuthorised, db.DataError) as exc:
+                    st.error(str(exc))
+goal_history = db.goal_tree_installs(goal_con)
+if not goal_history.empty:
+    st.markdown("**Historik**")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Nr": goal_history["id"],
+                "Tid": pd.to_datetime(goal_history["installed_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+                "Redigerare": goal_history["editor"],
+                "Fil": goal_history["filename"].fillna("–"),
+                "Kontrollsumma (SHA-256)": goal_history["sha256"].str[:12] + "…",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

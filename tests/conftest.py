@@ -30,6 +30,7 @@ def isolated_env(tmp_path_factory):
     os.environ["SAMMANHALLEN_DB"] = str(base / "test.duckdb")
     os.environ["SAMMANHALLEN_OFFICIAL_DIR"] = str(base / "official")
     os.environ["SAMMANHALLEN_RAISE_ERRORS"] = "1"  # a page error fails the test instead of becoming a message
+    os.environ["SAMMANHALLEN_SIGNIN_DELAY"] = "0"  # the fixed pause of a failed sign-in (tested on its own)
     from lib import db
     from lib.config import Paths
 
@@ -94,46 +95,49 @@ def app_url(isolated_env):
     secrets.write_text(auth.toml_dumps({"editors": {EDITOR: auth.hash_password(EDITOR_PASSWORD)}}), encoding="utf-8")
     port = _free_port()
     # A database of its own: the test process keeps the shared one open, and DuckDB allows one writer process.
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SAMMANHALLEN_DB": str(isolated_env / "app.duckdb")}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--secrets.files",
-            str(secrets),
-        ],
+    proc = start_server(port, {"SAMMANHALLEN_DB": str(isolated_env / "app.duckdb")}, "--secrets.files", str(secrets))
+    url = f"http://127.0.0.1:{port}"
+    if not wait_healthy(url, proc):
+        stop_server(proc)
+        pytest.fail("Streamlit-servern startade inte: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    stop_server(proc)
+
+
+def start_server(port: int, env: dict, *args: str, module: str = "streamlit", stdout=subprocess.PIPE):
+    """The app in a server process of its own on `port`: `streamlit run app.py`, or the launcher
+    (`module="ui.server"`, which opens the database before it serves). `env` is added to this process's."""
+    command = [sys.executable, "-m", module] + (["run", str(ROOT / "app.py")] if module == "streamlit" else [])
+    command += ["--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return subprocess.Popen(
+        [*command, *args],
         cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
+        stdout=stdout,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> bool:
+    """True once the server answers its health check; False if it stops or `timeout` seconds pass."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    break
+                    return True
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("Streamlit-servern startade inte: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield url
+    return False
+
+
+def stop_server(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
-        proc.wait(10)
+        proc.wait(15)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
 
 
 def wait_for_app(page, timeout: float = 60_000) -> None:

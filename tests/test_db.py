@@ -135,6 +135,13 @@ def test_scenarios_are_saved_replaced_and_survive_a_rebuild(data_copy, tmp_path)
     assert db.ensure_database(data_copy, target)
     with db.connect(target) as c:
         assert db.scenarios(c)["name"].tolist() == ["Jobb först"]
+        with pytest.raises(PermissionError):
+            db.delete_scenario(c, "Jobb först", None)
+        assert db.delete_scenario(c, "Jobb först", "anna") and not db.delete_scenario(c, "Jobb först", "anna")
+        assert db.scenarios(c).empty
+        gone = db.audit_log(c).iloc[0]
+        assert (gone["action"], gone["editor"], gone["record_id"]) == ("borttagen", "anna", "Jobb först")
+        assert '{\\"a\\": 2}' in gone["before"]  # what it held, so it can be typed in again
 
 
 @pytest.mark.parametrize(("name", "message"), [("   ", "namn"), ("x" * 61, "högst 60")])

@@ -214,21 +214,190 @@ def test_pinned_checksum_is_the_reference_file(tmp_path):
     assert out.exists()
 
 
-@needs_reference
-def test_cli_fetch_from_file_switches_the_app_to_official(tmp_path, monkeypatch, capsys):
+@pytest.fixture
+def boundary_cli(data_copy, tmp_path, monkeypatch):
+    """Paths for running the CLI in this process on a private copy of data/ and the shipped map, with a database of
+    its own (not built yet), an empty data/official/ and one editor whose password is in the environment."""
+    import shutil
+
+    from conftest import EDITOR, EDITOR_PASSWORD
+    from lib import auth
+
+    (data_copy.parent / "geo").mkdir()
+    shutil.copyfile(PATHS.stadsdel_geo, data_copy.parent / "geo" / "stadsdelar.geojson")
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(auth.toml_dumps({"editors": {EDITOR: auth.hash_password(EDITOR_PASSWORD)}}), encoding="utf-8")
+    monkeypatch.setenv("SAMMANHALLEN_DB", str(tmp_path / "boundaries.duckdb"))
     monkeypatch.setenv("SAMMANHALLEN_OFFICIAL_DIR", str(tmp_path / "official"))
-    assert cli_main(["fetch-boundaries", str(REFERENCE / "stadsdelar.geo.json")]) == 0
-    assert "117 av 117" in capsys.readouterr().out
-    paths = Paths()
-    b = geo.load_boundaries(paths.stadsdel_geo, paths.official_geo)
-    assert b.kind == "imported" and b.imported
-    assert cli_main(["info", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["geometry"] == "imported"
+    monkeypatch.setenv("SAMMANHALLEN_SECRETS", str(secrets))
+    monkeypatch.setenv("SAMMANHALLEN_PASSWORD", EDITOR_PASSWORD)
+    return Paths(root=data_copy.parent)
+
+
+def _variant(tmp_path, name: str, change) -> str:
+    """The shipped map, changed by `change(frame) -> frame`, written as a file in `tmp_path`."""
+    frame = change(gpd.read_file(PATHS.stadsdel_geo))
+    path = tmp_path / name
+    frame.to_file(path, driver="GPKG" if name.endswith(".gpkg") else "GeoJSON")
+    return str(path)
+
+
+def _city_sized(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame.assign(geometry=[shapely.union_all(frame.geometry.to_numpy()).convex_hull] * len(frame))
+
+
+BAD_BOUNDARIES = {
+    "half the stadsdelar": (lambda f: f.iloc[::2], "Bara 59 av 117 stadsdelar (50 %)"),
+    "one city-sized polygon under every name": (_city_sized, "117 av 117 stadsdelar har en yta"),
+    "degrees labelled EPSG:3857": (
+        lambda f: f.set_crs("EPSG:3857", allow_override=True),
+        "Gränserna ligger inte i Stockholm",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_BOUNDARIES))
+def test_fetch_refuses_boundaries_that_are_not_the_city(boundary_cli, tmp_path, capsys, case):
+    """Even for an editor: nothing is installed, the database is not touched, and the message says what failed."""
+    from conftest import EDITOR
+
+    change, message = BAD_BOUNDARIES[case]
+    source = _variant(tmp_path, "gränser.geojson", change)
+    code = cli_main(["fetch-boundaries", source, "--editor", EDITOR], boundary_cli)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("Fel: gränserna installerades inte") and message in err and "Inget ändrades" in err, err
+    assert not boundary_cli.official_dir.exists() or not any(boundary_cli.official_dir.iterdir())
+    assert not boundary_cli.db_path.exists()
+    assert geo.load_boundaries(boundary_cli.stadsdel_geo, boundary_cli.official_geo).kind == "official"
+
+
+def test_check_lists_every_failed_check_at_once(areas, shipped):
+    """Degrees labelled as Web Mercator end up as one speck off Africa: wrong place and wrong sizes, both named; a
+    file with a third of the stadsdelar, far away, fails all three checks."""
+    wrong_crs = shipped.set_crs("EPSG:3857", allow_override=True)[["code", "geometry"]]
+    problems = geo.check_boundaries(wrong_crs, areas, shipped)
+    assert len(problems) == 2 and "inte i Stockholm" in problems[0] and "117 av 117" in problems[1]
+    assert len(geo.check_boundaries(wrong_crs.iloc[::3], areas, shipped)) == 3
+    assert geo.check_boundaries(shipped[["code", "geometry"]], areas, shipped) == []
+
+
+@needs_reference
+def test_check_accepts_the_citys_own_files_with_and_without_water(areas, shipped):
+    for name in ("stadsdelar.geo.json", "stadsdelar_simplified.geo.json"):
+        _, report = geo.import_boundaries(REFERENCE / name, areas, reference=shipped)
+        assert report.problems == [] and report.matched == 117, (name, report.problems)
+
+
+def _bad_prj(text: str):
+    def write(tmp_path) -> str:
+        gpd.read_file(PATHS.stadsdel_geo).to_file(tmp_path / "gränser.shp")
+        (tmp_path / "gränser.prj").write_text(text, encoding="utf-8")
+        return str(tmp_path / "gränser.shp")
+
+    return write
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _bad_prj('PROJCS["trasig"]'),  # the reader cannot parse it
+        _bad_prj('LOCAL_CS["ritning",UNIT["metre",1]]'),  # a local CRS: cannot be converted
+        _bad_prj(
+            'PROJCS["x",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],'
+            'PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Finns_inte"],UNIT["metre",1]]'
+        ),
+    ],
+)
+def test_fetch_refuses_an_unknown_crs_in_swedish(boundary_cli, tmp_path, capsys, make):
+    from conftest import EDITOR
+
+    code = cli_main(["fetch-boundaries", make(tmp_path), "--editor", EDITOR], boundary_cli)
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("Fel: Koordinatsystemet i gränsfilen") and "Inget installerades" in err, err
+    assert not boundary_cli.official_geo.exists()
+
+
+def test_fetch_installs_for_an_editor_with_an_audit_row(boundary_cli, tmp_path, monkeypatch, capsys):
+    import hashlib
+
+    from conftest import EDITOR
+    from lib import db
+
+    source = _variant(tmp_path, "stadsdelar_2026.gpkg", lambda f: f.to_crs("EPSG:3011"))
+    monkeypatch.delenv("SAMMANHALLEN_PASSWORD")
+    anonymous = cli_main(["fetch-boundaries", source], boundary_cli)
+    assert anonymous == 3 and "inloggad som redigerare" in capsys.readouterr().err
+    assert not boundary_cli.official_geo.exists()
+
+    monkeypatch.setenv("SAMMANHALLEN_PASSWORD", "inte-det-lösenordet")
+    assert cli_main(["fetch-boundaries", source, "--editor", EDITOR], boundary_cli) == 3
+    assert not boundary_cli.official_geo.exists()
+
+    from conftest import EDITOR_PASSWORD
+
+    monkeypatch.setenv("SAMMANHALLEN_PASSWORD", EDITOR_PASSWORD)
+    assert cli_main(["fetch-boundaries", source, "--editor", EDITOR], boundary_cli) == 0
+    out = capsys.readouterr().out
+    assert "117 av 117" in out and f"installerat av {EDITOR}" in out
+    b = geo.load_boundaries(boundary_cli.stadsdel_geo, boundary_cli.official_geo)
+    assert b.kind == "imported" and len(b.frame) == 117
+    assert [p.name for p in boundary_cli.official_dir.iterdir()] == ["stadsdelar.geojson"]  # no temporary file left
+    installed = boundary_cli.official_geo.read_bytes()
+
+    assert cli_main(["fetch-boundaries", source, "--editor", EDITOR], boundary_cli) == 0  # again: the audit says
+    with db.connect(boundary_cli.db_path, read_only=True) as con:  # what it replaced
+        rows = db.query(con, "SELECT * FROM audit WHERE table_name = 'boundaries' ORDER BY id")
+    assert rows["editor"].tolist() == [EDITOR, EDITOR] and set(rows["action"]) == {"installerade"}
+    assert set(rows["record_id"]) == {"stadsdelar.geojson"}
+    first, second = (json.loads(a) for a in rows["after"])
+    assert first["source"] == "stadsdelar_2026.gpkg" and first["matched"] == 117 and first["areas"] == 117
+    assert first["sha256"] == hashlib.sha256((tmp_path / "stadsdelar_2026.gpkg").read_bytes()).hexdigest()
+    assert pd.isna(rows["before"].iloc[0])
+    assert json.loads(rows["before"].iloc[1])["sha256"] == hashlib.sha256(installed).hexdigest()
+
+
+@pytest.mark.parametrize("failure", ["audit row", "commit after the move"])
+def test_an_install_whose_audit_fails_leaves_the_old_map(boundary_cli, tmp_path, monkeypatch, capsys, failure):
+    """Both or neither: when the audit row cannot be written or committed – even after the new file was moved into
+    place – the previously installed file is what the app finds."""
+    import contextlib
+
+    from conftest import EDITOR
+    from lib import db
+
+    boundary_cli.official_dir.mkdir()
+    boundary_cli.official_geo.write_bytes(PATHS.stadsdel_geo.read_bytes())
+    previous = boundary_cli.official_geo.read_bytes()
+
+    audit, transaction = db._audit, db.transaction
+
+    def broken_audit(cur, editor, table, *args):
+        if table == "boundaries":
+            raise db.DataError("Loggen kan inte skrivas.")
+        audit(cur, editor, table, *args)
+
+    @contextlib.contextmanager
+    def failing_commit(con):
+        with transaction(con) as cur:
+            yield cur
+            if boundary_cli.official_geo.read_bytes() != previous:  # the boundaries' transaction, file moved
+                raise db.DataError("Loggen kan inte skrivas.")
+
+    if failure == "audit row":
+        monkeypatch.setattr(db, "_audit", broken_audit)
+    else:
+        monkeypatch.setattr(db, "transaction", failing_commit)
+    source = _variant(tmp_path, "ny.geojson", lambda f: f.iloc[1:])  # 116 of 117: passes, differs from before
+    assert cli_main(["fetch-boundaries", source, "--editor", EDITOR], boundary_cli) != 0
+    assert "Loggen kan inte skrivas" in capsys.readouterr().err
+    assert boundary_cli.official_geo.read_bytes() == previous
+    assert [p.name for p in boundary_cli.official_dir.iterdir()] == ["stadsdelar.geojson"]
 
 
 def test_cli_fetch_offline_fails_and_keeps_the_shipped_map(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SAMMANHALLEN_OFFICIAL_DIR", str(tmp_path / "official"))
-    assert cli_main(["fetch-boundaries", "http://127.0.0.1:9/x.geojson", "--timeout", "2"]) == 1
+    assert cli_main(["fetch-boundaries", "http://127.0.0.1:9/x.geojson", "--timeout", "2", "--editor", "någon"]) == 2
     assert "medföljande officiella kartan" in capsys.readouterr().err
     paths = Paths()
     b = geo.load_boundaries(paths.stadsdel_geo, paths.official_geo)

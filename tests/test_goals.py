@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import re
 
 import pandas as pd
 import pytest
@@ -189,24 +191,6 @@ def test_dot_shows_status_by_word_and_icon(evaluated):
     assert "nan" not in dot
 
 
-def test_installing_a_goal_file_validates_first_and_keeps_the_old_one_on_error(data_copy, tmp_path):
-    from lib import auth, db
-
-    target = tmp_path / "g.duckdb"
-    db.build_database(data_copy, target)
-    original = (data_copy / "goals.yaml").read_text(encoding="utf-8")
-    with pytest.raises(db.DataError, match="föräldralös"):
-        broken_text = original.replace("nodes:\n", "nodes:\n  - {id: X, level: delmål, parent: NOPE, text: x}\n", 1)
-        db.install_goal_file(data_copy, target, broken_text, "anna")
-    assert (data_copy / "goals.yaml").read_text(encoding="utf-8") == original
-    with pytest.raises(auth.NotAuthorised):
-        db.install_goal_file(data_copy, target, original, None)
-    changed = original.replace("Trångboddheten ska minska genom fler och mer varierade bostäder", "Fler bostäder")
-    db.install_goal_file(data_copy, target, changed, "anna")
-    with db.connect(target, read_only=True) as con:
-        assert "Fler bostäder" in set(db.goal_tree(con).nodes["text"])
-
-
 def node_by_id(raw: dict, nid: str) -> dict:
     return next(n for n in raw["nodes"] if n.get("id") == nid)
 
@@ -266,3 +250,235 @@ def test_the_stored_tree_keeps_the_parts_and_the_underlag_shows_them(evaluated):
     assert arbetsmarknad.loc[nodes.loc["D9", "text"], "Roll"] == "berörd (illustrativt)"
     dot = goals.to_dot(tree, ev)
     assert "(illustrativt: placering, berörda, målvärde)" in dot and '"M5" -> "D9" [style=dashed];' in dot
+
+
+SHIPPED = ROOT / "data" / "goals.yaml"
+CHANGED_TEXT = "Trångboddheten ska minska genom fler och mer varierade bostäder"
+
+
+@pytest.fixture(scope="module")
+def goal_db(tmp_path_factory):
+    """A database of its own, built from data/, that these tests install goal trees into."""
+    from lib import db
+    from lib.config import Paths
+
+    path = tmp_path_factory.mktemp("goal_db") / "goals.duckdb"
+    db.build_database(Paths().data_dir, path)
+    with db.connect(path) as connection:
+        yield connection
+
+
+def goal_state(con) -> tuple:
+    """What a goal-tree install may change: installs, the stored tree and the audit trail."""
+    from lib import db
+
+    return (
+        db.query(con, "SELECT count(*) AS n FROM goal_tree_install")["n"].iloc[0],
+        db.query(con, 'SELECT * FROM goal_node ORDER BY "order"').to_csv(),
+        db.query(con, "SELECT * FROM activity ORDER BY id").to_csv(),
+        db.query(con, "SELECT count(*) AS n FROM audit")["n"].iloc[0],
+    )
+
+
+def test_installing_a_goal_tree_is_one_transaction_with_its_text_editor_and_audit_row(data_copy, tmp_path):
+    import json
+
+    from lib import auth, db
+
+    target = tmp_path / "g.duckdb"
+    db.build_database(data_copy, target)
+    shipped = (data_copy / "goals.yaml").read_bytes()
+    changed = shipped.decode("utf-8").replace(CHANGED_TEXT, "Fler bostäder")
+    with db.connect(target) as con:
+        with pytest.raises(auth.NotAuthorised):
+            db.install_goal_tree(con, None, changed, "ny.yaml")
+        assert db.goal_tree_installs(con).empty
+        db.install_goal_tree(con, "anna", changed, "ny.yaml")
+        assert "Fler bostäder" in set(db.goal_tree(con).nodes["text"])  # at once, without a rebuild
+        installs = db.query(con, "SELECT * FROM goal_tree_install")
+        assert len(installs) == 1
+        row = installs.iloc[0]
+        assert (row["editor"], row["filename"], row["yaml_text"]) == ("anna", "ny.yaml", changed)
+        assert row["sha256"] == hashlib.sha256(changed.encode("utf-8")).hexdigest()
+        audit = db.query(con, "SELECT * FROM audit WHERE table_name = 'goal_tree'")
+        assert len(audit) == 1 and audit["action"].iloc[0] == "installerat" and audit["editor"].iloc[0] == "anna"
+        before, after = json.loads(audit["before"].iloc[0]), json.loads(audit["after"].iloc[0])
+        assert before["sha256"] is None and before["källa"] == "data/goals.yaml" and before["delmål"] == 13
+        assert after["sha256"] == row["sha256"] and after["delmål"] == 13 and after["fil"] == "ny.yaml"
+        # a second install records the first as what it replaced
+        db.install_goal_tree(con, "bo", shipped.decode("utf-8"), "tillbaka.yaml")
+        last = db.query(con, "SELECT before FROM audit WHERE table_name = 'goal_tree' ORDER BY id DESC LIMIT 1")
+        assert json.loads(last["before"].iloc[0])["sha256"] == row["sha256"]
+        assert list(db.goal_tree_installs(con)["editor"]) == ["bo", "anna"]
+    assert (data_copy / "goals.yaml").read_bytes() == shipped  # a goal tree is data: no file is written
+
+
+def _deep_flow() -> str:
+    return "nodes: " + "[" * 100_000 + "]" * 100_000
+
+
+def _deep_block() -> str:
+    return "nodes:\n" + "- " * 100_000 + "x\n"
+
+
+def _oversized() -> str:
+    return SHIPPED.read_text(encoding="utf-8") + "# " + "x" * 1_100_000 + "\n"
+
+
+def _orphan() -> str:
+    return SHIPPED.read_text(encoding="utf-8").replace(
+        "nodes:\n", "nodes:\n  - {id: X, level: delmål, parent: NOPE, text: x}\n", 1
+    )
+
+
+def _bad_id() -> str:
+    return SHIPPED.read_text(encoding="utf-8").replace("id: D13", 'id: "D13\\"]; evil [label=x"', 1)
+
+
+def _alias() -> str:
+    return "a: &a [x, x, x, x]\nb: &b [*a, *a, *a, *a]\nnodes: [*b, *b]\n"
+
+
+def _invalid_yaml() -> str:
+    return "nodes: [unclosed\n"
+
+
+def _infinite_target() -> str:
+    return SHIPPED.read_text(encoding="utf-8").replace("target_2020_change: -0.20}", "target_2020_change: 1e400}", 1)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (_orphan, "föräldralös"),
+        (_bad_id, "reglerna för id"),
+        (_deep_flow, "inte giltig YAML|nästlad djupare"),
+        (_deep_block, "nästlad djupare än 20 nivåer"),
+        (_oversized, "högst 1 MB"),
+        (_alias, "YAML-alias"),
+        (_invalid_yaml, "inte giltig YAML"),
+        (_infinite_target, "oändligt"),
+        (lambda: "activities: [1, 2]\nnodes: [{id: P, level: program, text: P}]\n", "Aktivitet nr 1"),
+        (lambda: "- bara\n- en lista\n", "inget målträd"),
+    ],
+)
+def test_a_refused_goal_tree_changes_nothing(goal_db, make, message):
+    import time
+
+    from lib import db
+
+    text = make()
+    before = goal_state(goal_db)
+    started = time.perf_counter()
+    with pytest.raises(db.DataError, match=message):
+        db.install_goal_tree(goal_db, "anna", text, "fel.yaml")
+    assert time.perf_counter() - started < 5
+    assert goal_state(goal_db) == before
+
+
+def test_an_installed_goal_tree_survives_a_rebuild(data_copy, tmp_path):
+    from lib import db
+
+    target = tmp_path / "g.duckdb"
+    db.build_database(data_copy, target)
+    shipped = (data_copy / "goals.yaml").read_bytes()
+    with db.connect(target) as con:
+        db.install_goal_tree(con, "anna", shipped.decode().replace(CHANGED_TEXT, "Först"), "ett.yaml")
+        db.install_goal_tree(con, "anna", shipped.decode().replace(CHANGED_TEXT, "Sedan"), "två.yaml")
+    db.build_database(data_copy, target)  # e.g. after a CSV in data/ changed
+    with db.connect(target, read_only=True) as con:
+        texts = set(db.goal_tree(con).nodes["text"])
+        assert "Sedan" in texts and "Först" not in texts and CHANGED_TEXT not in texts
+        assert len(db.goal_tree_installs(con)) == 2
+    assert (data_copy / "goals.yaml").read_bytes() == shipped
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["D 1", 'D1"', "D1];", "Ö1", "_D1", "x" * 41, "D1\nx", "a/b", "<b>", "{D1}"],
+)
+def test_node_and_body_ids_must_follow_the_pattern(raw, known, bad):
+    node = broken(raw, lambda r: node_by_id(r, "D13").update(id=bad))
+    with pytest.raises(goals.TreeError) as err:
+        goals.parse_tree(node, known, YEARS)
+    assert any("reglerna för id" in p for p in err.value.problems), err.value.problems
+    body = broken(raw, lambda r: r["bodies"].append({"id": bad, "name": "X", "kind": "facknämnd"}))
+    with pytest.raises(goals.TreeError) as err:
+        goals.parse_tree(body, known, YEARS)
+    assert any("Organisationen" in p and "reglerna för id" in p for p in err.value.problems)
+
+
+@pytest.mark.parametrize("good", ["Mal-7", "d-1.b_2", "A" * 40, "9"])
+def test_plain_ids_are_accepted(raw, known, good):
+    node = broken(raw, lambda r: [n.update(parent=good) for n in r["nodes"] if n.get("parent") == "M7"])
+    node_by_id(node, "M7")["id"] = good
+    nodes = goals.parse_tree(node, known, YEARS).nodes
+    assert good in set(nodes["id"])
+
+
+DOT_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def dot_statements(dot: str) -> list[list[str]]:
+    """The DOT text as statements of tokens (quoted strings unescaped), as Graphviz's lexer would split it."""
+    tokens, pos = [], 0
+    token = re.compile(r'\s+|"(?:[^"\\]|\\.)*"|->|[\[\]{};,=]|[^\s"\[\]{};,=]+', re.S)
+    while pos < len(dot):
+        m = token.match(dot, pos)
+        assert m, dot[pos : pos + 40]
+        pos = m.end()
+        if not m.group().isspace():
+            tokens.append(m.group())
+    statements, current, depth = [], [], 0
+    for t in tokens:
+        depth += t == "["
+        depth -= t == "]"
+        if t == ";" and depth == 0:
+            statements.append(current)
+            current = []
+        else:
+            current.append(t)
+    return statements
+
+
+def test_dot_keeps_every_goal_text_a_label(raw, known):
+    evil = 'Bättre "]; evil [label="x" ]; \\N \\" <b>{fet}</b> | slut \\'
+    hostile = broken(raw, lambda r: node_by_id(r, "D13").update(text=evil, short=None))
+    node_by_id(hostile, "M7")["short"] = "rad ett\r\nrad två"
+    tree = goals.parse_tree(hostile, known, YEARS)
+    ev = pd.DataFrame({"id": tree.nodes["id"], "status": goals.EJ_BEDOMD})
+    dot = goals.to_dot(tree, ev)
+    statements = dot_statements(dot)
+    node_statements = [s for s in statements if len(s) > 1 and s[0].startswith('"') and s[1] == "["]
+    edges = [s for s in statements if "->" in s]
+    assert len(node_statements) == len(tree.nodes)  # no node was added by a text
+    assert len(edges) == tree.nodes["parent"].notna().sum()
+    assert not any("evil" in t for s in statements for t in s if not t.startswith('"'))  # only inside strings
+    d13 = next(s for s in node_statements if s[0] == '"D13"')
+    label = d13[d13.index("label") + 2]
+    raw_label = DOT_STRING.fullmatch(label).group(1)
+    unescaped = re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), raw_label)
+    assert " ".join(unescaped.split()).startswith(" ".join(evil.split()))
+    assert not any("\n" in t or "\r" in t for s in statements for t in s)  # line breaks only as DOT's \n
+
+
+def test_dot_escapes_an_id_even_when_the_tree_did_not_come_through_parse_tree(raw, known):
+    tree = goals.parse_tree(raw, known, YEARS)
+    hostile = 'D13" [label="evil"]; "Y'
+    nodes = tree.nodes.assign(id=tree.nodes["id"].replace("D13", hostile))
+    tree = goals.GoalTree(nodes, tree.bodies, tree.responsibility, tree.indicators, tree.targets, tree.activities)
+    ev = pd.DataFrame({"id": nodes["id"], "status": goals.EJ_BEDOMD})
+    statements = dot_statements(goals.to_dot(tree, ev))
+    node_statements = [s for s in statements if len(s) > 1 and s[0].startswith('"') and s[1] == "["]
+    assert len(node_statements) == len(nodes)
+    assert '"Y' not in {s[0] for s in node_statements}
+    assert any(s[0] == goals.dot_string(hostile) for s in node_statements)
+
+
+@pytest.mark.parametrize("flag", ["nej", "ja", 0, "false"])
+def test_illustrative_must_be_true_or_false(raw, known, flag):
+    """`illustrative: "nej"` once counted as true (bool of a text) and marked a known goal as made up."""
+    tree = broken(raw, lambda r: node_by_id(r, "D13").update(illustrative=flag))
+    with pytest.raises(goals.TreeError) as err:
+        goals.parse_tree(tree, known, YEARS)
+    assert any("D13" in p and "true eller false" in p for p in err.value.problems), err.value.problems

@@ -468,6 +468,95 @@ def test_plans_page_editor_saves_priorities_and_adds_an_activity(con):
     assert set(log["editor"]) == {"testare"} and len(log) >= 2
 
 
+def click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click()
+    return at.run()
+
+
+def test_plans_page_a_save_against_a_row_someone_changed_is_refused_and_keeps_the_edit(con):
+    """Two editors open the same activity; the first saves; the second's change of the same row is refused with
+    the first editor's change shown (not "Inget att spara"), stays in the table, and is saved after a reload."""
+    from lib import db, plans
+
+    committee = "Rinkeby-Kista stadsdelsnämnd"
+    row = plans.validate_activity({"title": "Läxhjälp i Husby", "owner": "Fritid", "status": "pågår", "budget": 1})
+    db.apply_plan_changes(con, "anna", committee, "plan_activity", [row])
+    anna = open_page("pages/plans.py", editor="anna", namnd=committee)
+    bertil = open_page("pages/plans.py", editor="bertil", namnd=committee)
+    key = f"akt_{committee}"
+
+    anna.session_state[key] = {"edited_rows": {0: {"status": "klar"}}, "added_rows": [], "deleted_rows": []}
+    click(anna.run(), "Spara ändringar i tabellen")
+    assert [s.value for s in anna.success] == ["Sparat (1 ändring)."]
+
+    bertil_edit = {"edited_rows": {0: {"owner": "Bertils enhet"}}, "added_rows": [], "deleted_rows": []}
+    bertil.session_state[key] = bertil_edit
+    bertil.run()
+    assert any("anna har sparat ändringar i tabellen medan du redigerar" in w.value for w in bertil.warning)
+    click(bertil, "Spara ändringar i tabellen")
+    assert not bertil.exception, [e.value for e in bertil.exception]
+    [error] = bertil.error
+    assert "Ändringen sparades inte: **anna** har ändrat planen efter att du öppnade den" in error.value
+    assert not any("Inget att spara" in m.value for m in [*bertil.info, *bertil.success])
+    assert bertil.session_state[key] == bertil_edit  # the edit is still in the table, not reset
+    conflict = next(d.value for d in bertil.dataframe if "Ändrad av" in d.value.columns)
+    assert conflict.iloc[0].to_dict() | {"Tid": ""} == {
+        "Rad": "Läxhjälp i Husby",
+        "Ändrad av": "anna",
+        "Tid": "",
+        "Ändring": "status: pågår → klar",
+    }
+    assert "ändrad;Läxhjälp i Husby;Bertils enhet" in bertil.code[-1].value  # the unsaved change, to copy
+    [stored] = db.plan(con, committee)["activities"].to_dict("records")
+    assert (stored["owner"], stored["status"], stored["version"]) == ("Fritid", "klar", 2)
+
+    click(bertil, "Ladda om planen")  # an explicit reload shows anna's row; then bertil's change saves
+    assert not bertil.error
+    table = next(d for d in bertil.data_editor if d.key.startswith("akt_"))
+    assert table.value["status"].tolist() == ["klar"] and table.key != key
+    bertil.session_state[table.key] = bertil_edit
+    click(bertil.run(), "Spara ändringar i tabellen")
+    assert [s.value for s in bertil.success] == ["Sparat (1 ändring)."]
+    [stored] = db.plan(con, committee)["activities"].to_dict("records")
+    assert (stored["owner"], stored["status"], stored["version"], stored["updated_by"]) == (
+        "Bertils enhet",
+        "klar",
+        3,
+        "bertil",
+    )
+    log = db.audit_log(con, committee)
+    assert log["editor"].tolist() == ["bertil", "anna", "anna"]  # newest first: one row per saved change
+
+
+def test_plans_page_a_stale_text_save_is_refused_and_keeps_the_text(con):
+    from lib import db
+
+    committee = "Spånga-Tensta stadsdelsnämnd"
+    anna = open_page("pages/plans.py", editor="anna", namnd=committee)
+    bertil = open_page("pages/plans.py", editor="bertil", namnd=committee)
+    anna.text_area[0].input("Trygghet i Tensta centrum")
+    click(anna, "Spara prioriteringar")
+    assert [s.value for s in anna.success] == ["Sparat."]
+
+    bertil.text_area[0].input("Arbete och försörjning")
+    click(bertil, "Spara prioriteringar")
+    [error] = bertil.error
+    assert error.value.startswith("Texten sparades inte: **anna** sparade en annan version")
+    assert bertil.text_area[0].value == "Arbete och försörjning"  # bertil's text stays where he wrote it
+    assert bertil.code[0].value == "Trygghet i Tensta centrum"  # the other editor's text, shown
+    assert db.plan(con, committee)["text"]["text"].tolist() == ["Trygghet i Tensta centrum"]
+
+    click(bertil, "Spara min text ändå")  # having seen anna's text, bertil may replace it on purpose
+    assert [s.value for s in bertil.success] == ["Sparat."] and not bertil.error
+    assert db.plan(con, committee)["text"][["text", "version"]].values.tolist() == [["Arbete och försörjning", 2]]
+
+    anna.text_area[0].input("Trygghet och arbete")
+    click(anna, "Spara prioriteringar")
+    assert "**bertil** sparade en annan version" in anna.error[0].value
+    click(anna, "Ladda om texten")  # reload on request: the stored text replaces anna's
+    assert not anna.error and anna.text_area[0].value == "Arbete och försörjning"
+
+
 def test_allocation_page_from_the_url():
     at = open_page("pages/allocation.py", enhet="Stadsdelar", exponent="2.0", golv="1.0")
     assert not at.exception, [e.value for e in at.exception]
@@ -757,3 +846,61 @@ def test_a_page_error_becomes_a_swedish_message_without_a_traceback(monkeypatch)
     assert not at.exception
     assert at.error[0].value.startswith("Något gick fel när sidan skulle visas")
     assert "hemlig detalj" not in str([e.value for e in at.error])
+
+
+@pytest.fixture
+def own_page_database(tmp_path, monkeypatch):
+    """Pages on a database of their own, for a test that installs what every other page test would see; the cached
+    connection and data are dropped before and after, so the other tests go on with the shared database."""
+    import streamlit as st
+
+    from lib import db
+    from lib.config import Paths
+
+    path = tmp_path / "pages.duckdb"
+    db.build_database(Paths().data_dir, path)
+    monkeypatch.setenv("SAMMANHALLEN_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _goal_uploaders(at: AppTest) -> list:
+    return [u for u in at.get("file_uploader") if "målträd" in u.proto.label]
+
+
+def test_data_page_goal_tree_upload_is_for_editors_and_installs_in_the_database(own_page_database):
+    from lib import db
+
+    anonymous = open_page("pages/data_sources.py")
+    assert not anonymous.exception, [e.value for e in anonymous.exception]
+    assert _goal_uploaders(anonymous) == []  # nothing an anonymous visitor sends is parsed
+    assert any("Logga in som redigerare för att läsa in ett nytt målträd" in c.value for c in anonymous.caption)
+    assert any("det medföljande målträdet (data/goals.yaml)" in c.value for c in anonymous.caption)
+
+    at = open_page("pages/data_sources.py", editor="testare")
+    _goal_uploaders(at)[0].set_value(("djup.yaml", ("nodes:\n" + "- " * 100_000 + "x\n").encode(), "text/yaml"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("nästlad djupare" in e.value and "Inget har ändrats" in e.value for e in at.error)
+    shipped = (ROOT / "data" / "goals.yaml").read_text(encoding="utf-8")
+    changed = shipped.replace("Trångboddheten ska minska genom fler och mer varierade bostäder", "Fler bostäder")
+    _goal_uploaders(at)[0].set_value(("nytt.yaml", changed.encode("utf-8"), "text/yaml"))
+    at.run()
+    assert any("Målträdet är giltigt: 4 målområden, 7 mål, 13 delmål" in s.value for s in at.success)
+    with db.connect(own_page_database) as con:
+        assert db.goal_tree_installs(con).empty  # checked, not yet installed
+    next(b for b in at.button if b.key == "installera_mal").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Målträdet är installerat" in s.value for s in at.success)
+    with db.connect(own_page_database) as con:
+        installs = db.goal_tree_installs(con)
+        assert installs[["editor", "filename"]].values.tolist() == [["testare", "nytt.yaml"]]
+        assert "Fler bostäder" in set(db.goal_tree(con).nodes["text"])
+    history = next(d.value for d in at.dataframe if "Redigerare" in d.value.columns and "Fil" in d.value.columns)
+    assert history[["Redigerare", "Fil"]].values.tolist() == [["testare", "nytt.yaml"]]
+    at.run()
+    assert any("installerat målträd nr 1" in c.value and "testare" in c.value for c in at.caption)

@@ -59,10 +59,12 @@ def test_editing_round_trip_with_audit(plan_db):
     stored = db.plan(plan_db, COMMITTEE)["activities"]
     assert stored["title"].tolist() == ["Läxhjälp i Hökarängen"] and stored["updated_by"].iloc[0] == "anna"
 
-    changed = {**row, "id": key, "status": "klar"}
+    assert stored["version"].tolist() == [1]
+    changed = {**row, "id": key, "status": "klar", "version": 1}
     assert db.apply_plan_changes(plan_db, "bertil", COMMITTEE, "plan_activity", [changed]) == [key]
     assert db.apply_plan_changes(plan_db, "bertil", COMMITTEE, "plan_activity", [changed]) == []  # no change
-    db.apply_plan_changes(plan_db, "cecilia", COMMITTEE, "plan_activity", [], deletes=[key])
+    assert db.plan(plan_db, COMMITTEE)["activities"]["version"].tolist() == [2]  # the no-change save bumped nothing
+    db.apply_plan_changes(plan_db, "cecilia", COMMITTEE, "plan_activity", [], deletes={key: 2})
     assert db.plan(plan_db, COMMITTEE)["activities"].empty
 
     log = db.audit_log(plan_db, COMMITTEE).sort_values("id")
@@ -92,7 +94,7 @@ def test_another_namnds_row_cannot_be_changed(plan_db):
             "anna",
             "Skärholmens stadsdelsnämnd",
             "plan_activity",
-            [{**plans.validate_activity(activity()), "id": key}],
+            [{**plans.validate_activity(activity(status="klar")), "id": key, "version": 1}],
         )
     assert len(db.plan(plan_db, COMMITTEE)["activities"]) == 1
 
@@ -176,3 +178,140 @@ def test_a_conflicting_write_is_retried_as_a_whole(plan_db, monkeypatch):
     assert len(calls) == 2
     assert len(db.query(plan_db, "SELECT * FROM weight_scenario WHERE name = 'Omförsök'")) == 1
     assert len(db.query(plan_db, "SELECT * FROM audit WHERE record_id = 'Omförsök'")) == 1
+
+
+def two_editors_load_one_row(con) -> tuple[str, dict]:
+    """Anna adds an activity; the row as both editors then load it (with its version)."""
+    db.apply_plan_changes(con, "anna", COMMITTEE, "plan_activity", [plans.validate_activity(activity())])
+    [loaded] = db.plan(con, COMMITTEE)["activities"].to_dict("records")
+    return loaded["id"], {**plans.validate_activity(loaded), "id": loaded["id"], "version": loaded["version"]}
+
+
+def test_a_save_against_a_changed_row_is_refused_whole_and_shows_the_other_change(plan_db):
+    key, loaded = two_editors_load_one_row(plan_db)
+    assert loaded["version"] == 1
+    assert db.apply_plan_changes(plan_db, "anna", COMMITTEE, "plan_activity", [{**loaded, "status": "klar"}]) == [key]
+
+    new_row = plans.validate_activity(activity(title="Ny aktivitet från Bertil"))
+    with pytest.raises(db.StaleEdit) as err:
+        db.apply_plan_changes(
+            plan_db, "bertil", COMMITTEE, "plan_activity", [new_row, {**loaded, "owner": "Bertils enhet"}]
+        )
+    [conflict] = err.value.conflicts
+    assert conflict["id"] == key and conflict["updated_by"] == "anna" and not conflict["deleted"]
+    assert conflict["changes"] == {"status": ("pågår", "klar")}
+    assert conflict["mine"]["owner"] == "Bertils enhet" and conflict["current"]["status"] == "klar"
+    message = str(err.value)
+    assert "någon annan har sparat planen" in message and "ändrades av anna" in message
+    assert "status ”pågår” → ”klar”" in message
+
+    stored = db.plan(plan_db, COMMITTEE)["activities"]  # anna's row as she saved it, and no half of bertil's save
+    assert stored["title"].tolist() == ["Läxhjälp i Hökarängen"]
+    assert stored.iloc[0]["status"] == "klar" and stored.iloc[0]["owner"] == "Fritidsenheten"
+    assert stored.iloc[0]["version"] == 2 and stored.iloc[0]["updated_by"] == "anna"
+    log = db.audit_log(plan_db, COMMITTEE)
+    assert log["action"].value_counts().to_dict() == {"ny": 1, "ändrad": 1} and set(log["editor"]) == {"anna"}
+
+    [reloaded] = db.plan(plan_db, COMMITTEE)["activities"].to_dict("records")  # bertil reloads, then saves
+    again = {**plans.validate_activity(reloaded), "id": key, "version": reloaded["version"], "owner": "Bertils enhet"}
+    assert db.apply_plan_changes(plan_db, "bertil", COMMITTEE, "plan_activity", [again]) == [key]
+    [final] = db.plan(plan_db, COMMITTEE)["activities"].to_dict("records")
+    assert (final["status"], final["owner"], final["version"], final["updated_by"]) == (
+        "klar",
+        "Bertils enhet",
+        3,
+        "bertil",
+    )
+    update = db.audit_log(plan_db, COMMITTEE).iloc[0]  # newest first
+    assert json.loads(update["before"])["version"] == 2 and json.loads(update["after"])["version"] == 3
+
+
+def test_the_same_change_by_both_editors_is_no_conflict(plan_db):
+    key, loaded = two_editors_load_one_row(plan_db)
+    db.apply_plan_changes(plan_db, "anna", COMMITTEE, "plan_activity", [{**loaded, "status": "klar"}])
+    assert db.apply_plan_changes(plan_db, "bertil", COMMITTEE, "plan_activity", [{**loaded, "status": "klar"}]) == []
+    assert db.plan(plan_db, COMMITTEE)["activities"]["updated_by"].tolist() == ["anna"]
+
+
+def test_a_row_someone_else_changed_or_removed_is_not_removed_or_revived_unseen(plan_db):
+    key, loaded = two_editors_load_one_row(plan_db)
+    db.apply_plan_changes(plan_db, "anna", COMMITTEE, "plan_activity", [{**loaded, "budget": 2.5}])
+    with pytest.raises(db.StaleEdit, match="ändrades av anna.*budget 1,5 → 2,5"):
+        db.apply_plan_changes(plan_db, "bertil", COMMITTEE, "plan_activity", [], deletes={key: 1})
+    assert db.plan(plan_db, COMMITTEE)["activities"]["budget"].tolist() == [2.5]
+    with pytest.raises(db.DataError, match="version"):  # a delete must say which version it saw
+        db.apply_plan_changes(plan_db, "bertil", COMMITTEE, "plan_activity", [], deletes=[key])
+
+    db.apply_plan_changes(plan_db, "anna", COMMITTEE, "plan_activity", [], deletes=[(key, 2)])
+    with pytest.raises(db.StaleEdit, match="togs bort av anna") as err:
+        db.apply_plan_changes(plan_db, "bertil", COMMITTEE, "plan_activity", [{**loaded, "owner": "Bertils enhet"}])
+    assert err.value.conflicts[0]["deleted"] and err.value.conflicts[0]["mine"]["owner"] == "Bertils enhet"
+    assert db.plan(plan_db, COMMITTEE)["activities"].empty
+    assert db.apply_plan_changes(plan_db, "bertil", COMMITTEE, "plan_activity", [], deletes={key: 1}) == []
+
+
+def test_a_text_save_against_a_stale_version_is_refused_with_the_other_text(plan_db):
+    assert db.save_plan_text(plan_db, "anna", COMMITTEE, "prioriteringar", "Trygghet först", expected_version=0)
+    with pytest.raises(db.StaleEdit) as err:  # bertil opened the page before anna's text existed
+        db.save_plan_text(plan_db, "bertil", COMMITTEE, "prioriteringar", "Arbete först", expected_version=0)
+    [conflict] = err.value.conflicts
+    assert conflict["updated_by"] == "anna" and conflict["current"]["text"] == "Trygghet först"
+    assert conflict["changes"] == {"text": ("", "Trygghet först")} and conflict["mine"] == {"text": "Arbete först"}
+    assert "ändrades av anna" in str(err.value) and "”Trygghet först”" in str(err.value)
+    texts = db.plan(plan_db, COMMITTEE)["text"]
+    assert texts["text"].tolist() == ["Trygghet först"] and texts["version"].tolist() == [1]
+
+    assert db.save_plan_text(plan_db, "bertil", COMMITTEE, "prioriteringar", "Arbete först", expected_version=1)
+    assert db.save_plan_text(plan_db, "anna", COMMITTEE, "prioriteringar", "Trygghet", expected_version=2)
+    with pytest.raises(db.StaleEdit, match="”Arbete först” → ”Trygghet”"):
+        db.save_plan_text(plan_db, "bertil", COMMITTEE, "prioriteringar", "Arbete", expected_version=2)
+    texts = db.plan(plan_db, COMMITTEE)["text"]
+    assert texts["text"].tolist() == ["Trygghet"] and texts["version"].tolist() == [3]
+    log = db.audit_log(plan_db, COMMITTEE)
+    assert len(log) == 3 and json.loads(log.iloc[0]["after"]) == {"text": "Trygghet", "version": 3}
+
+
+def test_rows_from_a_database_without_row_versions_start_at_version_1(data_copy, tmp_path):
+    """Plan rows written before rows had versions are carried across a rebuild as version 1, and a stale save
+    against them is refused like any other."""
+    target = tmp_path / "gammal.duckdb"
+    db.build_database(data_copy, target)
+    with db.connect(target) as con:
+        db.apply_plan_changes(con, "anna", COMMITTEE, "plan_activity", [plans.validate_activity(activity())])
+        con.execute("ALTER TABLE plan_activity DROP COLUMN version")  # the table as an older version wrote it
+        con.execute("UPDATE audit SET after = json_remove(after, '$.version')")
+    (data_copy / "district.csv").write_text(
+        (data_copy / "district.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    assert db.ensure_database(data_copy, target)
+    with db.connect(target) as con:
+        [row] = db.plan(con, COMMITTEE)["activities"].to_dict("records")
+        assert row["version"] == 1
+        loaded = {**plans.validate_activity(row), "id": row["id"], "version": 1}
+        db.apply_plan_changes(con, "anna", COMMITTEE, "plan_activity", [{**loaded, "status": "klar"}])
+        with pytest.raises(db.StaleEdit, match="status ”pågår” → ”klar”"):
+            db.apply_plan_changes(con, "bertil", COMMITTEE, "plan_activity", [{**loaded, "owner": "Bertil"}])
+        assert db.plan(con, COMMITTEE)["activities"]["version"].tolist() == [2]
+
+
+def test_only_what_the_editor_changed_is_sent_with_the_version_it_was_loaded_with():
+    loaded = pd.DataFrame(
+        [
+            {"id": "AKT-1", "version": 4, **activity(title="Oförändrad", budget=1.5, start=pd.Timestamp("2016-01-10"))},
+            {"id": "AKT-2", "version": 2, **activity(title="Ändras")},
+            {"id": "AKT-3", "version": 7, **activity(title="Tas bort")},
+        ]
+    )
+    edited = pd.concat(
+        [loaded.iloc[:2], pd.DataFrame([{"id": None, "version": float("nan"), **activity(title="Ny")}])],
+        ignore_index=True,
+    )
+    edited.loc[1, "owner"] = "Ny ansvarig"
+    upserts, deletes, problems, unsaved = plans.table_changes(edited, loaded, plans.validate_activity)
+    assert problems == [] and deletes == {"AKT-3": 7}
+    assert [(u["id"], u["version"], u["title"]) for u in upserts] == [("AKT-2", 2, "Ändras"), (None, None, "Ny")]
+    assert unsaved[["ändring", "title"]].values.tolist() == [
+        ["ändrad", "Ändras"],
+        ["ny", "Ny"],
+        ["borttagen", "Tas bort"],
+    ]

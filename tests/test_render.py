@@ -96,3 +96,105 @@ def test_programme_brief_has_a_validation_page():
         assert expected in text, expected
     without = render.programme_brief(2025, ["Intro."], frame, fig, ranking, "Stabil.", goals, alloc)
     assert len(PdfReader(io.BytesIO(without)).pages) == 4
+
+
+PLAN_TEXTS = ["Budget $5$ mnkr och $x^2$", "Andel \\frac{1}{2} av 50 % i a_b", "Mål $x^$ och $\\nonexistent$"]
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_plan_text_reaches_the_area_brief_as_typed():
+    """`$…$`, backslashes, per cent and underscores in a nämnd's plan are printed as typed – not typeset as maths,
+    and never a failed PDF – even when the process has maths switched on."""
+    import matplotlib
+    import pandas as pd
+
+    indicators = pd.DataFrame({"Indikator": ["Ohälsotal $x_1$"], "År": [2020], "Värde": ["25,1"], "Status": ["s"]})
+    trends = pd.DataFrame({"name": ["Ohälsotal $x_1$"], "serie": ["Husby"], "year": [2020], "value": [25.1]})
+    with matplotlib.rc_context({"text.parse_math": True}):
+        pdf = render.area_brief("Husby", ["Rad med $x^2$."], indicators, trends, PLAN_TEXTS)
+    text = pdf_text(pdf)
+    for expected in (
+        "$x^2$",
+        "Rad med $x^2$.",
+        "Budget $5$ mnkr",
+        "\\frac{1}{2}",
+        "50 %",
+        "a_b",
+        "$x^$",
+        "$\\nonexistent$",
+        "Ohälsotal $x_1$",
+    ):
+        assert expected in text, expected
+
+
+def test_goal_text_reaches_the_programme_brief_as_typed():
+    import pandas as pd
+
+    frame = gpd.read_file(ROOT / "geo" / "stadsdelar.geojson")
+    fig = render.MapFigure({"rinkeby": "#bd0026"}, [("över $100$", "#bd0026")], "Index $x^2$", "Kartdata_1 $x^$")
+    ranking = pd.DataFrame({"Plats": [1], "Stadsdel": ["Rinkeby"], "Index": ["255,4"]})
+    goals = pd.DataFrame({"Nivå": ["mål"], "Mål": PLAN_TEXTS[:1], "Bedömning": ["delvis uppfyllt"]})
+    alloc = pd.DataFrame({"Stadsdelsnämnd": ["Rinkeby-Kista $\\frac$"], "Efter behov (mnkr)": ["40,8"]})
+    text = pdf_text(render.programme_brief(2025, ["Intro $x^2$ 5 %."], frame, fig, ranking, "Stabil.", goals, alloc))
+    for expected in (
+        "Budget $5$ mnkr och $x^2$",
+        "Intro $x^2$ 5 %.",
+        "Index $x^2$",
+        "Kartdata_1 $x^$",
+        "Rinkeby-Kista $\\frac$",
+        "över $100$",
+    ):
+        assert expected in text, expected
+    image = render.map_png(frame, fig)  # the same texts on the printed map: drawn, not an error
+    assert image.startswith(b"\x89PNG")
+
+
+def test_a_nämnds_plan_reaches_its_profile_pdf_as_typed(monkeypatch):
+    """The page's own brief: the plan as stored for the nämnd goes into the PDF text unchanged."""
+    import pandas as pd
+    from streamlit.testing.v1 import AppTest
+
+    from lib import db
+
+    def plan(con, committee):
+        return {
+            "text": pd.DataFrame({"section": ["prioriteringar"], "text": [PLAN_TEXTS[0]]}),
+            "goals": pd.DataFrame(
+                {"text": [PLAN_TEXTS[1]], "indicator_code": ["ohalsotal"], "target": [20.0], "target_year": [2027]}
+            ),
+            "activities": pd.DataFrame(
+                {
+                    "title": [PLAN_TEXTS[2]],
+                    "status": ["pågår"],
+                    "start": [2025],
+                    "end": [2026],
+                    "budget": [1.5],
+                    "owner": ["a_b"],
+                    "partners": ["$y$"],
+                }
+            ),
+        }
+
+    monkeypatch.setattr(db, "plan", plan)
+
+    def script():
+        import streamlit as st
+
+        from pages import common
+
+        st.session_state["pdf"] = common.area_brief_pdf("husby", 2025)
+
+    at = AppTest.from_function(script, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = pdf_text(at.session_state["pdf"])
+    for expected in (
+        "Prioriteringar: Budget $5$ mnkr och $x^2$",
+        "Lokalt mål: Andel \\frac{1}{2} av 50 % i a_b",
+        "Aktivitet: Mål $x^$ och $\\nonexistent$",
+        "a_b; $y$",
+    ):
+        assert expected in text, expected
