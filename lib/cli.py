@@ -55,7 +55,7 @@ def cmd_info(paths: Paths, args: argparse.Namespace) -> int:
     from lib import backup
 
     db.ensure_database(paths.data_dir, paths.db_path)
-    kind = "imported" if paths.official_geo.exists() else "official"
+    kind = geo.load_boundaries(paths.stadsdel_geo, paths.official_geo).kind  # the map the app would show
     with db.connect(paths.db_path, read_only=True) as con:
         summary = db.info(con, kind)
     if args.json:

@@ -102,6 +102,8 @@ class Boundaries:
     frame: gpd.GeoDataFrame
     imported: bool
     source: str
+    #: Why boundaries found in data/official/ are not used (empty when there are none, or they passed the checks).
+    refused: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -295,15 +297,20 @@ def build_maps(shared_dir: Path, areas: pd.DataFrame, out_dir: Path) -> dict[str
 
 
 def load_boundaries(shipped_path: Path, official_path: Path) -> Boundaries:
-    """Boundaries imported into data/official/ when present (and readable), else the shipped official map."""
+    """Boundaries imported into data/official/ when present, readable and still passing `check_boundaries` (a
+    file copied there by hand skips `fetch-boundaries`, so the same checks run here), else the shipped map; what
+    was wrong with the imported file is kept in `refused` for the page to say."""
+    shipped = gpd.read_file(shipped_path).to_crs(WGS84)
+    refused: tuple[str, ...] = ()
     if official_path.exists():
         try:
-            frame = gpd.read_file(official_path)
-            return Boundaries(frame.to_crs(WGS84), imported=True, source=str(official_path))
+            frame = gpd.read_file(official_path).to_crs(WGS84)
+            refused = tuple(check_boundaries(frame, shipped[["code", "name"]], shipped))
         except Exception:  # noqa: BLE001 - a broken import must not take the app down; fall back
-            pass
-    frame = gpd.read_file(shipped_path)
-    return Boundaries(frame.to_crs(WGS84), imported=False, source=str(shipped_path))
+            refused = ("Filen kan inte läsas som stadsdelsgränser.",)
+        if not refused:
+            return Boundaries(frame, imported=True, source=str(official_path))
+    return Boundaries(shipped, imported=False, source=str(shipped_path), refused=refused)
 
 
 @lru_cache(maxsize=4)

@@ -365,8 +365,11 @@ def timed(fn):
 
 
 def geometry_caption() -> str:
-    """The map's attribution line."""
-    return geo.ATTRIBUTION + " (stadsdelsgränser och vatten, förenklade för webben)."
+    """The map's attribution line; it also says when installed boundaries were set aside for failing the checks."""
+    caption = geo.ATTRIBUTION + " (stadsdelsgränser och vatten, förenklade för webben)."
+    if refused := boundaries().refused:
+        caption += " De installerade gränserna i data/official/ används inte: " + " ".join(refused)
+    return caption
 
 
 @st.cache_data(show_spinner=False)

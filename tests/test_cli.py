@@ -22,10 +22,16 @@ def own_database(tmp_path_factory):
     yield
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, **_ENV}
+def run_cli(*args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
+    """The CLI in its own process on the module's database; `env` adds or overrides environment variables."""
     return subprocess.run(
-        [sys.executable, "-m", "lib.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+        [sys.executable, "-m", "lib.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        input=stdin,
+        env={**os.environ, **_ENV, **env},
     )
 
 
@@ -132,15 +138,7 @@ def test_writes_from_the_cli_need_an_editor(tmp_path):
     env_extra = {"SAMMANHALLEN_SECRETS": str(secrets)}
 
     def cli(*args, stdin="", **env):
-        return subprocess.run(
-            [sys.executable, "-m", "lib.cli", *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            input=stdin,
-            env={**os.environ, **_ENV, **env_extra, **env},
-        )
+        return run_cli(*args, stdin=stdin, **env_extra, **env)
 
     short = cli("add-editor", "anna", "--password-stdin", stdin="kort\n")
     assert short.returncode == 2 and "minst 10 tecken" in short.stderr
@@ -267,19 +265,10 @@ def test_fetch_boundaries_needs_an_editor_checks_and_audits(tmp_path):
     from lib import db, geo
 
     official = tmp_path / "official"
-    env = {**os.environ, **_ENV, "SAMMANHALLEN_SECRETS": str(tmp_path / "s.toml")}
-    env["SAMMANHALLEN_OFFICIAL_DIR"] = str(official)
+    env = {"SAMMANHALLEN_SECRETS": str(tmp_path / "s.toml"), "SAMMANHALLEN_OFFICIAL_DIR": str(official)}
 
     def cli(*args, stdin="", **extra):
-        return subprocess.run(
-            [sys.executable, "-m", "lib.cli", *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            input=stdin,
-            env={**env, **extra},
-        )
+        return run_cli(*args, stdin=stdin, **env, **extra)
 
     assert cli("add-editor", "karta", "--password-stdin", stdin="ett-langt-kartlosen\n").returncode == 0
     source = tmp_path / "stadsdelar.gpkg"

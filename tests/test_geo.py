@@ -407,7 +407,22 @@ def test_cli_fetch_offline_fails_and_keeps_the_shipped_map(tmp_path, monkeypatch
 def test_a_broken_import_falls_back_to_the_shipped_map(tmp_path):
     broken = tmp_path / "stadsdelar.geojson"
     broken.write_text("{inte json", encoding="utf-8")
-    assert geo.load_boundaries(PATHS.stadsdel_geo, broken).kind == "official"
+    b = geo.load_boundaries(PATHS.stadsdel_geo, broken)
+    assert b.kind == "official" and b.refused == ("Filen kan inte läsas som stadsdelsgränser.",)
+
+
+def test_boundaries_copied_by_hand_are_checked_like_an_install(tmp_path):
+    """A file put into data/official/ without `fetch-boundaries` (half the stadsdelar here) is not shown as the
+    official map: the shipped one is, and the reason is kept for the page to say."""
+    half = gpd.read_file(PATHS.stadsdel_geo).iloc[::2]
+    copied = tmp_path / "stadsdelar.geojson"
+    half.to_file(copied, driver="GeoJSON")
+    b = geo.load_boundaries(PATHS.stadsdel_geo, copied)
+    assert b.kind == "official" and len(b.frame) == 117
+    assert any("av 117 stadsdelar" in r and "minst 95 %" in r for r in b.refused), b.refused
+    whole = tmp_path / "whole.geojson"
+    gpd.read_file(PATHS.stadsdel_geo).to_file(whole, driver="GeoJSON")
+    assert geo.load_boundaries(PATHS.stadsdel_geo, whole).imported
 
 
 def test_district_outlines_borders_and_labels(shipped):
