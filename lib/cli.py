@@ -1,4 +1,5 @@
-"""Command line: `python -m lib.cli {build-db,info,index,goals,…,backup,restore,…,generate-data,make-map}`.
+"""Command line: `python -m lib.cli COMMAND …`; `--help` lists the commands and `COMMAND --help` their options
+(the README's one-line reference is `reference_line()`, generated from the same parser and checked by a test).
 
 Exit codes: 0 done; 2 refused or failed, with a short Swedish message on stderr and nothing changed (bad arguments,
 a bad or missing file, a directory given as a file, the database in use or unreadable, a full disk, a read-only
@@ -130,7 +131,7 @@ def cmd_index(paths: Paths, args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
-    framework = ix.Framework.from_meta(meta, list(domains["code"]))
+    framework = ix.Framework.from_meta(meta, list(domains["code"]), domains)
     years = levels.index_years(values, framework.indicators)
     if args.year not in years:
         print(f"Fel: året {args.year} finns inte i data för nivån ({', '.join(map(str, years))}).", file=sys.stderr)
@@ -616,6 +617,25 @@ def parser() -> argparse.ArgumentParser:
     rs.add_argument("--editor", help="redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)")
     rs.set_defaults(func=cmd_restore)
     return p
+
+
+def reference_line() -> str:
+    """The README's command-line reference, generated from `parser()` so the two cannot drift apart: every
+    command in `--help` order with its positional arguments and required options (optional ones are in
+    `python -m lib.cli COMMAND --help`). Print it with
+    `python -c "from lib.cli import reference_line as r; print(r())"`."""
+    commands = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    parts = []
+    for name, sub in commands.choices.items():
+        words = [name]
+        for action in sub._actions:
+            metavar = action.metavar or action.dest.upper()
+            if not action.option_strings:
+                words.append(f"[{metavar}]" if action.nargs == "?" else metavar)
+            elif action.required:
+                words.append(f"{action.option_strings[0]} {metavar}")
+        parts.append(" ".join(words))
+    return "`python -m lib.cli " + " | ".join(parts) + "`"
 
 
 def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:

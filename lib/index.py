@@ -36,24 +36,45 @@ FLAG_RATIO = 1.2
 
 @dataclass(frozen=True)
 class Framework:
-    """Which indicators exist, the area (domain) of each, and their direction."""
+    """Which indicators exist, the area (domain) of each, their direction and their default weights.
+
+    The default weights are the metadata's (`default_weight` in data/indicator.csv and data/domain.csv, COINr's
+    iMeta weights), so an index without explicit weights means the same thing in the CLI and in the app."""
 
     indicators: tuple[str, ...]
     domains: tuple[str, ...]  # the area of each indicator
     higher_is_worse: tuple[bool, ...]
     areas: tuple[str, ...]  # the areas, in display order
+    indicator_weights: tuple[float, ...] = ()  # default weight of each indicator; empty = all 1
+    domain_weights: tuple[float, ...] = ()  # default weight of each area (aligned with `areas`); empty = all 1
+
+    def __post_init__(self) -> None:
+        if not self.indicator_weights:
+            object.__setattr__(self, "indicator_weights", (1.0,) * len(self.indicators))
+        if not self.domain_weights:
+            object.__setattr__(self, "domain_weights", (1.0,) * len(self.areas))
+        if len(self.indicator_weights) != len(self.indicators) or len(self.domain_weights) != len(self.areas):
+            raise ValueError("Standardvikterna passar inte ramverkets indikatorer och områden.")
 
     @classmethod
-    def from_meta(cls, meta: pd.DataFrame, area_order: list[str] | None = None) -> Framework:
-        """From the indicator table (code, domain, higher_is_worse); 'kontext' indicators are left out."""
+    def from_meta(
+        cls, meta: pd.DataFrame, domain_order: list[str] | None = None, domain_meta: pd.DataFrame | None = None
+    ) -> Framework:
+        """From the indicator table (code, domain, higher_is_worse, default_weight) and, for the areas' default
+        weights, the domain table (code, default_weight); 'kontext' indicators are left out. A missing
+        default_weight column or cell counts as 1."""
         meta = meta[meta["domain"] != "kontext"]
-        order = area_order or list(dict.fromkeys(meta["domain"]))
+        order = domain_order or list(dict.fromkeys(meta["domain"]))
         order = [a for a in order if a in set(meta["domain"])]
+        ind_w = _weights_of(meta, list(meta["code"]))
+        dom_w = _weights_of(domain_meta, order) if domain_meta is not None else (1.0,) * len(order)
         return cls(
             tuple(meta["code"]),
             tuple(meta["domain"]),
             tuple(bool(x) for x in meta["higher_is_worse"]),
             tuple(order),
+            ind_w,
+            dom_w,
         )
 
     def restrict(self, present: set[str]) -> Framework:
@@ -67,12 +88,25 @@ class Framework:
             tuple(self.domains[j] for j in keep),
             tuple(self.higher_is_worse[j] for j in keep),
             self.areas,
+            tuple(self.indicator_weights[j] for j in keep),
+            self.domain_weights,
         )
 
     @property
     def membership(self) -> np.ndarray:
         """m × K matrix: 1 where indicator j belongs to area k."""
         return np.array([[d == a for a in self.areas] for d in self.domains], dtype=float)
+
+
+def _weights_of(table: pd.DataFrame, codes: list[str]) -> tuple[float, ...]:
+    """The `default_weight` of each code in `table` (code, default_weight); 1 where the table has none."""
+    if "default_weight" not in table.columns:
+        return (1.0,) * len(codes)
+    weights = pd.to_numeric(table.set_index("code")["default_weight"], errors="coerce")
+    out = tuple(float(weights.get(c, np.nan)) for c in codes)
+    if any(w < 0 for w in out):
+        raise ValueError("En standardvikt i metadata är negativ.")
+    return tuple(w if np.isfinite(w) else 1.0 for w in out)
 
 
 @dataclass(frozen=True)
@@ -84,6 +118,9 @@ class IndexData:
     population: np.ndarray  # n
     universes: Mapping[str, np.ndarray] = field(default_factory=dict)
     coverage: np.ndarray | None = None  # n: share of the full framework's indicators with a value
+    # Normalised scores per (direction, method, universe, winsor), filled by `normalised_scores`: normalisation
+    # does not depend on the weights, so the composite, Monte Carlo, rank range and leave-one-out share one.
+    _normalised: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def universe(self, name: str) -> np.ndarray:
         if name == "all" or name not in self.universes:
@@ -100,8 +137,8 @@ class IndexParams:
     aggregation: str = "arithmetic"
     universe: str = "all"
     winsor: float = 0.0  # share clipped at each tail, 0 = off
-    area_weights: tuple[tuple[str, float], ...] = ()  # empty = equal
-    indicator_weights: tuple[tuple[str, float], ...] = ()  # empty = equal
+    area_weights: tuple[tuple[str, float], ...] = ()  # empty = the framework's default weights
+    indicator_weights: tuple[tuple[str, float], ...] = ()  # empty = the framework's default weights
     coverage: float = 0.65
     level: str = "stadsdel"
     real_only: bool = False  # only values with synthetic = false
@@ -153,11 +190,12 @@ def indicator_matrix(values: pd.DataFrame, year: int, area_codes: list[str], ind
 
 
 def weight_vectors(framework: Framework, params: IndexParams) -> tuple[np.ndarray, np.ndarray]:
-    """Indicator weights (m) and area weights (K, summing to 1); missing entries default to 1."""
+    """Indicator weights (m) and area weights (K, summing to 1); an entry `params` does not name takes the
+    framework's default weight from the metadata."""
     iw = dict(params.indicator_weights)
     aw = dict(params.area_weights)
-    v = np.array([float(iw.get(c, 1.0)) for c in framework.indicators])
-    w = np.array([float(aw.get(a, 1.0)) for a in framework.areas])
+    v = np.array([float(iw.get(c, d)) for c, d in zip(framework.indicators, framework.indicator_weights, strict=True)])
+    w = np.array([float(aw.get(a, d)) for a, d in zip(framework.areas, framework.domain_weights, strict=True)])
     w = np.where(v @ framework.membership > 0, w, 0.0)  # an area whose indicators all weigh zero drops out
     if w.sum() <= 0:
         raise ValueError("Minst ett område måste ha en vikt större än noll.")
@@ -201,25 +239,52 @@ def ratio_scores(raw: np.ndarray, worse_high: np.ndarray, population: np.ndarray
     return np.where(worse_high, up, down)
 
 
+#: Normalised matrices kept per IndexData (methods × universes × winsor settings in use); more are dropped.
+NORMALISED_CACHE_SIZE = 16
+
+
 def normalise(data: IndexData, framework: Framework, params: IndexParams) -> np.ndarray:
-    """Oriented, normalised indicator scores (n × m); higher = more risk."""
-    worse_high = np.asarray(framework.higher_is_worse)
-    universe = data.universe(params.universe) & np.isfinite(data.population)
+    """Oriented, normalised indicator scores (n × m); higher = more risk. Read-only: the array is shared."""
+    return normalised_scores(data, framework, params.method, params.universe, params.winsor)
+
+
+def normalised_scores(data: IndexData, framework: Framework, method: str, universe: str, winsor: float) -> np.ndarray:
+    """`normalise`, computed once per (data, direction, method, universe, winsor) and kept on `data`.
+
+    Why: the weights do not enter normalisation, so the nominal index, every Monte Carlo draw, the rank range and
+    leave-one-out reuse one matrix instead of each recomputing it. IndexData is immutable, so the cache on the
+    instance cannot go stale; a new IndexData (another year, level or value switch) starts empty."""
+    key = (framework.higher_is_worse, method, universe, float(winsor))
+    cache = data._normalised
+    scores = cache.get(key)
+    if scores is None:
+        scores = _normalise_uncached(data, np.asarray(framework.higher_is_worse), method, universe, winsor)
+        scores.flags.writeable = False
+        if len(cache) >= NORMALISED_CACHE_SIZE:
+            cache.clear()
+        cache[key] = scores
+    return scores
+
+
+def _normalise_uncached(
+    data: IndexData, worse_high: np.ndarray, method: str, universe_name: str, winsor: float
+) -> np.ndarray:
+    universe = data.universe(universe_name) & np.isfinite(data.population)
     raw = data.values.copy()
-    if params.winsor > 0:
+    if winsor > 0:
         for j in range(raw.shape[1]):
             ref = raw[universe, j]
             ref = ref[np.isfinite(ref)]
             if ref.size:
-                lo, hi = np.quantile(ref, [params.winsor, 1 - params.winsor], method="inverted_cdf")
+                lo, hi = np.quantile(ref, [winsor, 1 - winsor], method="inverted_cdf")
                 raw[:, j] = np.clip(raw[:, j], lo, hi)
-    if params.method == "ref100":
+    if method == "ref100":
         return ratio_scores(raw, worse_high, data.population, universe)
     oriented = _orient(raw, worse_high)
-    if params.method == "percentile":
+    if method == "percentile":
         return percentile_scores(oriented, universe)
     masked = np.where(universe[:, None], oriented, np.nan)
-    if params.method == "zscore":
+    if method == "zscore":
         mean = np.nanmean(masked, axis=0)
         sd = np.nanstd(masked, axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -318,16 +383,24 @@ def _prepared(data: IndexData, framework: Framework, params: IndexParams) -> tup
     return scores, universe
 
 
-def compute_index(data: IndexData, framework: Framework, params: IndexParams) -> IndexResult:
-    """The index for every area, ranked within the universe."""
+def _nominal(data: IndexData, framework: Framework, params: IndexParams) -> tuple[np.ndarray, ...]:
+    """The nominal composite and its ranks: (v, w, scores, universe, area, area_ok, comp, complete, ranks).
+
+    Shared by `compute_index` and the robustness functions, which need only the ranks – so they do not pay for
+    flags and contributions, and their nominal rank is the index's by construction."""
     v, w = weight_vectors(framework, params)
     scores, universe = _prepared(data, framework, params)
-    membership = framework.membership
-    area, area_ok = _area_scores(scores, membership, v[None, :], params.coverage)
+    area, area_ok = _area_scores(scores, framework.membership, v[None, :], params.coverage)
     comp, complete = _composite(area, w[None, :], params.aggregation)
     area, comp, complete = area[0], comp[0], complete[0]
-    eligible = universe & complete
-    ranks = rank_desc(comp, eligible)
+    ranks = rank_desc(comp, universe & complete)
+    return v, w, scores, universe, area, area_ok, comp, complete, ranks
+
+
+def compute_index(data: IndexData, framework: Framework, params: IndexParams) -> IndexResult:
+    """The index for every area, ranked within the universe."""
+    v, w, scores, universe, area, area_ok, comp, complete, ranks = _nominal(data, framework, params)
+    membership = framework.membership
 
     shares = contribution_shares(scores, area, membership, v, w)
     top = np.argmax(np.nan_to_num(shares, nan=-1.0), axis=1)
@@ -358,7 +431,7 @@ def compute_index(data: IndexData, framework: Framework, params: IndexParams) ->
     index = pd.Index(data.area_codes, name="area_code")
     return IndexResult(
         scores=frame,
-        normalised=pd.DataFrame(scores, index=index, columns=cols),
+        normalised=pd.DataFrame(scores.copy(), index=index, columns=cols),  # the cached matrix stays read-only
         contributions=pd.DataFrame(shares, index=index, columns=cols),
         flags=pd.DataFrame(flags, index=index, columns=cols),
         effective_weights=pd.Series(eff, index=cols, name="effective_weight"),
@@ -465,7 +538,7 @@ def monte_carlo(
     vd, wd = perturbed_weights(v, w, draws, noise, seed, mode)
     comp, elig = _composites_for(data, framework, params, vd, wd)
     ranks = rank_positions(comp, elig)
-    nominal = compute_index(data, framework, params).scores["rank"].to_numpy()
+    nominal = _nominal(data, framework, params)[-1]
     # Eligibility does not change between draws (perturbed weights stay positive), so ranked areas have a
     # rank in every draw and plain (not NaN-aware) statistics apply.
     valid = (ranks > 0).all(axis=0)
@@ -543,7 +616,7 @@ def leave_one_out(data: IndexData, framework: Framework, params: IndexParams) ->
     vd[np.arange(m), np.arange(m)] = 0.0
     comp, elig = _composites_for(data, framework, params, vd, np.tile(w, (m, 1)))
     ranks = rank_desc(comp, elig)
-    nominal = compute_index(data, framework, params).scores["rank"].to_numpy()
+    nominal = _nominal(data, framework, params)[-1]
     return pd.DataFrame((ranks - nominal[None, :]).T, index=list(data.area_codes), columns=list(framework.indicators))
 
 

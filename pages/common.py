@@ -9,24 +9,17 @@ from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from lib import db, geo, levels
 from lib import index as ix
 from lib.config import Paths
+from ui.streamlit_compat import leave_legacy_pages_mode
 
 
 def page_setup() -> None:
-    """Called first on every page. Streamlit runs the first request of a fresh server in its legacy `pages/`
-    mode when that folder exists, so a bookmarked deep link would open the page without app.py's navigation;
-    leave that mode and run again through app.py. Only a session's first run is repeated, so a later run
-    (AppTest puts every run in that mode) keeps its button presses."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        if not st.session_state.get("_navigation_ready"):
-            st.session_state["_navigation_ready"] = True
-            st.rerun()
-    st.session_state["_navigation_ready"] = True
+    """Called first on every page, so a page opened by a deep link on a fresh server still runs inside app.py's
+    navigation (the why, and the only Streamlit internal the app touches, are in ui/streamlit_compat.py)."""
+    leave_legacy_pages_mode()
 
 
 #: The app's pages by section: file, title, icon. The first is the start page.
@@ -379,7 +372,7 @@ def values_long() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False)
 def framework() -> ix.Framework:
-    return ix.Framework.from_meta(indicators(), list(domains()["code"]))
+    return ix.Framework.from_meta(indicators(), list(domains()["code"]), domains())
 
 
 @st.cache_data(show_spinner=False)
@@ -572,10 +565,11 @@ def save_scenario(name: str, params: ix.IndexParams) -> None:
 
 def default_ratings() -> tuple[dict[str, int], dict[str, int]]:
     """Slider positions (0–10) of the standard weights (standardvikter): 5 × each default weight. They are the
-    tool's starting point, equal for every area – not weights anyone has decided on."""
-    doms, inds = index_domains(), index_indicators()
-    area = {c: min(10, int(round(5 * w))) for c, w in zip(doms["code"], doms["default_weight"], strict=True)}
-    ind = {c: min(10, int(round(5 * w))) for c, w in zip(inds["code"], inds["default_weight"], strict=True)}
+    tool's starting point, equal for every area – not weights anyone has decided on. Read from the framework, the
+    same weights `IndexParams` without explicit weights means, so the CLI and the app agree by construction."""
+    fw = framework()
+    area = {c: min(10, int(round(5 * w))) for c, w in zip(fw.areas, fw.domain_weights, strict=True)}
+    ind = {c: min(10, int(round(5 * w))) for c, w in zip(fw.indicators, fw.indicator_weights, strict=True)}
     return area, ind
 
 

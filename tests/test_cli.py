@@ -154,17 +154,25 @@ def test_writes_from_the_cli_need_an_editor(tmp_path):
 
 
 def test_readme_lists_every_command():
-    """The README's command-line reference names exactly the subcommands `python -m lib.cli --help` offers."""
+    """The README's command-line reference is exactly the line generated from the parser behind `--help`, and
+    that line names every subcommand `python -m lib.cli --help` offers with its positional arguments."""
     import re
 
-    from lib.cli import parser
+    from lib.cli import reference_line
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    line = next(row for row in readme.splitlines() if row.startswith("`python -m lib.cli build-db"))
-    inner = re.sub(r"\[[^\]]*\]", "", line.strip("`").removeprefix("python -m lib.cli "))
-    listed = {part.split()[0] for part in inner.split("|")}
-    actions = next(a for a in parser()._actions if a.dest == "command")
-    assert listed == set(actions.choices)
+    section = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    listed = [row for row in section.splitlines() if row.startswith("`python -m lib.cli ") and "|" in row]
+    assert listed == [reference_line()], "README: klistra in python -c 'from lib.cli import reference_line…'"
+
+    usage = subprocess.run(
+        [sys.executable, "-m", "lib.cli", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    offered = re.search(r"\{([a-z,-]+)\}", usage).group(1).split(",")
+    line = reference_line().strip("`").removeprefix("python -m lib.cli ")
+    assert [part.split()[0] for part in line.split(" | ")] == offered
+    for command, argument in (("load-goals", "FILE"), ("add-editor", "NAME"), ("restore", "FILE")):
+        assert f"{command} {argument}" in line
     for flag in ("--level", "--real-only"):
         assert re.search(rf"index .*{flag}", readme), flag
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -311,3 +314,118 @@ def test_rank_positions_break_ties_by_order_and_skip_ineligible():
     comp = np.array([[3.0, 5.0, 5.0, np.nan, 1.0]])
     elig = np.array([[True, True, True, True, False]])
     assert ix.rank_positions(comp, elig).tolist() == [[3, 1, 2, 0, 0]]
+
+
+# --- default weights from the metadata and one normalisation per index ----------------------------------------
+
+
+def _heavier_defaults(con) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Copies of the indicator and domain tables where hälsa weighs 3 and ekonomiskt bistånd 4 by default."""
+    from lib import db
+
+    meta, domains = db.indicators(con).copy(), db.domains(con).copy()
+    domains.loc[domains["code"] == "halsa", "default_weight"] = 3.0
+    meta.loc[meta["code"] == "ekonomiskt_bistand", "default_weight"] = 4.0
+    return meta, domains
+
+
+def test_framework_carries_the_metadata_default_weights(con):
+    meta, domains = _heavier_defaults(con)
+    fw = ix.Framework.from_meta(meta, list(domains["code"]), domains)
+    weights = dict(zip(fw.areas, fw.domain_weights, strict=True))
+    assert weights == {"sociala_risker": 1.0, "halsa": 3.0, "sakerhet_trygghet": 1.0, "forsorjning": 1.0}
+    assert dict(zip(fw.indicators, fw.indicator_weights, strict=True))["ekonomiskt_bistand"] == 4.0
+    kept = fw.restrict({"ekonomiskt_bistand", "forvarvsfrekvens"})
+    assert kept.indicator_weights == (4.0, 1.0) and kept.domain_weights == fw.domain_weights
+    # Without the domain table (and for a framework built by hand) every default is 1.
+    assert set(ix.Framework.from_meta(meta, list(domains["code"])).domain_weights) == {1.0}
+    assert FW.indicator_weights == (1.0,) * 4 and FW.domain_weights == (1.0,) * 4
+
+
+def test_cli_and_page_follow_a_changed_default_weight(con, monkeypatch, capsys):
+    """IndexParams without weights means the metadata's default weights – in the CLI, in lib and on the page."""
+    from lib import cli, db
+    from pages import common
+
+    meta, domains = _heavier_defaults(con)
+    monkeypatch.setattr(db, "indicators", lambda _con: meta.copy())
+    monkeypatch.setattr(db, "domains", lambda _con: domains.copy())
+    assert cli.main(["index", "--year", "2020", "--format", "json"]) == 0
+    printed = pd.DataFrame(json.loads(capsys.readouterr().out)).set_index("code")
+
+    fw = ix.Framework.from_meta(meta, list(domains["code"]), domains)
+    data, used = ix.build_index_data(db.values_long(con), db.areas(con), fw, 2020)
+    default = ix.compute_index(data, used, ix.IndexParams()).scores.set_index("area_code")
+    explicit = ix.compute_index(
+        data,
+        used,
+        ix.IndexParams(
+            area_weights=(("halsa", 3.0),),
+            indicator_weights=tuple((c, 4.0 if c == "ekonomiskt_bistand" else 1.0) for c in used.indicators),
+        ),
+    ).scores.set_index("area_code")
+    equal = ix.compute_index(data, used, ix.IndexParams(area_weights=tuple((a, 1.0) for a in used.areas)))
+    pd.testing.assert_series_equal(default["composite"], explicit["composite"])
+    assert not np.allclose(default["composite"], equal.scores["composite"], equal_nan=True)
+    np.testing.assert_allclose(printed["composite"], default["composite"].reindex(printed.index).round(3))
+    np.testing.assert_array_equal(printed["rank"].astype(float), default["rank"].reindex(printed.index))
+
+    # The Index page's standard sliders (5 × the default weight) come from the same metadata.
+    monkeypatch.setattr(common, "indicators", lambda: meta.copy())
+    monkeypatch.setattr(common, "domains", lambda: domains.copy())
+    common.framework.clear()
+    try:
+        area, ind = common.default_ratings()
+    finally:
+        common.framework.clear()
+    assert area["halsa"] == 10 and area["forsorjning"] == 5
+    assert ind["ekonomiskt_bistand"] == 10 and ind["forvarvsfrekvens"] == 5
+
+
+def _fresh(data: ix.IndexData) -> ix.IndexData:
+    """The same inputs in a new IndexData, so nothing normalised before is reused."""
+    return ix.IndexData(
+        data.area_codes, data.values.copy(), data.population.copy(), dict(data.universes), data.coverage
+    )
+
+
+@pytest.mark.parametrize(("method", "aggregation"), [("ref100", "arithmetic"), ("percentile", "geometric")])
+def test_shared_normalisation_gives_identical_robustness(city, method, aggregation):
+    data, fw, _ = city
+    data = _fresh(data)
+    params = ix.IndexParams(method=method, aggregation=aggregation)
+    # Fill the cache with other choices first: a stale entry for another method or universe must not be used.
+    for other in ("zscore", "minmax", method):
+        ix.compute_index(data, fw, ix.IndexParams(method=other, universe="outer", winsor=0.05))
+    mc = ix.monte_carlo(data, fw, params, draws=200, seed=7)
+    rr = ix.rank_range(data, fw, params, samples=300, seed=7)
+    loo = ix.leave_one_out(data, fw, params)
+    pd.testing.assert_frame_equal(mc, ix.monte_carlo(_fresh(data), fw, params, draws=200, seed=7))
+    pd.testing.assert_frame_equal(rr, ix.rank_range(_fresh(data), fw, params, samples=300, seed=7))
+    pd.testing.assert_frame_equal(loo, ix.leave_one_out(_fresh(data), fw, params))
+    nominal = ix.compute_index(_fresh(data), fw, params).scores["rank"].to_numpy()
+    np.testing.assert_array_equal(mc["rank_nominal"].to_numpy(), nominal)
+    # Leaving an indicator out is the index with that indicator weighing zero.
+    for code in fw.indicators[:4]:
+        weights = tuple((c, 0.0 if c == code else 1.0) for c in fw.indicators)
+        without = ix.compute_index(_fresh(data), fw, replace(params, indicator_weights=weights)).scores["rank"]
+        np.testing.assert_array_equal(loo[code].to_numpy(), without.to_numpy() - nominal)
+
+
+def test_robustness_normalises_once(city, monkeypatch):
+    """The composite, 1 000 Monte Carlo draws, the rank range and leave-one-out share one normalised matrix."""
+    data, fw, _ = city
+    data = _fresh(data)
+    calls = []
+    original = ix._normalise_uncached
+    monkeypatch.setattr(ix, "_normalise_uncached", lambda *a: calls.append(a[2:]) or original(*a))
+    params = ix.IndexParams(method="percentile")
+    result = ix.compute_index(data, fw, params)
+    ix.monte_carlo(data, fw, params, draws=100)
+    ix.rank_range(data, fw, params, samples=100)
+    ix.leave_one_out(data, fw, replace(params, area_weights=(("halsa", 4.0),)))  # other weights, same scores
+    assert calls == [("percentile", "all", 0.0)]
+    result.normalised.iloc[0, 0] = -1.0  # a caller's copy: changing it leaves the shared matrix alone
+    assert ix.normalise(data, fw, params)[0, 0] != -1.0
+    ix.compute_index(data, fw, ix.IndexParams(method="zscore"))
+    assert len(calls) == 2

@@ -173,7 +173,7 @@ def test_a_conflicting_write_is_retried_as_a_whole(plan_db, monkeypatch):
             raise duckdb.TransactionException("Conflict on tuple deletion")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(db, "_audit", conflict_once)
+    monkeypatch.setattr(db.writes, "_audit", conflict_once)  # where `save_scenario` looks it up
     db.save_scenario(plan_db, "Omförsök", json.dumps({"a": 1}), editor="anna")
     assert len(calls) == 2
     assert len(db.query(plan_db, "SELECT * FROM weight_scenario WHERE name = 'Omförsök'")) == 1

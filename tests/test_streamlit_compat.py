@@ -1,0 +1,48 @@
+"""Guards for ui/streamlit_compat.py, the app's one use of a Streamlit internal: these fail when a Streamlit
+upgrade changes what it relies on, so the workaround is revisited (or deleted) rather than silently broken."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT, _free_port, start_server, stop_server, wait_for_app, wait_healthy
+
+
+def test_streamlit_is_pinned_to_the_version_the_workaround_was_checked_on():
+    import streamlit
+
+    pins = re.findall(r"^streamlit==(\S+)$", (ROOT / "requirements.txt").read_text(encoding="utf-8"), re.M)
+    assert pins == [streamlit.__version__], "Streamlit måste vara låst i requirements.txt till installerad version"
+
+
+def test_the_legacy_pages_switch_is_still_where_the_workaround_expects_it():
+    from streamlit.runtime.pages_manager import PagesManager
+
+    assert "uses_pages_directory" in vars(PagesManager), "ui/streamlit_compat.py behöver ses över"
+    assert (ROOT / "pages").is_dir() and (ROOT / "app.py").is_file()
+
+
+@pytest.mark.browser
+def test_a_deep_link_as_the_first_request_of_a_fresh_server_shows_the_app_navigation(browser, isolated_env):
+    """The first visitor of a new server opens a bookmarked `/plans` link: the page must run inside app.py's
+    navigation (its "Styrning" section), not in Streamlit's legacy `pages/` menu."""
+    port = _free_port()
+    proc = start_server(port, {"SAMMANHALLEN_DB": str(isolated_env / "compat.duckdb")})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_healthy(url, proc), "Streamlit-servern startade inte"
+        context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="sv-SE")
+        try:
+            page = context.new_page()
+            page.goto(f"{url}/plans")
+            wait_for_app(page)
+            nav = page.locator("[data-testid='stSidebarNav']")
+            nav.get_by_text("Styrning").wait_for(timeout=20_000)
+            nav.get_by_text("Lokala handlingsplaner").wait_for(timeout=5_000)
+            page.get_by_role("heading", name="Lokala handlingsplaner").first.wait_for(timeout=20_000)
+        finally:
+            context.close()
+    finally:
+        stop_server(proc)

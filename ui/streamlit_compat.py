@@ -1,0 +1,35 @@
+"""The one place the app touches Streamlit internals; everything else uses the public API.
+
+Why it exists: the customer's layout keeps the page scripts in `pages/` next to the entry script `app.py`, which
+builds the navigation with `st.navigation`. Streamlit (checked on 1.67, pinned in requirements.txt) decides once
+per server process, when the first session starts, whether the app is a legacy `pages/`-folder app:
+`PagesManager.uses_pages_directory` is set from "is there a `pages/` folder beside the entry script", and only a
+call to `st.navigation` sets it back to False. While it is True the script runner does not run `app.py` at all but
+builds its own navigation from the folder and runs the requested page script directly. So the first visitor of a
+fresh server who opens a bookmarked deep link (`/plans?…`) gets that page without `app.py`'s sections, sidebar
+notes, sign-in panel or error handling. No configuration option turns the legacy mode off
+(`client.showSidebarNavigation` only hides the legacy menu), and the folder cannot be renamed.
+
+tests/test_streamlit_compat.py fails when an upgrade changes any of this (the attribute goes away, or a deep link
+on a fresh server no longer shows `app.py`'s navigation), which is the signal to delete this module.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+#: Session-state key: this session has already run once through `app.py`.
+_NAVIGATION_READY = "_navigation_ready"
+
+
+def leave_legacy_pages_mode() -> None:
+    """Called first on every page. If Streamlit runs this page in its legacy `pages/` mode (see the module
+    docstring), leave that mode for the whole process and run again through `app.py`. Only a session's first run
+    is repeated, so a later run (AppTest puts every run in that mode) keeps its button presses."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if not st.session_state.get(_NAVIGATION_READY):
+            st.session_state[_NAVIGATION_READY] = True
+            st.rerun()
+    st.session_state[_NAVIGATION_READY] = True
