@@ -2,17 +2,8 @@
 
 import streamlit as st
 
-from pages.common import (
-    ATTRIBUTION_NOTE,
-    NAVIGATION,
-    PAGE_CSS,
-    PAGE_FILES,
-    SYNTHETIC_NOTE,
-    log_run,
-    run_clock,
-    run_page,
-    sign_in_panel,
-)
+from ui.layout import ATTRIBUTION_NOTE, NAVIGATION, PAGE_CSS, PAGE_FILES, SYNTHETIC_NOTE, log_run, run_clock, run_page
+from ui.sign_in import sign_in_panel
 
 st.set_page_config(page_title="Sammanhållen stad", page_icon="🏙️", layout="wide")
 

@@ -16,9 +16,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lib import db, levels  # noqa: E402
-from lib import index as ix  # noqa: E402
-from lib.config import Paths  # noqa: E402
+from lib import db, levels
+from lib import index as ix
+from lib.config import Paths
 
 
 def measure(fn, repeats: int) -> tuple[float, float]:

@@ -24,7 +24,7 @@ logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's "missing Scr
 
 from lib import db  # noqa: E402
 from lib.config import Paths  # noqa: E402
-from pages.common import PAGE_FILES, SECTION_TIMES  # noqa: E402
+from ui.layout import PAGE_FILES, SECTION_TIMES  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:

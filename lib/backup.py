@@ -180,14 +180,15 @@ def _write_from(con: duckdb.DuckDBPyConnection, reason: str, protect: Path | Non
                 if table not in present:
                     continue
                 cols = ", ".join(f'"{c}"' for c in _columns(cur, source_db, table))
-                cur.execute(f'CREATE TABLE {alias}."{table}" AS SELECT {cols} FROM "{source_db}".main."{table}"')
+                # Names come from db.USER_TABLES and the catalogue, never from a user.
+                cur.execute(f'CREATE TABLE {alias}."{table}" AS SELECT {cols} FROM "{source_db}".main."{table}"')  # noqa: S608
             cur.execute(
                 f"CREATE TABLE {alias}.{INFO_TABLE} (app VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, "
                 "reason VARCHAR NOT NULL, user_schema_version INTEGER NOT NULL, fingerprint VARCHAR, "
                 "source_file VARCHAR NOT NULL)"
             )
             cur.execute(
-                f"INSERT INTO {alias}.{INFO_TABLE} VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO {alias}.{INFO_TABLE} VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names; values bound
                 [
                     APP_MARK,
                     created,

@@ -650,7 +650,7 @@ def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
     except KeyboardInterrupt:
         print("Avbrutet.", file=sys.stderr)
         return 2
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a Swedish message, never a traceback
         code, message = failure(exc, paths)
         print(message, file=sys.stderr)
         if os.environ.get("SAMMANHALLEN_DEBUG") == "1":
@@ -661,56 +661,71 @@ def main(argv: list[str] | None = None, paths: Paths | None = None) -> int:
 def failure(exc: Exception, paths: Paths) -> tuple[int, str]:
     """The exit code and Swedish message for a failed command. Authorisation is 3; everything else, including
     an OS refusal to write (a read-only folder is not about who you are), is 2."""
-    import errno
-
     import duckdb
     import yaml
 
     from lib import auth, importer
 
-    where = getattr(exc, "filename", None)
-    name = f" {where}" if where else ""
-    to = f" till {where}" if where else ""
     first_line = (str(exc).splitlines() or [type(exc).__name__])[0][:300]
     if isinstance(exc, auth.NotAuthorised):
         return 3, f"Nekad: {exc}"
     if isinstance(exc, db.DataError | geo.GeoError | importer.ImportRejected):
         return 2, f"Fel: {exc}"
-    if isinstance(exc, IsADirectoryError):
-        return 2, f"Fel:{name or ' filen'} är en mapp, inte en fil. Inget ändrades."
-    if isinstance(exc, NotADirectoryError):
-        return 2, f"Fel: en del av sökvägen{name} är inte en mapp. Inget ändrades."
-    if isinstance(exc, FileNotFoundError):
-        return 2, f"Fel: filen{name} finns inte. Inget ändrades."
     if isinstance(exc, OSError):
-        if exc.errno == errno.ENOSPC:
-            return 2, f"Fel: disken är full{' (' + str(where) + ')' if where else ''}. Frigör utrymme; inget ändrades."
-        if exc.errno == errno.EROFS:
-            return 2, f"Fel: saknar skrivrätt{to}: filsystemet är skrivskyddat. Inget ändrades."
-        if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
-            return 2, f"Fel: saknar skrivrätt eller läsrätt{to}. Inget ändrades."
-        reason = exc.strerror or type(exc).__name__
-        return 2, f"Fel: filen{name} kunde inte läsas eller skrivas ({reason}). Inget ändrades."
-    if isinstance(exc, RecursionError):
-        return 2, "Fel: filen är för djupt nästlad för att läsas. Inget ändrades."
-    if isinstance(exc, yaml.YAMLError):
-        return 2, f"Fel: filen är inte giltig YAML ({first_line}). Inget ändrades."
-    if isinstance(exc, UnicodeError):
-        return 2, "Fel: filen är inte text i UTF-8 och kan inte läsas. Inget ändrades."
-    if isinstance(exc, MemoryError):
-        return 2, "Fel: minnet räckte inte till. Inget ändrades."
-    if isinstance(exc, duckdb.Error):
-        text = str(exc)
-        if db.is_corruption(exc):
-            return 2, f"Fel: {db.DatabaseUnreadable(paths.db_path)}"
-        if "No space left" in text:
-            return 2, "Fel: disken är full. Inget ändrades; frigör utrymme."
-        if "Permission denied" in text or "Read-only file system" in text:
-            return 2, "Fel: saknar skrivrätt till databasen eller dess mapp. Inget ändrades."
-        return 2, f"Fel i databasen: {first_line}. Inget ändrades."
-    if isinstance(exc, pd.errors.ParserError | pd.errors.EmptyDataError):
-        return 2, f"Fel: en CSV-fil kunde inte läsas ({first_line}). Inget ändrades."
+        return 2, _os_failure(exc)
+    # Checked in this order; the first matching type decides the message.
+    table: tuple[tuple[type | tuple[type, ...], str | None], ...] = (
+        (RecursionError, "Fel: filen är för djupt nästlad för att läsas. Inget ändrades."),
+        (yaml.YAMLError, f"Fel: filen är inte giltig YAML ({first_line}). Inget ändrades."),
+        (UnicodeError, "Fel: filen är inte text i UTF-8 och kan inte läsas. Inget ändrades."),
+        (MemoryError, "Fel: minnet räckte inte till. Inget ändrades."),
+        (duckdb.Error, None),
+        (
+            (pd.errors.ParserError, pd.errors.EmptyDataError),
+            f"Fel: en CSV-fil kunde inte läsas ({first_line}). Inget ändrades.",
+        ),
+    )
+    for kinds, message in table:
+        if isinstance(exc, kinds):
+            return 2, message if message is not None else _database_failure(exc, paths, first_line)
     return 2, f"Oväntat fel: {type(exc).__name__}. Inget ändrades."
+
+
+def _os_failure(exc: OSError) -> str:
+    """The message for an OS refusal. The subclasses come first because they say more than the errno does, and
+    the file name is shown when the OS gave one so the user knows which path to fix."""
+    import errno
+
+    where = exc.filename
+    name = f" {where}" if where else ""
+    to = f" till {where}" if where else ""
+    if isinstance(exc, IsADirectoryError):
+        return f"Fel:{name or ' filen'} är en mapp, inte en fil. Inget ändrades."
+    if isinstance(exc, NotADirectoryError):
+        return f"Fel: en del av sökvägen{name} är inte en mapp. Inget ändrades."
+    if isinstance(exc, FileNotFoundError):
+        return f"Fel: filen{name} finns inte. Inget ändrades."
+    if exc.errno == errno.ENOSPC:
+        return f"Fel: disken är full{' (' + str(where) + ')' if where else ''}. Frigör utrymme; inget ändrades."
+    if exc.errno == errno.EROFS:
+        return f"Fel: saknar skrivrätt{to}: filsystemet är skrivskyddat. Inget ändrades."
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return f"Fel: saknar skrivrätt eller läsrätt{to}. Inget ändrades."
+    reason = exc.strerror or type(exc).__name__
+    return f"Fel: filen{name} kunde inte läsas eller skrivas ({reason}). Inget ändrades."
+
+
+def _database_failure(exc: Exception, paths: Paths, first_line: str) -> str:
+    """The message for a DuckDB error. DuckDB reports disk and permission trouble only in its text, so the text
+    is read to give the same advice as for an OS error; a damaged file names the database to restore."""
+    text = str(exc)
+    if db.is_corruption(exc):
+        return f"Fel: {db.DatabaseUnreadable(paths.db_path)}"
+    if "No space left" in text:
+        return "Fel: disken är full. Inget ändrades; frigör utrymme."
+    if "Permission denied" in text or "Read-only file system" in text:
+        return "Fel: saknar skrivrätt till databasen eller dess mapp. Inget ändrades."
+    return f"Fel i databasen: {first_line}. Inget ändrades."
 
 
 if __name__ == "__main__":

@@ -379,7 +379,7 @@ def _to_metric(frame: gpd.GeoDataFrame, source: Path) -> gpd.GeoDataFrame:
 def _read_boundary_file(source: Path) -> gpd.GeoDataFrame:
     try:
         return gpd.read_file(source)
-    except Exception as exc:  # noqa: BLE001 - any reader failure becomes one clear message
+    except Exception as exc:
         if "crs" in type(exc).__name__.lower() or "PROJ" in str(exc):
             raise GeoError(
                 f"Koordinatsystemet i gränsfilen {Path(source).name} kan inte tolkas ({exc}). Spara filen med ett "

@@ -154,13 +154,55 @@ def _date(value) -> dt.date | None:
 
 
 def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...]) -> GoalTree:
-    """Validate a goal tree (as read from YAML) and return it as tables; raise `TreeError` listing all faults."""
+    """Validate a goal tree (as read from YAML) and return it as tables; raise `TreeError` listing all faults.
+
+    Each part is read by its own helper that appends to one shared `problems` list, in file order, so an editor
+    fixing a file sees every fault at once and in the order they appear."""
     problems: list[str] = []
     if not isinstance(raw, Mapping):
         raise TreeError(["Filen innehåller inget målträd (väntade nycklarna bodies, nodes och activities)."])
     bodies_raw = _as_list(raw.get("bodies"))
     nodes_raw = _as_list(raw.get("nodes"))
     activities_raw = _as_list(raw.get("activities"))
+    _check_sizes(nodes_raw, bodies_raw, activities_raw)
+    if not nodes_raw:
+        problems.append("Målträdet saknar noder (nodes).")
+    bodies, seen_bodies = _parse_bodies(bodies_raw, problems)
+    nodes, ids, resp, inds, targets = _parse_nodes(nodes_raw, seen_bodies, known_indicators, years, problems)
+    _check_placement(nodes, ids, problems)
+    _settle_parts(nodes, bodies, resp, problems)
+    activities = _parse_activities(activities_raw, ids, seen_bodies, problems)
+    if problems:
+        raise TreeError(problems)
+    return GoalTree(
+        nodes=pd.DataFrame(nodes),
+        bodies=pd.DataFrame(bodies),
+        responsibility=pd.DataFrame(resp, columns=["node_id", "body_id", "role"]),
+        indicators=pd.DataFrame(
+            inds,
+            columns=["node_id", "indicator_code", "direction", "baseline_year", "target_2020", "target_2020_change"],
+        ),
+        targets=pd.DataFrame(targets, columns=["node_id", "indicator_code", "year", "target"]),
+        activities=pd.DataFrame(
+            activities,
+            columns=[
+                "id",
+                "node_id",
+                "body_id",
+                "district",
+                "title",
+                "start",
+                "end",
+                "status",
+                "budget",
+                "illustrative",
+            ],
+        ),
+    )
+
+
+def _check_sizes(nodes_raw: list, bodies_raw: list, activities_raw: list) -> None:
+    """Refuse an oversized file before reading any of it: checking a huge file item by item would hang the app."""
     for items, most, what in (
         (nodes_raw, MAX_NODES, "noder"),
         (bodies_raw, MAX_BODIES, "organisationer"),
@@ -168,9 +210,11 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
     ):
         if len(items) > most:
             raise TreeError([f"Målträdet har {len(items)} {what}; högst {most} går att läsa in."])
-    if not nodes_raw:
-        problems.append("Målträdet saknar noder (nodes).")
 
+
+def _parse_bodies(bodies_raw: list, problems: list[str]) -> tuple[list[dict], set[str]]:
+    """The organisations as rows and the set of their ids; nodes and activities name bodies by these ids, so the
+    set is what they are checked against."""
     bodies, seen_bodies = [], set()
     for i, b in enumerate(bodies_raw, 1):
         bid = str(b.get("id", "")).strip() if isinstance(b, Mapping) else ""
@@ -199,8 +243,18 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
         for m in filter(None, b["members"].split(",")):
             if m not in seen_bodies:
                 problems.append(f"Gruppen '{b['id']}' har en okänd medlem '{m}'.")
+    return bodies, seen_bodies
 
-    nodes, resp, inds, targets = [], [], [], []
+
+def _parse_nodes(
+    nodes_raw: list, seen_bodies: set[str], known_indicators: set[str], years: tuple[int, ...], problems: list[str]
+) -> tuple[list[dict], dict[str, str], list[dict], list[dict], list[dict]]:
+    """The nodes, their levels by id, and the responsibility, indicator and target rows that hang on them. A node
+    is read whole (its own fields, then its bodies, then its indicators) so its problems stay together."""
+    nodes: list[dict] = []
+    resp: list[dict] = []
+    inds: list[dict] = []
+    targets: list[dict] = []
     ids: dict[str, str] = {}
     for order, n in enumerate(nodes_raw):
         nid = str(n.get("id", "")).strip() if isinstance(n, Mapping) else ""
@@ -218,80 +272,101 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
         if not str(n.get("text", "")).strip():
             problems.append(f"Noden '{nid}' saknar text.")
         ids[nid] = level
-        parts = []
-        for part in _as_list(n.get("illustrative_parts")):
-            key = PART_ALIASES.get(str(part).strip().casefold(), str(part).strip().casefold())
-            if key not in PARTS:
-                problems.append(f"Noden '{nid}' anger okänd illustrativ del '{part}' (välj {', '.join(PARTS)}).")
-            elif key not in parts:
-                parts.append(key)
-        nodes.append(
-            {
-                "id": nid,
-                "level": level,
-                "parent": (str(n["parent"]).strip() if n.get("parent") not in (None, "") else None),
-                "text": " ".join(str(n.get("text", "")).split()),
-                "short": _text(n.get("short")),
-                "illustrative": _flag(n.get("illustrative"), problems, f"Noden '{nid}'"),
-                "source": _text(n.get("source")),
-                "note": _text(n.get("note")),
-                "order": order,
-                "_parts": parts,
-                "_indicators": [s.get("indicator") for s in _as_list(n.get("indicators")) if isinstance(s, Mapping)],
-            }
-        )
+        nodes.append(_node_row(n, nid, level, order, problems))
         for role, key in (("ansvarig", "ansvarig"), ("berörd", "berörda")):
             for body in _as_list(n.get(key)):
                 if not _known(body, seen_bodies):
                     problems.append(f"Noden '{nid}' anger okänd {role} '{body}'.")
                 resp.append({"node_id": nid, "body_id": str(body), "role": role})
         for spec in _as_list(n.get("indicators")):
-            code = spec.get("indicator") if isinstance(spec, Mapping) else None
-            if not _known(code, known_indicators):
-                problems.append(f"Noden '{nid}' anger okänd indikator '{code}'.")
-                continue
-            direction = spec.get("direction", "lower")
-            if direction not in DIRECTIONS:
-                problems.append(f"Indikatorn '{code}' i '{nid}' har riktning '{direction}' (välj lower eller higher).")
-            baseline_year = spec.get("baseline_year", 2014)
-            if baseline_year not in years:
-                problems.append(
-                    f"Basåret {baseline_year} för '{code}' i '{nid}' ligger utanför {years[0]}–{years[-1]}."
-                )
-            numbers = {}
-            for key in ("target_2020", "target_2020_change"):
-                if spec.get(key) is not None:
-                    try:
-                        numbers[key] = _finite(spec[key])
-                    except (TypeError, ValueError, OverflowError):
-                        problems.append(f"'{key}' för '{code}' i '{nid}' är inte ett tal (eller är oändligt).")
-            inds.append(
-                {
-                    "node_id": nid,
-                    "indicator_code": code,
-                    "direction": direction,
-                    "baseline_year": baseline_year,
-                    "target_2020": numbers.get("target_2020"),
-                    "target_2020_change": numbers.get("target_2020_change"),
-                }
-            )
-            explicit = spec.get("targets") or {}
-            if not isinstance(explicit, Mapping):
-                problems.append(f"Årsmålen (targets) för '{code}' i '{nid}' ska anges som år: värde.")
-                explicit = {}
-            for year, value in explicit.items():
-                whole = str(year).strip()
-                year_number = int(whole) if whole.isdigit() and len(whole) == 4 else None
-                if year_number not in years:
-                    problems.append(f"Årsmålet '{year}' för '{code}' i '{nid}' är inte ett år {years[0]}–{years[-1]}.")
-                    continue
-                try:
-                    targets.append(
-                        {"node_id": nid, "indicator_code": code, "year": year_number, "target": _finite(value)}
-                    )
-                except (TypeError, ValueError, OverflowError):
-                    problems.append(f"Årsmålet {year} för '{code}' i '{nid}' är inte ett tal (eller är oändligt).")
+            row = _parse_indicator(spec, nid, known_indicators, years, problems)
+            if row is not None:
+                inds.append(row)
+                targets += _parse_targets(spec, row["indicator_code"], nid, years, problems)
+    return nodes, ids, resp, inds, targets
 
+
+def _node_row(n: Mapping, nid: str, level, order: int, problems: list[str]) -> dict:
+    """One node's own fields. `_parts` and `_indicators` are working columns for `_settle_parts`, which needs
+    them before the illustrative parts can be decided, and removes them."""
+    parts = []
+    for part in _as_list(n.get("illustrative_parts")):
+        key = PART_ALIASES.get(str(part).strip().casefold(), str(part).strip().casefold())
+        if key not in PARTS:
+            problems.append(f"Noden '{nid}' anger okänd illustrativ del '{part}' (välj {', '.join(PARTS)}).")
+        elif key not in parts:
+            parts.append(key)
+    return {
+        "id": nid,
+        "level": level,
+        "parent": (str(n["parent"]).strip() if n.get("parent") not in (None, "") else None),
+        "text": " ".join(str(n.get("text", "")).split()),
+        "short": _text(n.get("short")),
+        "illustrative": _flag(n.get("illustrative"), problems, f"Noden '{nid}'"),
+        "source": _text(n.get("source")),
+        "note": _text(n.get("note")),
+        "order": order,
+        "_parts": parts,
+        "_indicators": [s.get("indicator") for s in _as_list(n.get("indicators")) if isinstance(s, Mapping)],
+    }
+
+
+def _parse_indicator(
+    spec, nid: str, known_indicators: set[str], years: tuple[int, ...], problems: list[str]
+) -> dict | None:
+    """One indicator of a node as a row, or None when the indicator is unknown: its targets then mean nothing,
+    so they are not read either."""
+    code = spec.get("indicator") if isinstance(spec, Mapping) else None
+    if not _known(code, known_indicators):
+        problems.append(f"Noden '{nid}' anger okänd indikator '{code}'.")
+        return None
+    direction = spec.get("direction", "lower")
+    if direction not in DIRECTIONS:
+        problems.append(f"Indikatorn '{code}' i '{nid}' har riktning '{direction}' (välj lower eller higher).")
+    baseline_year = spec.get("baseline_year", 2014)
+    if baseline_year not in years:
+        problems.append(f"Basåret {baseline_year} för '{code}' i '{nid}' ligger utanför {years[0]}–{years[-1]}.")
+    numbers = {}
+    for key in ("target_2020", "target_2020_change"):
+        if spec.get(key) is not None:
+            try:
+                numbers[key] = _finite(spec[key])
+            except (TypeError, ValueError, OverflowError):
+                problems.append(f"'{key}' för '{code}' i '{nid}' är inte ett tal (eller är oändligt).")
+    return {
+        "node_id": nid,
+        "indicator_code": code,
+        "direction": direction,
+        "baseline_year": baseline_year,
+        "target_2020": numbers.get("target_2020"),
+        "target_2020_change": numbers.get("target_2020_change"),
+    }
+
+
+def _parse_targets(spec: Mapping, code: str, nid: str, years: tuple[int, ...], problems: list[str]) -> list[dict]:
+    """The explicit yearly targets (`targets: {år: värde}`) of one indicator; a year outside the data or a value
+    that is not a finite number is a problem, because a target nobody can reach or read misleads."""
+    targets = []
+    explicit = spec.get("targets") or {}
+    if not isinstance(explicit, Mapping):
+        problems.append(f"Årsmålen (targets) för '{code}' i '{nid}' ska anges som år: värde.")
+        explicit = {}
+    for year, value in explicit.items():
+        whole = str(year).strip()
+        year_number = int(whole) if whole.isdigit() and len(whole) == 4 else None
+        if year_number not in years:
+            problems.append(f"Årsmålet '{year}' för '{code}' i '{nid}' är inte ett år {years[0]}–{years[-1]}.")
+            continue
+        try:
+            targets.append({"node_id": nid, "indicator_code": code, "year": year_number, "target": _finite(value)})
+        except (TypeError, ValueError, OverflowError):
+            problems.append(f"Årsmålet {year} för '{code}' i '{nid}' är inte ett tal (eller är oändligt).")
+    return targets
+
+
+def _check_placement(nodes: list[dict], ids: dict[str, str], problems: list[str]) -> None:
+    """Each node must hang on a known parent one level up, without cycles, under exactly one program: otherwise
+    the roll-up would count a goal twice or lose it."""
     for n in nodes:
         level, parent = n["level"], n["parent"]
         if level == "program":
@@ -308,6 +383,10 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
     if sum(1 for n in nodes if n["level"] == "program") != 1 and nodes:
         problems.append("Målträdet ska ha exakt en programnod (level: program).")
 
+
+def _settle_parts(nodes: list[dict], bodies: list[dict], resp: list[dict], problems: list[str]) -> None:
+    """Decide each node's illustrative parts, check the stadsdelsnämnd rule (which needs the working columns),
+    then replace the working columns by the stored `illustrative_parts` text."""
     illustrative = {n["id"]: n["illustrative"] for n in nodes}
     for n in nodes:
         if not n["illustrative"] and illustrative.get(n["parent"]) and "parent" not in n["_parts"]:
@@ -319,6 +398,11 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
         parts = [] if n["illustrative"] else [p for p in PARTS if p in listed]
         n["illustrative_parts"] = ", ".join(parts) or None
 
+
+def _parse_activities(
+    activities_raw: list, ids: dict[str, str], seen_bodies: set[str], problems: list[str]
+) -> list[dict]:
+    """The activities as rows; each must hang on a known node and body so the follow-up can find it."""
     activities, seen_activities = [], set()
     for i, a in enumerate(activities_raw, 1):
         if not isinstance(a, Mapping):
@@ -339,59 +423,37 @@ def parse_tree(raw: Mapping, known_indicators: set[str], years: tuple[int, ...])
             problems.append(
                 f"Aktiviteten '{aid}' har status '{a.get('status')}' (välj {', '.join(ACTIVITY_STATUSES)})."
             )
-        try:
-            start, end = _date(a.get("start")), _date(a.get("end"))
-            if start and end and end < start:
-                problems.append(f"Aktiviteten '{aid}' slutar före den börjar.")
-        except ValueError:
-            problems.append(f"Aktiviteten '{aid}' har ett datum som inte är ÅÅÅÅ-MM-DD.")
-            start = end = None
-        try:
-            budget = _finite(a.get("budget") or 0.0)
-        except (TypeError, ValueError, OverflowError):
-            problems.append(f"Aktiviteten '{aid}' har en budget som inte är ett tal (eller är oändlig).")
-            budget = 0.0
-        activities.append(
-            {
-                "id": aid,
-                "node_id": a.get("node"),
-                "body_id": a.get("body"),
-                "district": _text(a.get("district")),
-                "title": str(a.get("title", "")),
-                "start": start,
-                "end": end,
-                "status": a.get("status"),
-                "budget": budget,
-                "illustrative": _flag(a.get("illustrative"), problems, f"Aktiviteten '{aid}'"),
-            }
-        )
-    if problems:
-        raise TreeError(problems)
-    return GoalTree(
-        nodes=pd.DataFrame(nodes),
-        bodies=pd.DataFrame(bodies),
-        responsibility=pd.DataFrame(resp, columns=["node_id", "body_id", "role"]),
-        indicators=pd.DataFrame(
-            inds,
-            columns=["node_id", "indicator_code", "direction", "baseline_year", "target_2020", "target_2020_change"],
-        ),
-        targets=pd.DataFrame(targets, columns=["node_id", "indicator_code", "year", "target"]),
-        activities=pd.DataFrame(
-            activities,
-            columns=[
-                "id",
-                "node_id",
-                "body_id",
-                "district",
-                "title",
-                "start",
-                "end",
-                "status",
-                "budget",
-                "illustrative",
-            ],
-        ),
-    )
+        activities.append(_activity_row(a, aid, problems))
+    return activities
+
+
+def _activity_row(a: Mapping, aid: str, problems: list[str]) -> dict:
+    """One activity's fields; a bad date or budget is a problem and stored as none, so every fault is listed
+    rather than the first one stopping the check."""
+    try:
+        start, end = _date(a.get("start")), _date(a.get("end"))
+        if start and end and end < start:
+            problems.append(f"Aktiviteten '{aid}' slutar före den börjar.")
+    except ValueError:
+        problems.append(f"Aktiviteten '{aid}' har ett datum som inte är ÅÅÅÅ-MM-DD.")
+        start = end = None
+    try:
+        budget = _finite(a.get("budget") or 0.0)
+    except (TypeError, ValueError, OverflowError):
+        problems.append(f"Aktiviteten '{aid}' har en budget som inte är ett tal (eller är oändlig).")
+        budget = 0.0
+    return {
+        "id": aid,
+        "node_id": a.get("node"),
+        "body_id": a.get("body"),
+        "district": _text(a.get("district")),
+        "title": str(a.get("title", "")),
+        "start": start,
+        "end": end,
+        "status": a.get("status"),
+        "budget": budget,
+        "illustrative": _flag(a.get("illustrative"), problems, f"Aktiviteten '{aid}'"),
+    }
 
 
 def _sdn_problems(nodes: list[dict], bodies: list[dict], resp: list[dict]) -> list[str]:

@@ -505,28 +505,13 @@ class _Workbook:
             tag = _LOCAL_NAMES.get(tag) or _local(tag)
             if tag == "c":
                 seen_cells += 1
-                if seen_cells > MAX_CELLS:
-                    raise _Stop(_reject(f"Bladet ”{_show(name)}” har fler än {number(MAX_CELLS, 0)} celler."))
-                ref = attrs.get("r")
-                if ref:
-                    letters = ref.rstrip("0123456789").lstrip("$").rstrip("$")
-                    number_ = columns.get(letters)
-                    if number_ is None:
-                        number_ = _column_number(letters) if letters.isalpha() and len(letters) <= 3 else col + 1
-                        if len(columns) < 1_000:
-                            columns[letters] = number_
-                    col = number_
-                else:
-                    col += 1
+                col = _cell_column(attrs.get("r"), col, columns, seen_cells, name)
                 kind, value, inline = attrs.get("t", "n"), None, []
             elif tag == "v" or (tag == "t" and not phonetic):
                 capture, buf, size = True, [], 0
             elif tag == "row":
                 seen_rows += 1
-                if seen_rows > MAX_ROWS + 1:
-                    raise _Stop(_reject(f"Bladet ”{_show(name)}” har fler än {number(MAX_ROWS, 0)} rader."))
-                r = attrs.get("r", "")
-                row = int(r) if r.isdigit() and len(r) < 9 else row + 1
+                row = _row_number(attrs.get("r", ""), row, seen_rows, name)
                 cells, col = {}, 0
             elif tag == "rPh":
                 phonetic += 1
@@ -537,37 +522,79 @@ class _Workbook:
             if tag == "v":
                 value, capture = "".join(buf), False
             elif tag == "c":
-                text_ = _cell_text(kind, value, inline, shared)
-                if text_ and not text_.isspace():
-                    if col > MAX_COLUMNS:
-                        raise _Stop(
-                            _reject(
-                                f"Bladet ”{_show(name)}” har värden i kolumn {number(col, 0)} "
-                                f"(högst {MAX_COLUMNS} kolumner).",
-                                row,
-                            )
-                        )
+                text_ = _kept_cell(_cell_text(kind, value, inline, shared), col, name, row)
+                if text_ is not None:
                     cells[col] = text_
             elif tag == "t" and capture:
                 inline.append("".join(buf))
                 capture = False
             elif tag == "row" and cells:
-                if len(rows) > MAX_ROWS:
-                    raise _Stop(_reject(f"För många rader (högst {number(MAX_ROWS, 0)})."))
-                rows.append((row, [cells.get(c, "") for c in range(1, max(cells) + 1)]))
+                _end_row(rows, row, cells)
             elif tag == "rPh":
                 phonetic -= 1
 
         def text(data):
             nonlocal size
             if capture:
-                size += len(data)
-                if size > MAX_FIELD_CHARS:
-                    raise _Stop(_reject(f"En cell är för lång (högst {MAX_FIELD_CHARS} tecken).", row))
+                size = _field_size(size, data, row)
                 buf.append(data)
 
         self._parse(part, start, end, text)
         return rows
+
+
+def _cell_column(ref: str | None, col: int, columns: dict[str, int], seen_cells: int, name: str) -> int:
+    """The column number of a cell: from its reference ('C7', '$C$7') when it has one, else the one after the
+    previous cell (Excel may leave the reference out). `columns` caches letters → number for the hot path, capped
+    so a hostile file's invented references cannot grow it. The cell count is checked here too, once per cell,
+    so a sheet of millions of cells stops early instead of filling memory."""
+    if seen_cells > MAX_CELLS:
+        raise _Stop(_reject(f"Bladet ”{_show(name)}” har fler än {number(MAX_CELLS, 0)} celler."))
+    if not ref:
+        return col + 1
+    letters = ref.rstrip("0123456789").lstrip("$").rstrip("$")
+    number_ = columns.get(letters)
+    if number_ is None:
+        number_ = _column_number(letters) if letters.isalpha() and len(letters) <= 3 else col + 1
+        if len(columns) < 1_000:
+            columns[letters] = number_
+    return number_
+
+
+def _row_number(ref: str, row: int, seen_rows: int, name: str) -> int:
+    """The row number from a row's `r` attribute, else the one after the previous row; a number too long to be
+    a row is treated as missing rather than trusted. Too many rows stop the read early (one header row extra)."""
+    if seen_rows > MAX_ROWS + 1:
+        raise _Stop(_reject(f"Bladet ”{_show(name)}” har fler än {number(MAX_ROWS, 0)} rader."))
+    return int(ref) if ref.isdigit() and len(ref) < 9 else row + 1
+
+
+def _field_size(size: int, data: str, row: int) -> int:
+    """The length of the cell text read so far; expat hands a long text over in chunks, so the cap is checked on
+    each chunk before it is kept."""
+    size += len(data)
+    if size > MAX_FIELD_CHARS:
+        raise _Stop(_reject(f"En cell är för lång (högst {MAX_FIELD_CHARS} tecken).", row))
+    return size
+
+
+def _end_row(rows: list[tuple[int, list[str]]], row: int, cells: dict[int, str]) -> None:
+    """Add a finished non-empty row, its gaps filled with empty texts, refusing more rows than an import takes."""
+    if len(rows) > MAX_ROWS:
+        raise _Stop(_reject(f"För många rader (högst {number(MAX_ROWS, 0)})."))
+    rows.append((row, [cells.get(c, "") for c in range(1, max(cells) + 1)]))
+
+
+def _kept_cell(text: str, col: int, name: str, row: int) -> str | None:
+    """A cell's text if it holds anything (None for blank), refusing a value beyond `MAX_COLUMNS`: such a value
+    would otherwise be read into a row far wider than any table the import accepts."""
+    if not text or text.isspace():
+        return None
+    if col > MAX_COLUMNS:
+        raise _Stop(
+            _reject(f"Bladet ”{_show(name)}” har värden i kolumn {number(col, 0)} (högst {MAX_COLUMNS} kolumner).", row)
+        )
+    return text
 
 
 def _cell_text(kind: str, value: str | None, inline: list[str], shared: list[str]) -> str:
@@ -822,17 +849,8 @@ def parse_values(
             lines, areas_in, column[ind_col], years_in, column[value_col], sources_in,
             [ind_col] * len(frame), [value_col] * len(frame), strict=True,
         )  # fmt: skip
-        for c in cols:
-            if c in (area_col, ind_col, year_col, value_col, source_col):
-                continue
-            if _key(c) in ind_of:
-                message = (
-                    f"Kolumnen ”{_show(c)}” är en indikator, men filen har lång layout (indikator och värde i egna "
-                    "kolumner); den skulle inte läsas in. Ta bort den eller använd bred layout."
-                )
-            else:
-                message = f"Okänd kolumn ”{_show(c)}”; den skulle inte läsas in. Ta bort den."
-            problems.append(Problem(1, _show(c), message))
+        used = (area_col, ind_col, year_col, value_col, source_col)
+        problems += [_unread_long_column(c, ind_of) for c in cols if c not in used]
     elif wide_cols:
         layout = "bred"
         records = (
@@ -855,13 +873,51 @@ def parse_values(
     if problems and (area_col is None or year_col is None):
         return Parsed(pd.DataFrame(), problems, layout)
 
-    rows, seen = [], {}
     bounds = {
         code: (lo, hi, unit)
         for code, lo, hi, unit in zip(
             indicators["code"], indicators["value_min"], indicators["value_max"], indicators["unit"], strict=True
         )
     }
+    checks = _RecordChecks(area_of, ind_of, bounds, years, area_col, year_col, source_col, default_source)
+    rows = _check_records(records, checks, problems)
+    if not rows and not problems:
+        problems.append(Problem(None, None, "Filen innehåller inga värden."))
+    values = pd.DataFrame(rows, columns=["area_code", "indicator_code", "year", "value", "source"])
+    return Parsed(values if not problems else values.iloc[0:0], problems, layout)
+
+
+def _unread_long_column(c: str, ind_of: dict[str, str]) -> Problem:
+    """The problem for a column a long-layout file has beyond the five it reads: nothing in a file may be
+    silently ignored, and an indicator column there means the user mixed the two layouts."""
+    if _key(c) in ind_of:
+        message = (
+            f"Kolumnen ”{_show(c)}” är en indikator, men filen har lång layout (indikator och värde i egna "
+            "kolumner); den skulle inte läsas in. Ta bort den eller använd bred layout."
+        )
+    else:
+        message = f"Okänd kolumn ”{_show(c)}”; den skulle inte läsas in. Ta bort den."
+    return Problem(1, _show(c), message)
+
+
+@dataclass(frozen=True)
+class _RecordChecks:
+    """What every record of one file is checked against; one object so the per-record helpers stay short."""
+
+    area_of: dict[str, str]
+    ind_of: dict[str, str]
+    bounds: dict[str, tuple]
+    years: tuple[int, int]
+    area_col: str | None
+    year_col: str | None
+    source_col: str | None
+    default_source: str
+
+
+def _check_records(records, checks: _RecordChecks, problems: list[Problem]) -> list[dict]:
+    """The clean value rows of a file, appending a problem per fault in file order; stops after `MAX_PROBLEMS`
+    because a wrong file would otherwise bury the first, most useful problems under thousands."""
+    rows, seen = [], {}
     for line, area, ind, year, value, source, ind_column, value_column in records:
         if len(problems) >= MAX_PROBLEMS:
             problems.append(
@@ -870,34 +926,14 @@ def parse_values(
             break
         if str(value).strip() == "":
             continue  # an empty cell in a wide file is simply no value
-        code = area_of.get(_key(area))
+        code = checks.area_of.get(_key(area))
         if code is None:
-            problems.append(Problem(line, area_col, f"Okänd stadsdel ”{_show(area)}”."))
-        icode = ind_of.get(_key(ind))
+            problems.append(Problem(line, checks.area_col, f"Okänd stadsdel ”{_show(area)}”."))
+        icode = checks.ind_of.get(_key(ind))
         if icode is None:
             problems.append(Problem(line, ind_column, f"Okänd indikator ”{_show(ind)}”."))
-        y = _check_year(year, years, line, year_col, problems)
-        try:
-            v = parse_number(value)
-        except NotFinite:
-            problems.append(
-                Problem(line, value_column, f"Värdet ”{_show(value)}” är för stort (inte ett ändligt tal).")
-            )
-            v = None
-        except ValueError:
-            problems.append(Problem(line, value_column, f"Värdet ”{_show(value)}” är inte ett tal."))
-            v = None
-        if v is not None and icode is not None:
-            lo, hi, unit = bounds[icode]
-            if (pd.notna(lo) and v < lo) or (pd.notna(hi) and v > hi):
-                allowed = f"{_sv(lo)}–{_sv(hi)}" if pd.notna(hi) else f"minst {_sv(lo)}"
-                problems.append(
-                    Problem(
-                        line,
-                        value_column,
-                        f"Värdet {_sv(v)} ligger utanför det möjliga för {unit} ({allowed}).",
-                    )
-                )
+        y = _check_year(year, checks.years, line, checks.year_col, problems)
+        v = _check_value(value, icode, checks.bounds, line, value_column, problems)
         if code and icode and y is not None:
             key = (code, icode, y)
             if key in seen:
@@ -905,18 +941,38 @@ def parse_values(
                     Problem(line, None, f"Samma stadsdel, indikator och år finns redan på rad {seen[key]}.")
                 )
             seen[key] = line
-        src = str(source).strip() or default_source
+        src = str(source).strip() or checks.default_source
         if not src and v is not None:
             problems.append(
                 Problem(
-                    line, source_col or "källa", "Källa saknas (ange en kolumn källa eller en källa för hela filen)."
+                    line,
+                    checks.source_col or "källa",
+                    "Källa saknas (ange en kolumn källa eller en källa för hela filen).",
                 )
             )
         rows.append({"area_code": code, "indicator_code": icode, "year": y, "value": v, "source": src})
-    if not rows and not problems:
-        problems.append(Problem(None, None, "Filen innehåller inga värden."))
-    values = pd.DataFrame(rows, columns=["area_code", "indicator_code", "year", "value", "source"])
-    return Parsed(values if not problems else values.iloc[0:0], problems, layout)
+    return rows
+
+
+def _check_value(value, icode: str | None, bounds: dict, line: int, column: str, problems: list[Problem]):
+    """A cell's value as a float, or None with a problem when it is not a finite number or lies outside what
+    the indicator's unit allows (a share over 100 % is a typo, not a finding)."""
+    try:
+        v = parse_number(value)
+    except NotFinite:
+        problems.append(Problem(line, column, f"Värdet ”{_show(value)}” är för stort (inte ett ändligt tal)."))
+        return None
+    except ValueError:
+        problems.append(Problem(line, column, f"Värdet ”{_show(value)}” är inte ett tal."))
+        return None
+    if icode is not None:
+        lo, hi, unit = bounds[icode]
+        if (pd.notna(lo) and v < lo) or (pd.notna(hi) and v > hi):
+            allowed = f"{_sv(lo)}–{_sv(hi)}" if pd.notna(hi) else f"minst {_sv(lo)}"
+            problems.append(
+                Problem(line, column, f"Värdet {_sv(v)} ligger utanför det möjliga för {unit} ({allowed}).")
+            )
+    return v
 
 
 def _check_year(year, years: tuple[int, int], line: int, column: str | None, problems: list[Problem]) -> int | None:

@@ -18,12 +18,12 @@ import geopandas as gpd
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.patches import Patch
 
-from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA  # noqa: E402
-from lib.mapview import WATER_RGBA  # noqa: E402
+from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA
+from lib.mapview import WATER_RGBA
 
 A4 = (8.27, 11.69)
 FOOTER = "Sammanhållen stad · syntetiska värden markerade · källor: se Data och källor i verktyget"

@@ -6,9 +6,9 @@ import streamlit as st
 
 from lib import allocation as al
 from lib.fmt import number
-from pages import common
+from ui import downloads, layout, readers, results, urlstate, wording
 
-common.page_setup()
+layout.page_setup()
 
 UNITS = {"Stadsdelsnämnder": "nämnd", "Stadsdelar": "stadsdel"}
 METHOD_LABELS = {"amount": "Efter behov", "equal": "Lika delar", "population_only": "Efter folkmängd"}
@@ -20,7 +20,7 @@ st.markdown(
     "fördelas summan som ett räkneexempel efter **behov = folkmängd × social risk** med indexets nuvarande vikter."
 )
 
-years = common.data_years()
+years = readers.data_years()
 c1, c2, c3 = st.columns([1.2, 1.6, 1])
 total = c1.number_input(
     "Summa (mnkr)", min_value=1.0, max_value=10_000.0, value=150.0, step=10.0, key="summa", bind="query-params"
@@ -59,8 +59,8 @@ floor = c6.number_input(
     help="Varje enhet får först golvet; resten fördelas efter behov.",
 )
 
-units = common.allocation_units(
-    common.current_index_params(year), year, "committee" if UNITS[unit_label] == "nämnd" else "name"
+units = results.allocation_units(
+    urlstate.current_index_params(year), year, "committee" if UNITS[unit_label] == "nämnd" else "name"
 )
 try:
     params = al.AllocationParams(
@@ -125,10 +125,10 @@ st.dataframe(
     table,
     hide_index=True,
     width="stretch",
-    column_config=common.number_columns(table, skip=("Andel",))
+    column_config=wording.number_columns(table, skip=("Andel",))
     | {"Andel": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
 )
-common.download_buttons(table, f"fordelning_{year}", "fordelning")
+downloads.download_buttons(table, f"fordelning_{year}", "fordelning")
 st.caption(
     f"Behov = folkmängd {year} × (risk − tröskel)^exponent, där risk är det sammanvägda indexet mot staden (1 = "
     "stadens nivå) med vikterna från sidan Index och vikter. Fördelningen gäller programmets 22 stadsdelar i det "

@@ -9,20 +9,20 @@ import streamlit as st
 from lib import provenance
 from lib.aggregate import relative_risk
 from lib.fmt import number
-from pages import common
+from ui import downloads, layout, maps, readers, results, urlstate
 
-common.page_setup()
+layout.page_setup()
 
 MODES = ("Två stadsdelar", "Stadsdel mot område och stad")
 PALETTE = ["#b30000", "#1f4e8c", "#e08214", "#5b6470"]
 
-areas = common.areas().set_index("code")
-name_of = common.area_names()
+areas = readers.areas().set_index("code")
+name_of = readers.area_names()
 code_of = {n: c for c, n in name_of.items()}
 names = sorted(name_of.values())
-inds = common.index_indicators()
-table_inds = pd.concat([inds, common.indicators().query("domain == @common.CONTEXT")])  # context last, in the table
-years = common.data_years()
+inds = readers.index_indicators()
+table_inds = pd.concat([inds, readers.indicators().query("domain == @readers.CONTEXT")])  # context last, in the table
+years = readers.data_years()
 
 st.title("Jämför")
 st.markdown(
@@ -35,9 +35,9 @@ if mode == MODES[0]:
     b = c2.selectbox("Jämför med", names, index=names.index("Skärholmen"), key="stadsdel_b", bind="query-params")
 year = int(c3.selectbox("År", years[::-1], key="ar", bind="query-params"))
 
-values = common.stadsdel_values()
-groups = common.group_values().merge(common.group_status(), on=["group", "indicator_code", "year"], how="left")
-districts = common.district_values().merge(common.group_status(), on=["group", "indicator_code", "year"], how="left")
+values = readers.stadsdel_values()
+groups = readers.group_values().merge(readers.group_status(), on=["group", "indicator_code", "year"], how="left")
+districts = readers.district_values().merge(readers.group_status(), on=["group", "indicator_code", "year"], how="left")
 
 
 def latest(frame: pd.DataFrame, at: int) -> pd.DataFrame:
@@ -65,7 +65,7 @@ def cell(s: pd.DataFrame, code: str, column: str, default=np.nan):
 
 rows, real_cells, decimals = [], [], []
 for ind in table_inds.itertuples():
-    context = ind.domain == common.CONTEXT
+    context = ind.domain == readers.CONTEXT
     row = {"Område": "Sammanhang, ingår inte i indexet" if context else ind.domain_name, "Indikator": ind.name}
     real_row = {}
     for label, s in series.items():
@@ -110,7 +110,7 @@ chart = alt.layer(
             scale=alt.Scale(domain=labels, range=PALETTE[: len(labels)]),
             legend=alt.Legend(orient="top", title=None, labelFontSize=14, symbolStrokeWidth=0),
         ),
-        **common.status_channels(orient="bottom", short=True),  # below the axis: beside the series it would be cut
+        **maps.status_channels(orient="bottom", short=True),  # below the axis: beside the series it would be cut
         tooltip=[
             alt.Tooltip("serie:N", title="Serie"),
             alt.Tooltip("indikator:N", title="Indikator"),
@@ -129,8 +129,8 @@ with left:
         "serierna åt; fylld punkt = verkligt värde, ring = syntetiskt (modellerat)."
     )
 with right:
-    params = common.current_index_params(year)
-    scores = common.index_result(params).scores.set_index("area_code")
+    params = urlstate.current_index_params(year)
+    scores = results.index_result(params).scores.set_index("area_code")
     for label in series:
         if label in code_of:
             r = scores.loc[code_of[label]]
@@ -158,7 +158,7 @@ highlight = pd.DataFrame("", index=table.index, columns=table.columns)
 for label in labels:
     highlight.loc[real_mask[label].astype(bool), label] = "font-weight: bold; background-color: #fde9c9"
 st.dataframe(styled.apply(lambda _: highlight, axis=None), hide_index=True, width="stretch")
-common.download_buttons(table, f"jamforelse_{year}", "jamfor_tabell")
+downloads.download_buttons(table, f"jamforelse_{year}", "jamfor_tabell")
 st.caption(
     f"Varje mått visar sitt senaste värde till och med {year}, med sitt eget år. Fetstil på ljusorange botten: "
     "verkligt värde (SCB 2024/2025, stadens folkmängd 2014–2016); övriga är syntetiska (modellerade). Område och stad "

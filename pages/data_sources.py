@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from lib import auth, db, export, importer, provenance, real, reference
-from lib.config import YEARS
+from lib.config import YEARS, Paths
 from lib.fmt import number
-from pages import common
+from ui import downloads, geometry, layout, readers, results, sign_in, wording, writes
 
-common.page_setup()
+layout.page_setup()
 
 st.title("Data och källor")
 st.markdown(
@@ -19,10 +19,10 @@ st.markdown(
     "indikatorkatalogen, de verkliga data som följer med (SCB 2024/2025, stadens folkmängd 2014–2016, Polisens lista "
     "2025), hur de syntetiska värdena är gjorda och de publicerade siffror de kalibrerats mot."
 )
-st.caption(f"Källhänvisning: {common.ATTRIBUTION_NOTE}")
+st.caption(f"Källhänvisning: {layout.ATTRIBUTION_NOTE}")
 
-status = common.data_status()
-refs = common.reference_figures()
+status = readers.data_status()
+refs = readers.reference_figures()
 calibration = reference.is_calibration_target(refs, YEARS)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Syntetiska värden", number(status["synthetic_values"], 0))
@@ -39,9 +39,9 @@ st.caption(
     "Efter Västra Götalandsmodellens fyra områden. Riktningen anger vad som räknas som högre risk. Antalet verkliga "
     "och syntetiska värden per stadsdel och deras år står först; verkliga värden per DeSO räknas för sig."
 )
-inds = common.indicators()
-stadsdel_all = common.stadsdel_values()
-deso_counts = common.level_values("deso", True).groupby("indicator_code").size()
+inds = readers.indicators()
+stadsdel_all = readers.stadsdel_values()
+deso_counts = readers.level_values("deso", True).groupby("indicator_code").size()
 
 
 def _status_counts(code: str) -> dict:
@@ -65,7 +65,7 @@ catalogue = pd.DataFrame(
         "Syntetiska värden, stadsdel": counts["model"],
         "År, syntetiska": counts["model_years"],
         "Verkliga värden, DeSO": inds["code"].map(deso_counts).fillna(0).astype(int),
-        "Ingår i index": inds["domain"].ne(common.CONTEXT).map({True: "ja", False: "nej (sammanhang)"}),
+        "Ingår i index": inds["domain"].ne(readers.CONTEXT).map({True: "ja", False: "nej (sammanhang)"}),
         "Enhet": inds["unit"],
         "Högre risk när": inds["higher_is_worse"].map({True: "värdet är högt", False: "värdet är lågt"}),
         "Definition": inds["definition"],
@@ -86,14 +86,14 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
 )
-areas_for_real = common.areas()
+areas_for_real = readers.areas()
 
 st.subheader("Verkliga data")
 st.markdown(
     "Öppet licensierad statistik som följer med verktyget. Verkliga värden visas som **verkliga** med källa, licens "
     "och år i hela verktyget; där de finns ersätter de modellens värde för samma stadsdel, indikator och år."
 )
-real_counts = common.real_sources().set_index("dataset")
+real_counts = readers.real_sources().set_index("dataset")
 
 
 def _count(key: str) -> int:
@@ -105,9 +105,9 @@ def _years(key: str) -> str:
     return provenance.year_span(list(years)) if years is not None and len(years) else "–"
 
 
-deso_units = common.units("deso")
-deso_geo = len(common.deso_frame())
-stadsdel_geo = len(common.boundaries().frame)
+deso_units = readers.units("deso")
+deso_geo = len(geometry.deso_frame())
+stadsdel_geo = len(geometry.boundaries().frame)
 sources = pd.DataFrame(
     [
         {
@@ -191,11 +191,11 @@ st.caption(
     "Rader: värden, områden eller kartytor i verktyget. Stadskartan är utgåvan 2021-04-13. Polisens lista återges "
     "som andelar av DeSO med källa; Polisen anger ingen licens."
 )
-st.markdown(f"**Källhänvisning:** {common.ATTRIBUTION_NOTE}")
+st.markdown(f"**Källhänvisning:** {layout.ATTRIBUTION_NOTE}")
 
 low_overlap = int((deso_units["overlap_share"] < provenance.OVERLAP_WARNING).sum())
 no_deso = sorted(set(areas_for_real["name"]) - set(deso_units["stadsdel"]))
-deso_real = common.level_values("deso", True)
+deso_real = readers.level_values("deso", True)
 parents, parts = provenance.folded_deso(deso_real["source"], deso_real["area_code"])
 st.markdown(
     f"""
@@ -235,10 +235,10 @@ if which == REAL_TABLES[0]:
         }
     )
 elif which == REAL_TABLES[1]:
-    stadsdel_real = common.level_values("stadsdel", True)
+    stadsdel_real = readers.level_values("stadsdel", True)
     real_table = pd.DataFrame(
         {
-            "Stadsdel": stadsdel_real["area_code"].map(common.area_names()),
+            "Stadsdel": stadsdel_real["area_code"].map(readers.area_names()),
             "Indikator": stadsdel_real["indicator_code"].map(ind_name),
             "År": stadsdel_real["year"],
             "Värde": stadsdel_real["value"],
@@ -260,7 +260,7 @@ elif which == REAL_TABLES[2]:
         }
     )
 elif which == REAL_TABLES[3]:
-    types = common.regso_types()
+    types = readers.regso_types()
     real_table = pd.DataFrame(
         {
             "RegSO-kod": types["regso_code"],
@@ -272,7 +272,7 @@ elif which == REAL_TABLES[3]:
         }
     )
 else:
-    police_all = common.police_shares()
+    police_all = readers.police_shares()
     real_table = pd.DataFrame(
         {
             "DeSO 2025": police_all["deso_2025"],
@@ -293,10 +293,10 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     height=280,
-    column_config=common.number_columns(real_table) | {"År": st.column_config.NumberColumn(format="%d")},
+    column_config=wording.number_columns(real_table) | {"År": st.column_config.NumberColumn(format="%d")},
 )
-common.download_buttons(real_table, f"verkliga_data_{REAL_TABLES.index(which) + 1}", "verklig_tabell_ned")
-st.caption(f"{number(len(real_table), 0)} rader · varje rad med källa, licens och år. {common.ATTRIBUTION_NOTE}.")
+downloads.download_buttons(real_table, f"verkliga_data_{REAL_TABLES.index(which) + 1}", "verklig_tabell_ned")
+st.caption(f"{number(len(real_table), 0)} rader · varje rad med källa, licens och år. {layout.ATTRIBUTION_NOTE}.")
 
 st.subheader("Så är de syntetiska värdena gjorda")
 st.markdown(
@@ -321,7 +321,7 @@ vid sida. Modellen är deterministisk (`python -m lib.cli generate-data`) och be
 )
 
 st.subheader("Preliminärt urval av stadsdelar")
-areas = common.areas()
+areas = readers.areas()
 sel = areas[areas["in_programme"]][["name", "district", "selection_confidence", "selection_motivation"]]
 st.dataframe(
     sel.rename(
@@ -365,7 +365,7 @@ st.dataframe(
     ref_table,
     hide_index=True,
     width="stretch",
-    column_config=common.number_columns(ref_table)
+    column_config=wording.number_columns(ref_table)
     | {
         "Källa": st.column_config.LinkColumn(display_text="öppna"),
         "År": st.column_config.NumberColumn(format="%d"),
@@ -383,20 +383,20 @@ st.markdown(
     "kolumner; en kolumn som inte kan läsas in räknas som ett problem."
 )
 
-areas_all = common.areas()
+areas_all = readers.areas()
 t1, t2 = st.columns(2)
 with t1:
     st.markdown("**Mall, lång layout**")
-    common.download_buttons(importer.template("long", areas_all, inds, YEARS[-1]), "mall_lang", "mall_lang")
+    downloads.download_buttons(importer.template("long", areas_all, inds, YEARS[-1]), "mall_lang", "mall_lang")
 with t2:
     st.markdown("**Mall, bred layout**")
-    common.download_buttons(
-        importer.template("wide", areas_all, common.index_indicators(), YEARS[-1]), "mall_bred", "mall_bred"
+    downloads.download_buttons(
+        importer.template("wide", areas_all, readers.index_indicators(), YEARS[-1]), "mall_bred", "mall_bred"
     )
 
 # Parsing a file costs the server real work, so only a signed-in editor gets the upload; a visitor cannot make
 # the server read anything. The file is checked (size, zip directory, sheet size, no DTD) before it is parsed.
-import_editor = common.current_editor()
+import_editor = sign_in.current_editor()
 if not import_editor:
     st.info(
         "Logga in som redigerare (”Logga in för att redigera” i sidomenyn) för att läsa in en fil. Mallarna kan "
@@ -425,7 +425,7 @@ else:
                 width="stretch",
             )
         else:
-            change = importer.preview(parsed.values, common.values_long())
+            change = importer.preview(parsed.values, readers.values_long())
             st.success(
                 f"Filen är korrekt ({parsed.layout} layout): {change['new']} nya värden, {change['changed']} "
                 f"ändrade, {change['unchanged']} oförändrade."
@@ -442,13 +442,13 @@ else:
             st.dataframe(sample, hide_index=True, width="stretch")
             if st.button("Läs in värdena", icon=":material/upload:", key="las_in"):
                 try:
-                    import_id = db.import_values(common.connection(), import_editor, parsed.values, upload.name)
-                    common.data_changed()
+                    import_id = db.import_values(readers.connection(), import_editor, parsed.values, upload.name)
+                    results.data_changed()
                     st.success(f"Inläst (nr {import_id}). Värdena visas nu som verkliga i hela verktyget.")
                 except (auth.NotAuthorised, db.DataError) as exc:
                     st.error(str(exc))
 
-history = db.imports(common.connection())
+history = db.imports(readers.connection())
 if not history.empty:
     st.markdown("**Inläsningar**")
     st.dataframe(
@@ -471,11 +471,11 @@ if not history.empty:
     active = history[history["undone_at"].isna()]
     if not active.empty:
         latest = int(active["id"].max())
-        editor = common.current_editor()
+        editor = sign_in.current_editor()
         if st.button(f"Ångra inläsning nr {latest}", disabled=not editor, key="angra", icon=":material/undo:"):
             try:
-                db.undo_import(common.connection(), editor, latest)
-                common.data_changed()
+                db.undo_import(readers.connection(), editor, latest)
+                results.data_changed()
                 st.success(f"Inläsning nr {latest} är ångrad; de tidigare värdena gäller igen.")
             except (auth.NotAuthorised, db.DataError) as exc:
                 st.error(str(exc))
@@ -497,7 +497,7 @@ def _md_plain(text) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", str(text))
 
 
-goal_con = common.connection()
+goal_con = readers.connection()
 goal_installed = db.installed_goal_text(goal_con)
 if goal_installed is not None:
     goal_text = goal_installed["yaml_text"]
@@ -509,7 +509,7 @@ if goal_installed is not None:
         f"{pd.Timestamp(goal_installed['installed_at']):%Y-%m-%d %H:%M}."
     )
 else:
-    goal_text = (common.Paths().data_dir / "goals.yaml").read_text(encoding="utf-8")
+    goal_text = (Paths().data_dir / "goals.yaml").read_text(encoding="utf-8")
     goal_file_name = "goals.yaml"
     st.caption("Gäller nu: det medföljande målträdet (data/goals.yaml); inget målträd har installerats.")
 st.download_button(
@@ -520,7 +520,7 @@ st.download_button(
     icon=":material/download:",
     key="ladda_ner_mal",
 )
-goal_editor = common.current_editor()
+goal_editor = sign_in.current_editor()
 if not goal_editor:
     st.caption("Logga in som redigerare för att läsa in ett nytt målträd.")
 else:
@@ -540,7 +540,7 @@ else:
             st.success(f"Målträdet är giltigt: {db.goal_tree_summary(goal_tree_new)}.")
             if st.button("Installera målträdet", key="installera_mal", icon=":material/upload:"):
                 try:
-                    common.replace_goal_tree(goal_new, goal_editor, goal_upload.name)
+                    writes.replace_goal_tree(goal_new, goal_editor, goal_upload.name)
                     st.success("Målträdet är installerat. Sidan Mål och uppföljning visar det nya trädet.")
                 except (auth.NotAuthorised, db.DataError) as exc:
                     st.error(str(exc))

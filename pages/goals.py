@@ -7,19 +7,19 @@ import streamlit as st
 from lib import goals
 from lib.config import BASELINE_YEAR, YEARS
 from lib.fmt import number
-from pages import common
+from ui import downloads, layout, readers, wording
 
-common.page_setup()
+layout.page_setup()
 
 ALL = "Alla"
 PROGRAMME = "Programområdet"
 LEVEL_LABELS = {"målområde": "Målområden", "mål": "Mål", "delmål": "Delmål"}
 
-tree = common.goal_tree()
+tree = readers.goal_tree()
 nodes = tree.nodes.set_index("id")
 bodies = tree.bodies.set_index("id")
-inds = common.indicators().set_index("code")
-areas = common.areas()
+inds = readers.indicators().set_index("code")
+areas = readers.areas()
 years = list(YEARS)
 
 st.title("Mål och uppföljning")
@@ -65,7 +65,7 @@ with st.expander("Bedömningsregler"):
     )
 rules = goals.Rules(tolerance=tolerance / 100, strong_trend=strong / 100, window=window)
 
-outcomes = common.goal_outcomes(place)
+outcomes = readers.goal_outcomes(place)
 rows = goals.indicator_assessment(tree, outcomes, year, years, rules)
 evaluation = goals.evaluate(tree, rows)
 status = evaluation.set_index("id")
@@ -222,7 +222,7 @@ if chosen_label:
             view,
             hide_index=True,
             width="stretch",
-            column_config=common.number_columns(view)
+            column_config=wording.number_columns(view)
             | {"Trend per år": st.column_config.NumberColumn(format="%.1f %%", help="Relativ förändring per år")},
         )
         first = my_rows.iloc[0]
@@ -294,5 +294,5 @@ if body_id:
             "(ja) eller vilka delar som är det; påhittade mål, roller och aktiviteter är märkta (illustrativt)."
         )
         slug = "".join(ch if ch.isalnum() else "_" for ch in body_name.lower())
-        common.download_buttons(underlag, f"ils_underlag_{slug}_{year}", "ils_underlag")
-        st.dataframe(underlag, hide_index=True, width="stretch", column_config=common.number_columns(underlag))
+        downloads.download_buttons(underlag, f"ils_underlag_{slug}_{year}", "ils_underlag")
+        st.dataframe(underlag, hide_index=True, width="stretch", column_config=wording.number_columns(underlag))

@@ -10,17 +10,17 @@ import streamlit as st
 from lib import auth, charts, db, levels, validation
 from lib import index as ix
 from lib.fmt import number
-from pages import common
+from ui import downloads, geometry, layout, maps, readers, results, sign_in, urlstate, wording, writes
 
-common.page_setup()
+layout.page_setup()
 
-METHODS, AGGREGATIONS, UNIVERSES = common.METHODS, common.AGGREGATIONS, common.UNIVERSES
+METHODS, AGGREGATIONS, UNIVERSES = wording.METHODS, wording.AGGREGATIONS, wording.UNIVERSES
 AREA_COLOURS = ["#1f4e8c", "#2a9d8f", "#e9a03b", "#b5179e"]
 TABLE_ROWS = 25
 VIEWS = ("Tabell", "Karta", "Osäkerhet", "Urval", "Validering")
 MAP_HEIGHT = 430
-LEVEL_OPTIONS = list(common.LEVEL_LABELS.values())
-VALUE_OPTIONS = [common.ALL_VALUES, common.REAL_ONLY]
+LEVEL_OPTIONS = list(wording.LEVEL_LABELS.values())
+VALUE_OPTIONS = [wording.ALL_VALUES, wording.REAL_ONLY]
 #: The comparison group in running text, for units that are not stadsdelar.
 UNIVERSE_TEXT = {"all": "hela staden", "outer": "ytterstaden", "programme": "programmets stadsdelar"}
 
@@ -29,15 +29,15 @@ def inverse(d: dict[str, str]) -> dict[str, str]:
     return {v: k for k, v in d.items()}
 
 
-LEVEL_CODE = inverse(common.LEVEL_LABELS)
-domains = common.index_domains()
+LEVEL_CODE = inverse(wording.LEVEL_LABELS)
+domains = readers.index_domains()
 area_names = dict(zip(domains["code"], domains["name"], strict=True))
-inds = common.index_indicators()
+inds = readers.index_indicators()
 ind_names = dict(zip(inds["code"], inds["name"], strict=True))
-areas = common.areas()
+areas = readers.areas()
 area_label = dict(zip(areas["code"], areas["name"], strict=True))
 
-DEFAULT_AREA, DEFAULT_IND = common.default_ratings()
+DEFAULT_AREA, DEFAULT_IND = urlstate.default_ratings()
 DEFAULTS = {
     **{f"vikt_{c}": r for c, r in DEFAULT_AREA.items()},
     **{f"ind_{c}": r for c, r in DEFAULT_IND.items()},
@@ -51,7 +51,7 @@ DEFAULTS = {
 def chosen_level() -> tuple[str, bool]:
     """The level and value switch as the widgets hold them (for callbacks, which run before the widgets)."""
     level = LEVEL_CODE.get(st.session_state.get("niva"), "stadsdel")
-    return level, st.session_state.get("verkliga") == common.REAL_ONLY
+    return level, st.session_state.get("verkliga") == wording.REAL_ONLY
 
 
 def reset_weights() -> None:
@@ -59,7 +59,7 @@ def reset_weights() -> None:
     URL follow what is chosen."""
     for key, value in DEFAULTS.items():
         st.session_state[key] = value
-    st.session_state["ar"] = common.index_years(*chosen_level())[-1]
+    st.session_state["ar"] = readers.index_years(*chosen_level())[-1]
 
 
 def load_scenario(text: str) -> None:
@@ -68,10 +68,10 @@ def load_scenario(text: str) -> None:
         st.session_state[f"vikt_{code}"] = int(rating)
     for code, rating in dict(params.indicator_weights).items():
         st.session_state[f"ind_{code}"] = int(rating)
-    level = params.level if params.level in common.LEVEL_LABELS else "stadsdel"
-    st.session_state["niva"] = common.LEVEL_LABELS[level]
-    st.session_state["verkliga"] = common.REAL_ONLY if params.real_only else common.ALL_VALUES
-    years = common.index_years(level, params.real_only)
+    level = params.level if params.level in wording.LEVEL_LABELS else "stadsdel"
+    st.session_state["niva"] = wording.LEVEL_LABELS[level]
+    st.session_state["verkliga"] = wording.REAL_ONLY if params.real_only else wording.ALL_VALUES
+    years = readers.index_years(level, params.real_only)
     st.session_state["ar"] = params.year if params.year in years else years[-1]
     st.session_state["metod"] = METHODS[params.method]
     st.session_state["aggregering"] = AGGREGATIONS[params.aggregation]
@@ -118,8 +118,8 @@ def level_controls() -> tuple[str, bool, int]:
         if deso
         else "Endast verkliga värden: SCB:s statistik 2024/2025, utan några syntetiska (modellerade) värden.",
     )
-    real_only = value_choice == common.REAL_ONLY
-    years = common.index_years(level, real_only)
+    real_only = value_choice == wording.REAL_ONLY
+    years = readers.index_years(level, real_only)
     held = st.session_state.get("ar")
     if held is not None and held not in years:
         # A year the new level lacks (2016 → DeSO): Streamlit would show the default but leave ?ar=2016 in the
@@ -130,7 +130,7 @@ def level_controls() -> tuple[str, bool, int]:
         st.caption(
             "På DeSO-nivå är alla värden verkliga – SCB:s statistik per DeSO 2024/2025 – så värdeväljaren är låst."
         )
-    missing = common.missing_areas_text(level, real_only, year)
+    missing = results.missing_areas_text(level, real_only, year)
     if missing:
         st.info(missing, icon=":material/info:")
     return level, real_only, year
@@ -141,9 +141,9 @@ def settings_controls() -> ix.IndexParams:
     weights. A change reruns the whole page, which hands the new settings to the index fragment; keeping these
     widgets out of the fragment halves what a slider move makes the browser redraw."""
     level, real_only, year = level_controls()
-    _, used = common.index_inputs(level, year, real_only)
+    _, used = results.index_inputs(level, year, real_only)
     present = set(used.indicators)
-    where = common.LEVEL_PHRASES[level]
+    where = wording.LEVEL_PHRASES[level]
     with st.expander("Indikatorvikter och metod", icon=":material/tune:"):
         columns = st.columns(5)
         ind_ratings = {}
@@ -193,7 +193,7 @@ def controls(settings: ix.IndexParams, missing: list[str]) -> ix.IndexParams:
     """The four area weight sliders, bound to the URL, applied to `settings`. An area without values at this
     level (`missing`) keeps its slider, disabled: it weighs nothing here."""
     st.subheader("Vikter")
-    where = common.LEVEL_PHRASES[settings.level]
+    where = wording.LEVEL_PHRASES[settings.level]
     ratings = {
         code: st.slider(
             name,
@@ -259,7 +259,7 @@ def ranking_table(table: pd.DataFrame, show_all: bool, params: ix.IndexParams, o
     flags …) are in the table's column menu and in the exports."""
     rows = table if show_all else table.head(TABLE_ROWS)
     deso = params.level == "deso"
-    units = common.units(params.level).set_index("code")
+    units = readers.units(params.level).set_index("code")
     synthetic = [
         f"{int(origin.at[c, 'synthetic'])} av {int(origin.at[c, 'used'])}" if c in origin.index else "–"
         for c in rows["area_code"]
@@ -328,7 +328,7 @@ def ranking_table(table: pd.DataFrame, show_all: bool, params: ix.IndexParams, o
     )
     export = view.drop(columns=["Täckning"]).assign(**{"Täckning (%)": (100 * rows["coverage"]).round(1).to_numpy()})
     name = "rangordning_deso" if deso else "rangordning"
-    common.download_buttons(export, name, "rangordning")
+    downloads.download_buttons(export, name, "rangordning")
     hidden = [c for c in view.columns if c not in shown]
     st.caption(f"Fler kolumner ({', '.join(hidden).lower()}) finns i tabellens kolumnmeny och i exporten.")
 
@@ -336,7 +336,7 @@ def ranking_table(table: pd.DataFrame, show_all: bool, params: ix.IndexParams, o
 def band_chart(table: pd.DataFrame, labels: dict[str, str], level: str) -> None:
     """Rank bands of the first rows; a DeSO is labelled code first, so a shortened label still tells them apart."""
     if level == "deso":
-        regso = common.units("deso").set_index("code")["regso"]
+        regso = readers.units("deso").set_index("code")["regso"]
         labels = {c: f"{c} {regso.get(c, '')}".strip() for c in table["area_code"]}
     rows = table.head(TABLE_ROWS).assign(stadsdel=lambda d: d["area_code"].map(labels))
     x_max = max(float(rows["rank_worst"].max()), float(rows["rank_p95"].max())) + 1
@@ -376,8 +376,8 @@ def ranking_map(table: pd.DataFrame, params: ix.IndexParams, origin: pd.DataFram
         moved = "" if change == "–" else f" · {change} mot standardvikterna"
         rank_text[r.area_code] = f"plats {int(r.rank)} av {len(table)}{moved}"
     deso = params.level == "deso"
-    labels = common.programme_labels() if params.universe == "programme" and not deso else common.district_labels()
-    deck, legend = common.composite_deck(
+    labels = geometry.programme_labels() if params.universe == "programme" and not deso else geometry.district_labels()
+    deck, legend = maps.composite_deck(
         shown, labels, (MAP_HEIGHT, 400), rank_text, level=params.level, notes=map_notes(origin)
     )
     map_col, legend_col = st.columns([3, 1])
@@ -390,14 +390,14 @@ def ranking_map(table: pd.DataFrame, params: ix.IndexParams, origin: pd.DataFram
         )
     with legend_col:
         st.markdown("**Index**  \nmörkare = högre risk")
-        common.legend_chart(legend)
+        maps.legend_chart(legend)
         if deso:
             st.caption(
                 "Kartdata: SCB (DeSO 2018), CC0 · Stockholms stad, CC0 (stadsdelsområden och vatten, förenklade "
                 "för webben). Statistik: SCB (CC0)."
             )
         else:
-            st.caption(common.geometry_caption())
+            st.caption(geometry.geometry_caption())
 
 
 def values_caption(params: ix.IndexParams, origin: pd.DataFrame, table_shown: bool) -> str:
@@ -460,26 +460,26 @@ def dominance_warning(table: pd.DataFrame, labels: dict[str, str], params: ix.In
 
 
 @st.fragment
-@common.timed
+@layout.timed
 def index_view(settings: ix.IndexParams) -> None:
     level = levels.get(settings.level)
-    labels = common.unit_labels(settings.level)
+    labels = results.unit_labels(settings.level)
     missing = levels.missing_domains(
-        common.level_values(settings.level, settings.real_only), common.indicators(), settings.year
+        readers.level_values(settings.level, settings.real_only), readers.indicators(), settings.year
     )
     left, right = st.columns([0.95, 2.6], gap="small")
     with left:
         params = controls(settings, missing)
-    st.session_state[common.LAST_INDEX_PARAMS] = params
-    result = common.index_result(params)
-    standard = common.index_result(replace(params, area_weights=(), indicator_weights=()))  # equal weights
+    st.session_state[urlstate.LAST_INDEX_PARAMS] = params
+    result = results.index_result(params)
+    standard = results.index_result(replace(params, area_weights=(), indicator_weights=()))  # equal weights
     table = (
         result.scores.merge(standard.scores[["area_code", "rank"]].rename(columns={"rank": "standard"}), on="area_code")
         .dropna(subset=["rank"])
         .sort_values("rank")
     )
     table["delta"] = table["standard"] - table["rank"]
-    origin = common.value_origin(params.level, params.year, params.real_only)
+    origin = results.value_origin(params.level, params.year, params.real_only)
     with right:
         heading = st.empty()
         view = st.segmented_control(
@@ -492,7 +492,7 @@ def index_view(settings: ix.IndexParams) -> None:
             label_visibility="collapsed",
         )
         if view == VIEWS[4]:
-            heading.subheader(f"Validering {common.validation_params(params).year} – RegSO mot SCB:s områdestyp")
+            heading.subheader(f"Validering {results.validation_params(params).year} – RegSO mot SCB:s områdestyp")
             validation_view(params)
             return
         if params.level == "stadsdel":
@@ -502,7 +502,7 @@ def index_view(settings: ix.IndexParams) -> None:
         if view == VIEWS[1]:
             ranking_map(table, params, origin)  # needs no robustness draws: the fastest what-if
         else:
-            robust = common.robustness(params)
+            robust = results.robustness(params)
             table = table.merge(robust, on="area_code")
             st.info(stability_sentence(table, int(robust["draws"].iloc[0]), labels), icon=":material/balance:")
         if view == VIEWS[2]:
@@ -528,7 +528,7 @@ def uncertainty_view(
         "◆ plats med valda vikter · mörk stapel: plats i 90 % av 1 000 slumpade viktningar (±25 %) · "
         "streck: median · grå linje: bästa och sämsta plats när varje område får väga 10–40 %."
     )
-    loo = common.leave_one_out(params)
+    loo = results.leave_one_out(params)
     shift = loo.loc[table["area_code"]].abs().mean().sort_values(ascending=False)
     top = shift.index[0]
     st.markdown(
@@ -542,9 +542,9 @@ def uncertainty_view(
 
 def programme_pick(params: ix.IndexParams, real_only: bool) -> tuple[int, dict[str, list[str]]]:
     """The 22 outer-city stadsdelar the index picks at stadsdel level with these weights: (year, selection)."""
-    year = common.level_year("stadsdel", real_only, params.year)
+    year = results.level_year("stadsdel", real_only, params.year)
     p = replace(params, level="stadsdel", real_only=real_only, year=year)
-    scores = common.index_result(p).scores
+    scores = results.index_result(p).scores
     by_code = areas.set_index("code")
     candidates = scores["area_code"].map(by_code["outer_city"]).to_numpy(dtype=bool)
     current = scores["area_code"].map(by_code["in_programme"]).to_numpy(dtype=bool)
@@ -563,19 +563,19 @@ def selection_view(params: ix.IndexParams) -> None:
     all_year, all_pick = programme_pick(params, real_only=False)
     real_year, real_pick = programme_pick(params, real_only=True)
     pick = real_pick if params.real_only else all_pick
-    chosen = (common.REAL_ONLY if params.real_only else common.ALL_VALUES).lower()
+    chosen = (wording.REAL_ONLY if params.real_only else wording.ALL_VALUES).lower()
     c1, c2, c3 = st.columns(3)
     with c1:
         st.markdown("**Samma som urvalet**")
-        st.metric(f"{common.ALL_VALUES} {all_year}", f"{len(all_pick['kept'])} av 22")
-        st.metric(f"{common.REAL_ONLY} {real_year}", f"{len(real_pick['kept'])} av 22")
+        st.metric(f"{wording.ALL_VALUES} {all_year}", f"{len(all_pick['kept'])} av 22")
+        st.metric(f"{wording.REAL_ONLY} {real_year}", f"{len(real_pick['kept'])} av 22")
     with c2:
         st.markdown(f"**Skulle komma in**  \n{chosen}")
         st.markdown("\n".join(f"- {area_label[c]}" for c in pick["entering"]) or "Inga")
     with c3:
         st.markdown(f"**Skulle falla ut**  \n{chosen}")
         st.markdown("\n".join(f"- {area_label[c]}" for c in pick["leaving"]) or "Inga")
-    origin = common.value_origin("stadsdel", all_year, False)
+    origin = results.value_origin("stadsdel", all_year, False)
     modelled = int(origin["synthetic"].median()) if len(origin) else 0
     used = int(origin["used"].median()) if len(origin) else 0
     st.markdown(
@@ -593,7 +593,7 @@ def selection_view(params: ix.IndexParams) -> None:
 def validation_view(params: ix.IndexParams) -> None:
     """The index at RegSO level against SCB's socioekonomisk områdestyp: cross table, rank correlation and the
     RegSO where the two disagree most."""
-    types = common.regso_types()
+    types = readers.regso_types()
     type_years = sorted(int(y) for y in types["year"].unique())
     st.markdown("**Stämmer indexet med SCB:s socioekonomiska områdestyp?**")
     types_year = st.segmented_control(
@@ -605,7 +605,7 @@ def validation_view(params: ix.IndexParams) -> None:
         bind="query-params",
     )
     try:
-        val = common.regso_validation(params, int(types_year))
+        val = results.regso_validation(params, int(types_year))
     except ValueError:
         st.warning(
             "Jämförelsen kan inte göras med de här vikterna: på RegSO-nivå finns bara försörjning och sociala "
@@ -613,7 +613,7 @@ def validation_view(params: ix.IndexParams) -> None:
             icon=":material/warning:",
         )
         return
-    index_year = common.validation_params(params).year
+    index_year = results.validation_params(params).year
     st.markdown(
         f"Indexet {index_year} räknat för Stockholms {len(val.table)} RegSO med sidans vikter, normalisering och "
         f"sammanvägning (verkliga värden), mot SCB:s indelning {types_year}."
@@ -626,7 +626,7 @@ def validation_view(params: ix.IndexParams) -> None:
     )
     c2.metric("Samma klass", percent(val.agree, 0))
     c3.metric("Högst en klass isär", percent(val.within_one, 0))
-    cross, gaps = common.validation_tables(val)
+    cross, gaps = results.validation_tables(val)
     type_help = {
         f"Typ {t}": st.column_config.NumberColumn(help=f"SCB: {label}", width=64)
         for t, label in validation.TYPE_LABELS.items()
@@ -647,7 +647,7 @@ def validation_view(params: ix.IndexParams) -> None:
             **type_help,
         },
     )
-    st.caption(f"{common.type_legend()}. Grön diagonal: samma klass.")
+    st.caption(f"{results.type_legend()}. Grön diagonal: samma klass.")
     st.markdown("**Där indexet och SCB skiljer sig mest**")
     if gaps.empty:
         st.markdown("Inga: varje RegSO hamnar i samma klass som SCB:s typ.")
@@ -664,7 +664,7 @@ def validation_view(params: ix.IndexParams) -> None:
             },
         )
     full = val.table.assign(
-        stadsdel=val.table["regso_code"].map(common.units("regso").set_index("code")["stadsdel"]),
+        stadsdel=val.table["regso_code"].map(readers.units("regso").set_index("code")["stadsdel"]),
         composite=val.table["composite"].round(1),
     ).rename(
         columns={
@@ -678,7 +678,7 @@ def validation_view(params: ix.IndexParams) -> None:
             "difference": "Skillnad (klass − typ)",
         }
     )
-    common.download_buttons(full, f"validering_regso_{types_year}", "validering")
+    downloads.download_buttons(full, f"validering_regso_{types_year}", "validering")
     st.markdown(
         f"""
 - **Så görs klasserna.** Indexets RegSO delas i fem klasser med SCB:s klasstorlekar: lika många i indexklass 1 som
@@ -697,16 +697,16 @@ def validation_view(params: ix.IndexParams) -> None:
 def scenario_view() -> None:
     """Its own fragment: saving reads the weights the index view last used, so a slider move need not redraw
     this form, and loading reruns the whole page so the sliders take the loaded values."""
-    params = st.session_state[common.LAST_INDEX_PARAMS]
+    params = st.session_state[urlstate.LAST_INDEX_PARAMS]
     with st.expander("Scenarier – spara och läs in vikter"):
-        saved = common.scenarios()
+        saved = readers.scenarios()
         c1, c2 = st.columns(2)
         with c1, st.form("spara_scenario", clear_on_submit=True, border=False):
             name = st.text_input("Namn på scenariot", max_chars=db.SCENARIO_NAME_MAX)
-            editor = common.current_editor()
+            editor = sign_in.current_editor()
             if st.form_submit_button("Spara nuvarande vikter", icon=":material/save:", disabled=not editor):
                 try:
-                    common.save_scenario(name, params)
+                    writes.save_scenario(name, params)
                     st.success(f"Sparade ”{' '.join(name.split())}”.")
                 except (db.DataError, auth.NotAuthorised) as exc:
                     st.error(str(exc))

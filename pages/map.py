@@ -11,15 +11,15 @@ import streamlit as st
 from lib import classify, levels, mapview, provenance
 from lib import index as ix
 from lib.fmt import number
-from pages import common
+from ui import downloads, geometry, layout, maps, readers, results, urlstate, wording
 
-common.page_setup()
+layout.page_setup()
 
 VIEWS = ("Programmet", "Hela staden")
 COMPOSITE = "Sammanvägt index"
 AREA_PREFIX = "Område: "
 CONTEXT_PREFIX = "Sammanhang: "
-LEVEL_OF = {label: code for code, label in common.LEVEL_LABELS.items()}
+LEVEL_OF = {label: code for code, label in wording.LEVEL_LABELS.items()}
 MAP_HEIGHT, MAP_WIDTH = 440, 640
 MAP_KEYS = {"stadsdel": "karta", "deso": "karta_deso"}  # one chart per level: a selection never outlives its map
 SYNTHETIC, NO_REAL = "syntetiskt värde", "inget verkligt värde"
@@ -36,7 +36,7 @@ def real_status(source: str | None, year: int) -> str:
 
 def population(level: str, year: int, codes) -> np.ndarray:
     """Folkmängd per unit in the year nearest to `year` (DeSO: 2025), for the population-weighted city level."""
-    return np.nan_to_num(ix.nearest_population(common.level_values(level), year, list(codes)), nan=0.0)
+    return np.nan_to_num(ix.nearest_population(readers.level_values(level), year, list(codes)), nan=0.0)
 
 
 st.title("Karta")  # how to read the colours is said beside the legend, layer by layer (context is not risk)
@@ -45,8 +45,8 @@ st.title("Karta")  # how to read the colours is said beside the legend, layer by
 r1 = st.columns([1.25, 2.3, 2.0])
 level_label = r1[0].segmented_control(
     "Nivå",
-    tuple(common.LEVEL_LABELS.values()),
-    default=common.LEVEL_LABELS["stadsdel"],
+    tuple(wording.LEVEL_LABELS.values()),
+    default=wording.LEVEL_LABELS["stadsdel"],
     required=True,
     key="niva",
     bind="query-params",
@@ -59,8 +59,8 @@ level = LEVEL_OF[level_label]
 at_deso = level == "deso"
 value_choice = r1[1].segmented_control(
     "Värden",
-    (common.ALL_VALUES, common.REAL_ONLY),
-    default=common.ALL_VALUES,
+    (wording.ALL_VALUES, wording.REAL_ONLY),
+    default=wording.ALL_VALUES,
     required=True,
     key="verkliga",
     bind="query-params",
@@ -70,7 +70,7 @@ value_choice = r1[1].segmented_control(
         "stadens siffror; det som saknas blir grått. På DeSO-nivå är alla värden verkliga."
     ),
 )
-real_only = not at_deso and value_choice == common.REAL_ONLY
+real_only = not at_deso and value_choice == wording.REAL_ONLY
 only_real = at_deso or real_only  # every value on the map is real
 view = r1[2].segmented_control(
     "Urval",
@@ -86,13 +86,13 @@ view = r1[2].segmented_control(
 )
 in_programme = view == VIEWS[0]
 
-units = common.units(level).set_index("code")
-long = common.level_values(level, real_only)
+units = readers.units(level).set_index("code")
+long = readers.level_values(level, real_only)
 present = long[long["value"].notna()]
-inds = common.indicators()
-risk_inds = inds[(inds["domain"] != common.CONTEXT) & inds["code"].isin(set(present["indicator_code"]))]
-context_inds = inds[(inds["domain"] == common.CONTEXT) & inds["code"].isin(set(present["indicator_code"]))]
-doms = common.index_domains()
+inds = readers.indicators()
+risk_inds = inds[(inds["domain"] != readers.CONTEXT) & inds["code"].isin(set(present["indicator_code"]))]
+context_inds = inds[(inds["domain"] == readers.CONTEXT) & inds["code"].isin(set(present["indicator_code"]))]
+doms = readers.index_domains()
 doms = doms[doms["code"].isin(set(risk_inds["domain"]))]
 area_label = {f"{AREA_PREFIX}{n}": c for c, n in zip(doms["code"], doms["name"], strict=True)}
 ind_code = dict(zip(risk_inds["name"], risk_inds["code"], strict=True))
@@ -106,7 +106,7 @@ is_indicator = layer in ind_code
 if is_indicator:
     years = sorted(int(y) for y in present.loc[present["indicator_code"] == ind_code[layer], "year"].unique())
 else:
-    years = common.index_years(level, real_only)
+    years = readers.index_years(level, real_only)
 year = int(r2[1].selectbox("År", years[::-1], key="ar", bind="query-params"))
 scheme_of = {label: key for key, label in classify.SCHEMES.items()}
 scheme = scheme_of[r2[2].selectbox("Klassindelning", list(scheme_of), key="klassning", bind="query-params")]
@@ -131,7 +131,7 @@ if not at_deso:
     )
 
 # --- The values of the chosen layer ----------------------------------------------------------------------------------
-params = replace(common.current_index_params(year), level=level, real_only=real_only)
+params = replace(urlstate.current_index_params(year), level=level, real_only=real_only)
 context = is_indicator and ind_code[layer] in set(context_inds["code"])
 coverage = pd.Series(np.nan, index=units.index)
 if is_indicator:
@@ -163,7 +163,7 @@ if is_indicator:
 
     value_line = f"{{v}} {unit}"
 else:
-    result = common.index_result(params)
+    result = results.index_result(params)
     scores = result.scores.set_index("area_code").reindex(units.index)
     column = "composite" if layer == COMPOSITE else f"area_{area_label[layer]}"
     values = scores[column]
@@ -173,15 +173,15 @@ else:
     universe_text = (
         {"all": "alla 544 DeSO", "outer": "DeSO i ytterstaden", "programme": "DeSO i programmets stadsdelar"}
         if at_deso
-        else common.UNIVERSES
+        else wording.UNIVERSES
     )[params.universe]
-    unit = "index, 100 = jämförelsegruppen" if ref100 else common.METHODS[params.method].lower()
+    unit = "index, 100 = jämförelsegruppen" if ref100 else wording.METHODS[params.method].lower()
     source_line = (
-        f"Beräknat av indikatorerna: {common.METHODS[params.method].lower()}, "
-        f"{common.AGGREGATIONS[params.aggregation].lower()}, jämförelsegrupp {universe_text}. "
+        f"Beräknat av indikatorerna: {wording.METHODS[params.method].lower()}, "
+        f"{wording.AGGREGATIONS[params.aggregation].lower()}, jämförelsegrupp {universe_text}. "
         "Vikterna ställs in på sidan Index och vikter. Täckning: andel av indexets 20 indikatorer med värde."
     )
-    _, fw = common.index_inputs(level, year, real_only)
+    _, fw = results.index_inputs(level, year, real_only)
     used_inds = [
         c for c, d in zip(fw.indicators, fw.domains, strict=True) if column == "composite" or f"area_{d}" == column
     ]
@@ -218,7 +218,7 @@ synthetic_shown = status.str.contains("syntetisk")
 shown_codes = set(units.index[units["in_programme"]]) if in_programme else set(units.index)
 pick = None
 if not at_deso:
-    result = common.index_result(params)
+    result = results.index_result(params)
     order = units.reindex(result.scores["area_code"])
     pick = ix.selection(result.scores, order["outer_city"].to_numpy(bool), order["in_programme"].to_numpy(bool))
     if show_shift:
@@ -247,11 +247,11 @@ view_word = "programmet" if in_programme else "hela staden"
 rank_text = {c: f"plats {r} av {len(rank_of)} ({view_word})" for c, r in rank_of.items()}
 cover_text = {c: f"täckning {percent(s)}" for c, s in coverage.items() if pd.notna(s)}
 
-police = common.police_by_deso() if show_police else None
+police = maps.police_by_deso() if show_police else None
 selected_stadsdel = st.session_state.get("stadsdel") if not at_deso else None
 
 # A DeSO link (?deso=0180C6070) names the DeSO by its code; the selectbox shows and writes "Rinkeby (0180C6070)".
-deso_names = common.unit_labels("deso")
+deso_names = results.unit_labels("deso")
 if at_deso:
     raw = st.query_params.get("deso")
     if raw in deso_names and "deso" not in st.session_state:
@@ -268,14 +268,14 @@ def on_map_select() -> None:
     for layer_id, key in ((mapview.AREA_LAYER_ID, "stadsdel"), (mapview.DESO_LAYER_ID, "deso")):
         for obj in objects.get(layer_id, []):
             code = obj.get("properties", obj).get("code")
-            if key == "stadsdel" and code in common.area_names():
-                st.session_state["stadsdel"] = common.area_names()[code]
+            if key == "stadsdel" and code in readers.area_names():
+                st.session_state["stadsdel"] = readers.area_names()[code]
             elif key == "deso" and code in deso_names:
                 st.session_state["deso"] = code
 
 
 # --- The map -----------------------------------------------------------------------------------------------------
-labels = common.programme_labels() if in_programme else common.district_labels()
+labels = geometry.programme_labels() if in_programme else geometry.district_labels()
 if at_deso:
     data = mapview.MapData(
         step_of,
@@ -289,7 +289,7 @@ if at_deso:
     covers = set(cover_text.values())
     line = value_line + (f" · {covers.pop()}" if len(covers) == 1 else "")
     statuses = set(status)
-    deck = common.deso_deck(
+    deck = maps.deso_deck(
         data,
         labels,
         (MAP_HEIGHT, MAP_WIDTH),
@@ -317,15 +317,15 @@ else:
     if selected_stadsdel in code_of:
         outline[code_of[selected_stadsdel]] = mapview.SELECTED_RGBA
     data = mapview.MapData(step_of, cls.k, value_texts, shown_codes, note, rank_text, outline, colours=colours)
-    bounds = common.boundaries()
+    bounds = geometry.boundaries()
     deck = mapview.build_deck(
-        mapview.feature_collection(bounds.frame, data, shapes=common.shapes()),
-        common.district_outline_json(),
+        mapview.feature_collection(bounds.frame, data, shapes=geometry.shapes()),
+        geometry.district_outline_json(),
         labels,
         mapview.view_state(bounds.frame, height_px=MAP_HEIGHT, width_px=MAP_WIDTH),
         "<b>{name}</b><br/>{district}<br/>{value_text}<br/>{rank_text}<br/><i>{note}</i>",
-        water=common.water_json(),
-        overlays=common.police_overlay()[0] if show_police else (),
+        water=geometry.water_json(),
+        overlays=maps.police_overlay()[0] if show_police else (),
     )
 
 lvl = levels.get(level)
@@ -338,11 +338,11 @@ with map_col:
         selection_mode="single-object",
         alt=f"Karta: {layer.lower()} {year} per {lvl.label.lower()}. Samma siffror finns i tabellen under kartan.",
     )
-    credits = [common.geometry_caption()]
+    credits = [geometry.geometry_caption()]
     if at_deso:
-        credits.append(common.DESO_ATTRIBUTION)
+        credits.append(layout.DESO_ATTRIBUTION)
     if only_real or not synthetic_shown.all():
-        credits.append(common.STATISTICS_ATTRIBUTION)
+        credits.append(layout.STATISTICS_ATTRIBUTION)
     if show_police:
         credits.append(provenance.POLICE_ATTRIBUTION)
     st.caption(" · ".join(credits))
@@ -360,13 +360,13 @@ with map_col:
             icon=":material/verified:",
         )
     if not is_indicator and only_real:
-        missing = common.missing_areas_text(level, real_only, year)
+        missing = results.missing_areas_text(level, real_only, year)
         if missing:
             st.markdown(f"**{missing}**")
     selected_code = st.session_state.get("deso") if at_deso else None
     if selected_code in units.index:
         # The selected DeSO's real values, each with its own year, unit and source (wide enough here, under the map).
-        own = common.level_values("deso")
+        own = readers.level_values("deso")
         own = own[(own["area_code"] == selected_code) & own["value"].notna()]
         meta_all = inds.set_index("code")
         lines = [
@@ -427,7 +427,7 @@ with side_col:
             st.markdown(f"**{u['name']}** · {u['district']}")
         st.markdown(f"{layer} {year}: **{shown_value}**  \n{' · '.join([where, *extra])}  \n*{status[choice_code]}*")
         if at_deso:
-            p = common.police_by_deso()
+            p = maps.police_by_deso()
             p = p[p["code"] == choice_code]
             if not p.empty:
                 st.markdown(p["text"].iloc[0] + ".")
@@ -442,7 +442,7 @@ with side_col:
     legend = classify.legend_table(cls, legend_decimals, True if scheme == "fixed" else worse_high)
     if context:
         legend["colour"] = [colours[s] for s in legend["step"]]
-    common.legend_chart(legend)
+    maps.legend_chart(legend)
     if context:
         st.caption(
             "Sammanhang, inte en risk: mörkare = högre värde. Måttet ingår aldrig i indexet. "
@@ -496,9 +496,10 @@ with st.expander("Tabell – samma siffror som kartan", expanded=False):
             counts = police.groupby("area_code").size()
             ptext = {c: f"{int(n)} DeSO på listan" for c, n in counts.items()}
         table["Polisen 2025"] = [ptext.get(c, "–").removeprefix("Polisen 2025: ") for c in codes]
-    st.dataframe(table, hide_index=True, width="stretch", column_config=common.number_columns(table))
+    st.dataframe(table, hide_index=True, width="stretch", column_config=wording.number_columns(table))
     st.caption(source_line)
-    common.download_buttons(table, f"karta_{level}_{layer}_{year}".replace(" ", "_").replace(":", ""), "karta_tabell")
+    table_name = f"karta_{level}_{layer}_{year}".replace(" ", "_").replace(":", "")
+    downloads.download_buttons(table, table_name, "karta_tabell")
 
 
 def map_png() -> bytes:
@@ -510,7 +511,7 @@ def map_png() -> bytes:
         f"{layer} {year} ({legend_unit})",
         " · ".join(credits).replace("**", "").replace("`", "") + ". " + source_line,
     )
-    return render.map_png(common.boundaries().frame, figure, common.district_outlines())
+    return render.map_png(geometry.boundaries().frame, figure, geometry.district_outlines())
 
 
 # The printed map draws the stadsdelar over the water and says "darker = more risk": not for DeSO (they cover the

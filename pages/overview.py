@@ -5,9 +5,9 @@ import streamlit as st
 from lib import reference
 from lib.config import YEARS
 from lib.fmt import number
-from pages import common
+from ui import briefs, layout, readers, urlstate
 
-common.page_setup()
+layout.page_setup()
 
 GOAL_AREAS = (
     (":material/apartment:", "Stadsmiljö och boende", "Trygga, attraktiva och blandade stadsmiljöer och bostäder."),
@@ -44,7 +44,7 @@ st.caption(
     "Programmets egen lista är inte offentlig. Urvalet bygger på kända områdessatsningar (Järvalyftet, Fokus "
     "Skärholmen, Fokus Hagsätra–Rågsved, Fokus Farsta) och kan ersättas i `data/programme_selection.csv`."
 )
-areas = common.areas()
+areas = readers.areas()
 selected = areas[areas["in_programme"]]
 committees = selected.groupby("committee", sort=True)
 cols = st.columns(3)
@@ -54,7 +54,7 @@ for i, (committee, group) in enumerate(committees):
         st.markdown("\n".join(f"- {name}" for name in group["name"].sort_values()))
 
 st.subheader("Dataläge")
-status = common.data_status()
+status = readers.data_status()
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Värden i databasen", number(status["values"], 0))
 c2.metric("Syntetiska", number(status["synthetic_values"], 0), help="Modellerade värden, markerade som syntetiska.")
@@ -68,7 +68,7 @@ c4.metric(
     number(status["missing_values"], 0),
     help="Stadsdelar med färre än 1 000 invånare får inga indikatorvärden, som i officiell statistik.",
 )
-refs = common.reference_figures()
+refs = readers.reference_figures()
 targets = reference.is_calibration_target(refs, YEARS)
 second_hand = refs.loc[targets, "source_url"].map(reference.is_second_hand)
 calibration = (
@@ -85,7 +85,7 @@ if status["real_values"] == 0:
         icon=":material/science:",
     )
 elif status["synthetic_values"]:
-    deso_real = int(common.real_sources().set_index("dataset")["rows"].get("deso_value", 0))
+    deso_real = int(readers.real_sources().set_index("dataset")["rows"].get("deso_value", 0))
     st.info(
         f"Av {number(status['values'], 0)} värden per stadsdel är **{number(status['real_values'], 0)} verkliga** "
         f"och **{number(status['synthetic_values'], 0)} syntetiska** (modellerade). Stadsdelsstatistiken för "
@@ -98,12 +98,12 @@ elif status["synthetic_values"]:
 c1, c2, c3 = st.columns(3)
 c1.page_link("pages/map.py", label="Till kartan", icon=":material/map:")
 c2.page_link("pages/present.py", label="Presentera", icon=":material/slideshow:", query_params={"present": "1"})
-year = max(common.indicator_years("ekonomiskt_bistand"))
+year = max(readers.indicator_years("ekonomiskt_bistand"))
 # Read now (the user's level too): the callable runs where the session cannot be read.
-brief_params = common.current_index_params(year, level=None)
+brief_params = urlstate.current_index_params(year, level=None)
 c3.download_button(
     "Lägesbild som PDF",
-    lambda: common.programme_brief_pdf(year, brief_params),
+    lambda: briefs.programme_brief_pdf(year, brief_params),
     file_name=f"sammanhallen_stad_lagesbild_{year}.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",

@@ -8,9 +8,9 @@ import streamlit as st
 from lib import auth, db, export, goals, plans
 from lib.config import BASELINE_YEAR
 from lib.fmt import number
-from pages import common
+from ui import layout, readers, results, sign_in, urlstate, wording
 
-common.page_setup()
+layout.page_setup()
 
 ADDED = "_plan_tillagd"  # session key: confirmation of an added activity, shown after the rerun that lists it
 BASE = "_plan_inlast"  # session key prefix: the rows (or text) with versions an editor loaded, held while they edit
@@ -18,15 +18,15 @@ CONFLICT = "_plan_krock"  # session key prefix: a refused save, shown until the 
 SAVED = "_plan_sparat"  # session key prefix: confirmation of a save, shown after the rerun that reloads the rows
 GENERATION = "_plan_omgang"  # session key prefix: bumped to give a table editor a fresh, empty edit state
 
-districts = common.districts()
+districts = readers.districts()
 outer = districts[districts["outer_city"]]
 committee_of = dict(zip(outer["committee"], outer["name"], strict=True))
-domains = common.domains()
-area_columns = {f"area_{c}": n for c, n in zip(domains["code"], domains["name"], strict=True) if c != common.CONTEXT}
-inds = common.indicators()
-index_inds = common.index_indicators()
+domains = readers.domains()
+area_columns = {f"area_{c}": n for c, n in zip(domains["code"], domains["name"], strict=True) if c != readers.CONTEXT}
+inds = readers.indicators()
+index_inds = readers.index_indicators()
 ind_name = dict(zip(index_inds["code"], index_inds["name"], strict=True))
-years = common.data_years()
+years = readers.data_years()
 
 st.title("Lokala handlingsplaner")
 st.markdown(
@@ -37,16 +37,16 @@ c1, c2 = st.columns([3, 1])
 committee = c1.selectbox("Stadsdelsnämnd", list(committee_of), key="namnd", bind="query-params")
 year = int(c2.selectbox("År", years[::-1], key="ar", bind="query-params"))
 district = committee_of[committee]
-editor = common.current_editor()
+editor = sign_in.current_editor()
 if not editor:
     st.info("Du kan läsa planen. Logga in som redigerare (i sidomenyn) för att ändra den.", icon=":material/lock:")
-current = common.plan(committee)
+current = readers.plan(committee)
 
 tabs = st.tabs(["Nulägesanalys", "Prioriteringar", "Lokala mål", "Aktiviteter", "Uppföljning", "Historik"])
 
 with tabs[0]:
-    result = common.index_result(common.current_index_params(year))
-    situation = plans.situation(result.scores, common.areas(), district, area_columns)
+    result = results.index_result(urlstate.current_index_params(year))
+    situation = plans.situation(result.scores, readers.areas(), district, area_columns)
     st.markdown(
         f"**{district}** har {len(situation)} stadsdelar, varav {int(situation['in_programme'].sum())} i programmets "
         "preliminära urval. Områdespoäng: 100 = staden, högre = mer risk."
@@ -57,10 +57,12 @@ with tabs[0]:
     view = view.drop(columns="code")
     empty = view[view["Index"].isna()]
     view = view[view["Index"].notna()].round(1)
-    st.dataframe(view, hide_index=True, width="stretch", column_config=common.number_columns(view))
+    st.dataframe(view, hide_index=True, width="stretch", column_config=wording.number_columns(view))
     if len(empty):
         st.caption(f"Utan värden (färre än 1 000 invånare): {', '.join(empty['Stadsdel'])}.")
-    weakest = plans.weakest_indicators(common.committee_outcomes(district), common.goal_outcomes("Staden"), inds, year)
+    weakest = plans.weakest_indicators(
+        readers.committee_outcomes(district), readers.goal_outcomes("Staden"), inds, year
+    )
     st.markdown("**Svagast mot staden** (programstadsdelarna sammantaget; 100 = stadens nivå):")
     st.markdown(
         "\n".join(
@@ -90,7 +92,7 @@ def save_priorities(text: str, expected_version: int) -> bool:
     """Save the text against the version this editor loaded; a newer one is shown, never overwritten unseen."""
     try:
         changed = db.save_plan_text(
-            common.connection(), editor, committee, "prioriteringar", text, expected_version=expected_version
+            readers.connection(), editor, committee, "prioriteringar", text, expected_version=expected_version
         )
     except db.StaleEdit as exc:
         st.session_state[f"{CONFLICT}_text_{committee}"] = exc.conflicts[0]
@@ -99,7 +101,7 @@ def save_priorities(text: str, expected_version: int) -> bool:
         st.error(str(exc))
         return False
     st.session_state.pop(f"{CONFLICT}_text_{committee}", None)
-    stored = db.plan(common.connection(), committee)["text"]
+    stored = db.plan(readers.connection(), committee)["text"]
     stored = stored[stored["section"] == "prioriteringar"]
     if len(stored) and stored["text"].iloc[0] == text:  # adopt the new version only if it is this text
         st.session_state[f"{BASE}_text_{committee}"] = {"text": text, "version": int(stored["version"].iloc[0])}
@@ -303,7 +305,7 @@ def save_rows(table: str, edited: pd.DataFrame, loaded: pd.DataFrame, validate) 
         st.info("Inget att spara – tabellen är som när du öppnade den.")
         return
     try:
-        written = db.apply_plan_changes(common.connection(), editor, committee, table, upserts, deletes)
+        written = db.apply_plan_changes(readers.connection(), editor, committee, table, upserts, deletes)
     except db.StaleEdit as exc:
         st.session_state[f"{CONFLICT}_{table}_{committee}"] = {"conflicts": exc.conflicts, "unsaved": unsaved}
         return
@@ -414,7 +416,7 @@ with tabs[3]:
                         "status": status,
                     }
                 )
-                db.apply_plan_changes(common.connection(), editor, committee, "plan_activity", [row])
+                db.apply_plan_changes(readers.connection(), editor, committee, "plan_activity", [row])
                 st.session_state[ADDED] = f"Lade till ”{row['title']}”."
                 st.rerun()
             except plans.PlanError as exc:
@@ -427,7 +429,7 @@ with tabs[4]:
     if stored.empty:
         st.caption("Inga lokala mål ännu. De följs upp med samma regler som programmets delmål.")
     else:
-        follow = plans.followup(stored, common.committee_outcomes(district), year, BASELINE_YEAR)
+        follow = plans.followup(stored, readers.committee_outcomes(district), year, BASELINE_YEAR)
         merged = stored.merge(follow, on="id")
         st.dataframe(
             pd.DataFrame(
@@ -450,7 +452,7 @@ with tabs[4]:
         )
 
 with tabs[5]:
-    log = db.audit_log(common.connection(), committee)
+    log = db.audit_log(readers.connection(), committee)
     if log.empty:
         st.caption("Inga ändringar ännu.")
     else:

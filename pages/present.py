@@ -7,9 +7,9 @@ import streamlit as st
 from lib import allocation, goals
 from lib.config import YEARS
 from lib.fmt import number
-from pages import common
+from ui import geometry, layout, maps, readers, results, urlstate
 
-common.page_setup()
+layout.page_setup()
 
 SLIDES = ("Programmet", "Kartan", "Rangordningen", "En stadsdel", "Målen", "Pengarna")
 LABELS = [f"{i} {name}" for i, name in enumerate(SLIDES, 1)]
@@ -43,10 +43,10 @@ nav3.button("Nästa ▶", on_click=step, args=(1,), key="nasta", width="stretch"
 nav4.page_link("pages/overview.py", label="Avsluta", icon=":material/close:")
 number_of = LABELS.index(slide) + 1
 
-params = common.current_index_params(year)
-result = common.index_result(params)
-names = common.area_names()
-areas = common.areas()
+params = urlstate.current_index_params(year)
+result = results.index_result(params)
+names = readers.area_names()
+areas = readers.areas()
 
 if number_of == 1:
     st.title("Program för en sammanhållen stad 2015–2020")
@@ -76,7 +76,7 @@ elif number_of == 2:
     st.title(f"Var är riskerna störst? ({year})")
     prog_codes = set(areas.loc[areas["in_programme"], "code"])
     shown = result.scores.set_index("area_code")["composite"].loc[sorted(prog_codes)]
-    deck, _ = common.composite_deck(shown, common.programme_labels(), (470, 900), decimals=0, tooltip="<b>{name}</b>")
+    deck, _ = maps.composite_deck(shown, geometry.programme_labels(), (470, 900), decimals=0, tooltip="<b>{name}</b>")
     left, right = st.columns([3, 1])
     with left:
         st.pydeck_chart(deck, height=470, key="present_karta")
@@ -84,16 +84,16 @@ elif number_of == 2:
         st.markdown("**Mörkare = högre social risk.**")
         top = shown.sort_values(ascending=False).head(5)
         st.markdown("\n".join(f"{i}. {names[c]}" for i, c in enumerate(top.index, 1)))
-        st.caption(common.geometry_caption())
+        st.caption(geometry.geometry_caption())
 
 elif number_of == 3:
     st.title("Rangordningen – och hur säker den är")
-    robust = common.robustness(params)
+    robust = results.robustness(params)
     table = result.scores.merge(robust, on="area_code").dropna(subset=["rank"]).sort_values("rank").head(10)
     shares = " · ".join(
         f"{n} {number(100 * w, 0)} %"
         for n, w in zip(
-            common.domains().set_index("code").loc[list(result.area_weights.index), "name"],
+            readers.domains().set_index("code").loc[list(result.area_weights.index), "name"],
             result.area_weights,
             strict=True,
         )
@@ -122,13 +122,13 @@ elif number_of == 4:
     )
     code = {n: c for c, n in names.items()}[chosen]
     row = result.scores.set_index("area_code").loc[code]
-    robust = common.robustness(params).set_index("area_code").loc[code]
+    robust = results.robustness(params).set_index("area_code").loc[code]
     st.title(f"{chosen} · {areas.set_index('code').loc[code, 'district']}")
     m1, m2, m3 = st.columns(3)
     m1.metric("Index (100 = staden)", number(row["composite"], 0))
     m2.metric("Plats", f"{int(row['rank'])} av {int(result.scores['rank'].notna().sum())}")
     m3.metric("Plats i 90 % av viktningarna", f"{int(robust['rank_p05'])}–{int(robust['rank_p95'])}")
-    domains = common.domains()
+    domains = readers.domains()
     area_df = pd.DataFrame(
         {
             "område": [domains.set_index("code").loc[a, "name"] for a in result.area_weights.index],
@@ -148,8 +148,8 @@ elif number_of == 4:
 
 elif number_of == 5:
     st.title(f"Hur går det med målen? ({year})")
-    tree = common.goal_tree()
-    rows = goals.indicator_assessment(tree, common.goal_outcomes("Programområdet"), year, YEARS)
+    tree = readers.goal_tree()
+    rows = goals.indicator_assessment(tree, readers.goal_outcomes("Programområdet"), year, YEARS)
     evaluation = goals.evaluate(tree, rows).set_index("id")
     area_nodes = tree.nodes[tree.nodes["level"] == "målområde"]
     cols = st.columns(4)
@@ -169,7 +169,7 @@ elif number_of == 5:
 
 else:
     st.title("De föreslagna 150 mnkr – efter behov")
-    out = allocation.allocate(common.allocation_units(params, year, "district"), allocation.AllocationParams())
+    out = allocation.allocate(results.allocation_units(params, year, "district"), allocation.AllocationParams())
     chart = (
         alt.Chart(out)
         .mark_bar(color="#b30000")

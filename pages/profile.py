@@ -9,22 +9,22 @@ from lib import provenance
 from lib.config import BASELINE_YEAR, PROGRAMME_START, YEARS
 from lib.fmt import number
 from lib.reference import source_kind
-from pages import common
+from ui import briefs, downloads, layout, maps, readers, results, urlstate, wording
 
-common.page_setup()
+layout.page_setup()
 
 AREA_COLOURS = ["#1f4e8c", "#2a9d8f", "#e9a03b", "#b5179e"]
 LINE_COLOURS = {"stadsdel": "#b30000", "Programområdet": "#e08214", "Staden": "#5b6470"}
 
-areas = common.areas().set_index("code")
-name_of = common.area_names()
+areas = readers.areas().set_index("code")
+name_of = readers.area_names()
 code_of = {n: c for c, n in name_of.items()}
 names = sorted(name_of.values())
-domains = common.index_domains()
+domains = readers.index_domains()
 domain_name = dict(zip(domains["code"], domains["name"], strict=True))
-inds = common.indicators()
-index_inds = common.index_indicators()
-years = common.data_years()
+inds = readers.indicators()
+index_inds = readers.index_indicators()
+years = readers.data_years()
 
 st.title("Stadsdel")
 st.markdown(
@@ -36,12 +36,12 @@ year = int(c2.selectbox("År", years[::-1], key="ar", bind="query-params"))
 code = code_of[choice]
 info = areas.loc[code]
 
-params = common.current_index_params(year)
-result = common.index_result(params)
+params = urlstate.current_index_params(year)
+result = results.index_result(params)
 row = result.scores.set_index("area_code").loc[code]
-robust = common.robustness(params).set_index("area_code").loc[code]
+robust = results.robustness(params).set_index("area_code").loc[code]
 ranked = int(result.scores["rank"].notna().sum())
-values = common.values_long()
+values = readers.values_long()
 pop = values[(values["area_code"] == code) & (values["indicator_code"] == "befolkning") & (values["year"] == year)]
 
 st.subheader(f"{choice} · {info['district']}")
@@ -53,7 +53,7 @@ status = (
 st.markdown(f"{status} Stadsdelsnämnd: {info['committee']}.")
 st.download_button(
     "Stadsdelsprofil som PDF",
-    lambda: common.area_brief_pdf(code, year),
+    lambda: briefs.area_brief_pdf(code, year),
     file_name=f"stadsdelsprofil_{code}_{year}.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
@@ -62,7 +62,7 @@ st.download_button(
 m1, m2, m3, m4 = st.columns(4)
 pop_help = "Ingen uppgift."
 if len(pop):
-    pop_row = common.stadsdel_values()
+    pop_row = readers.stadsdel_values()
     pop_row = pop_row[
         (pop_row["area_code"] == code) & (pop_row["indicator_code"] == "befolkning") & (pop_row["year"] == year)
     ]
@@ -78,7 +78,7 @@ if pd.isna(row["composite"]):
     st.warning("Stadsdelen har färre än 1 000 invånare och därför inga indikatorvärden, som i officiell statistik.")
 else:
     m2.metric(
-        "Index", number(row["composite"], 1), help=f"{common.METHODS[params.method]}; vikter från Index och vikter."
+        "Index", number(row["composite"], 1), help=f"{wording.METHODS[params.method]}; vikter från Index och vikter."
     )
     if pd.notna(row["rank"]):
         m3.metric(
@@ -179,9 +179,9 @@ st.caption(
     "Varje indikators senaste värde till och med valt år, med sitt eget år. **Verkligt** = publicerad statistik med "
     "källa och licens; **syntetiskt** = modellerat värde."
 )
-groups = common.group_values()
-statuses = common.group_status()
-own = common.stadsdel_values()
+groups = readers.group_values()
+statuses = readers.group_status()
+own = readers.stadsdel_values()
 own = own[own["area_code"] == code]
 latest = (
     own[own["year"] <= year]
@@ -206,7 +206,7 @@ for ind in inds.itertuples():
     city = group_value("Staden", ind.code, at)
     programme = group_value("Programområdet", ind.code, at)
     rel = 100 * v["value"] / city if ind.higher_is_worse else 100 * city / v["value"] if v["value"] else np.nan
-    context = ind.domain == common.CONTEXT
+    context = ind.domain == readers.CONTEXT
     row = {
         "Indikator": ind.name + (" (sammanhang)" if context else ""),
         "År": at,
@@ -246,7 +246,7 @@ st.dataframe(
         ),
     },
 )
-common.download_buttons(pd.DataFrame(numeric), f"indikatorer_{code}_{year}", "profil_tabell")
+downloads.download_buttons(pd.DataFrame(numeric), f"indikatorer_{code}_{year}", "profil_tabell")
 st.caption(
     "Stadens och programområdets värden är befolkningsvägda medel av stadsdelarna. Mått som inte mäts varje år "
     "(valdeltagande, trygghetsmätningen) visar senaste mätningen. Sammanhang (folkmängd, nettoinkomst, utländsk "
@@ -254,7 +254,7 @@ st.caption(
 )
 
 st.subheader("Verkligt och modellerat sida vid sida")
-pairs = common.real_and_model(code)
+pairs = readers.real_and_model(code)
 if pairs.empty:
     st.caption(f"{choice} har inga celler där både ett verkligt och ett modellerat värde finns.")
 else:
@@ -269,9 +269,9 @@ else:
     )
 
 st.subheader("Polisens utsatta områden 2025")
-police = common.police_shares()
+police = readers.police_shares()
 police = police[police["area_code"] == code]
-deso_units = common.units("deso")
+deso_units = readers.units("deso")
 deso_units = deso_units[deso_units["area_code"] == code]
 if deso_units.empty:
     st.markdown(f"{choice} innehåller inget eget DeSO, så Polisens lista (per DeSO) säger inget om stadsdelen.")
@@ -292,7 +292,7 @@ if deso_units.empty:
         icon=":material/info:",
     )
 else:
-    deso_real = common.level_values("deso", True)
+    deso_real = readers.level_values("deso", True)
     deso_table = provenance.deso_table(deso_units, deso_real, police, inds)
     one_regso = deso_units["regso"].nunique() == 1
     if one_regso:
@@ -328,7 +328,7 @@ else:
             "pages/map.py",
             label=f"{deso} på kartan",
             icon=":material/map:",
-            query_params={"niva": common.LEVEL_LABELS["deso"], "deso": deso},
+            query_params={"niva": wording.LEVEL_LABELS["deso"], "deso": deso},
         )
 
 st.subheader(f"Utveckling {YEARS[0]}–{YEARS[-1]}")
@@ -340,7 +340,7 @@ trend_groups = trend_groups.merge(
 trend = pd.concat(
     [trend_own[["serie", "indicator_code", "year", "value", "synthetic"]], trend_groups], ignore_index=True
 ).merge(inds[["code", "name", "unit", "domain"]], left_on="indicator_code", right_on="code")
-trend = trend[trend["domain"] != common.CONTEXT]
+trend = trend[trend["domain"] != readers.CONTEXT]
 trend["status"] = trend["synthetic"].fillna(True).map(provenance.status)
 series_scale = alt.Scale(domain=[choice, "Programområdet", "Staden"], range=list(LINE_COLOURS.values()))
 x = alt.X(
@@ -366,7 +366,7 @@ points = (
         x=x,
         y=y_value,
         fill=alt.Fill("serie:N", scale=series_scale, legend=None),
-        **common.status_channels(),
+        **maps.status_channels(),
         tooltip=[
             alt.Tooltip("serie:N", title="Serie"),
             alt.Tooltip("name:N", title="Indikator"),
@@ -400,7 +400,7 @@ st.caption(
 )
 
 st.subheader(f"Publicerad statistik för {info['district']}")
-refs = common.reference_figures()
+refs = readers.reference_figures()
 ind_names = dict(zip(inds["code"], inds["name"], strict=True))
 mine = refs[
     ((refs["area_level"] == "stadsdelsomrade") & (refs["area"] == info["district"]))

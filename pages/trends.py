@@ -9,18 +9,18 @@ from lib import provenance
 from lib.aggregate import change_since
 from lib.config import BASELINE_YEAR, PROGRAMME_START, YEARS
 from lib.fmt import number
-from pages import common
+from ui import downloads, layout, maps, readers
 
-common.page_setup()
+layout.page_setup()
 
 GROUPS = ("Programområdet", "Ytterstaden", "Staden")
 AREA_COLOURS = ["#b30000", "#1f4e8c", "#2a9d8f", "#6a3d9a", "#8c510a", "#d6336c"]
 GROUP_COLOURS = {"Programområdet": "#e08214", "Ytterstaden": "#8a8f98", "Staden": "#2b2b2b"}
 
-name_of = common.area_names()
+name_of = readers.area_names()
 code_of = {n: c for c, n in name_of.items()}
-inds = common.indicators()
-inds = pd.concat([inds[inds["domain"] != common.CONTEXT], inds[inds["domain"] == common.CONTEXT]])  # context last
+inds = readers.indicators()
+inds = pd.concat([inds[inds["domain"] != readers.CONTEXT], inds[inds["domain"] == readers.CONTEXT]])  # context last
 ind_code = dict(zip(inds["name"], inds["code"], strict=True))
 
 st.title("Utveckling")
@@ -42,17 +42,17 @@ chosen = c2.multiselect(
 refs = c3.multiselect("Jämför med", GROUPS, default=["Programområdet", "Staden"], key="referens", bind="query-params")
 code = ind_code[name]
 meta = inds.set_index("code").loc[code]
-years_of = common.stadsdel_values()
+years_of = readers.stadsdel_values()
 years_of = years_of[years_of["indicator_code"] == code]
 real_years = provenance.year_span(years_of.loc[~years_of["synthetic"].astype(bool), "year"])
 model_years = provenance.year_span(years_of.loc[years_of["synthetic"].astype(bool), "year"])
 st.caption(
-    (f"**{name}: sammanhang, ingår inte i indexet.** " if meta["domain"] == common.CONTEXT else f"**{name}** ")
+    (f"**{name}: sammanhang, ingår inte i indexet.** " if meta["domain"] == readers.CONTEXT else f"**{name}** ")
     + f"({meta['unit']}) · verkliga värden: {real_years} · syntetiska värden: {model_years}."
 )
 
-values = common.stadsdel_values()
-groups = common.group_values().merge(common.group_status(), on=["group", "indicator_code", "year"], how="left")
+values = readers.stadsdel_values()
+groups = readers.group_values().merge(readers.group_status(), on=["group", "indicator_code", "year"], how="left")
 own = values[(values["indicator_code"] == code) & values["area_code"].isin([code_of[c] for c in chosen])].assign(
     serie=lambda d: d["area_code"].map(name_of)
 )
@@ -97,7 +97,7 @@ else:
             x=x,
             y=y,
             fill=alt.Fill("serie:N", scale=series_scale, legend=None),
-            **common.status_channels(),
+            **maps.status_channels(),
             tooltip=[
                 alt.Tooltip("serie:N", title="Serie"),
                 alt.Tooltip("year:O", title="År"),
@@ -184,4 +184,4 @@ else:
             "status": "Status",
         }
     )
-    common.download_buttons(download.drop(columns="Syntetiskt"), f"utveckling_{code}", "utveckling_tabell")
+    downloads.download_buttons(download.drop(columns="Syntetiskt"), f"utveckling_{code}", "utveckling_tabell")

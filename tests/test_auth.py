@@ -204,7 +204,7 @@ def slow_waits(monkeypatch):
 def _sidebar_script():
     import streamlit as st
 
-    from pages.common import sign_in_panel
+    from ui.sign_in import sign_in_panel
 
     with st.sidebar:
         sign_in_panel()

@@ -104,6 +104,15 @@ def test_swedish_number_format(value, decimals, text):
     assert number(value, decimals) == text
 
 
+def _distinct(bounds) -> np.ndarray:
+    """Class bounds with near-equal neighbours merged: mapclassify may give two bounds a few ulps apart where ours
+    gives one (e.g. quantiles over 0, 5e-194, 5e-194, 5e-194, 1), which is the same classification."""
+    values = np.unique(np.asarray(bounds, dtype=float))
+    keep = np.ones(len(values), dtype=bool)
+    keep[1:] = ~np.isclose(values[1:], values[:-1], rtol=1e-9, atol=1e-6)
+    return values[keep]
+
+
 @given(
     # No subnormal floats: the reference itself fails on them (mapclassify's equal interval calls np.arange with a
     # step of ~1e-324 and raises), while no indicator value comes near that.
@@ -124,4 +133,4 @@ def test_numpy_breaks_match_mapclassify(values, scheme, k):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = (mapclassify.Quantiles if scheme == "quantiles" else mapclassify.EqualInterval)(arr, k=k).bins
-    np.testing.assert_allclose(np.unique(ours), np.unique(theirs), rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(_distinct(ours), _distinct(theirs), rtol=1e-9, atol=1e-6)

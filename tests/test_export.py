@@ -90,7 +90,7 @@ def test_the_ils_underlag_download_is_inert(con):
     downloads as text (through the page's own download functions)."""
     from lib import aggregate, db, goals
     from lib.config import YEARS
-    from pages import common
+    from ui import downloads
 
     tree = db.goal_tree(con)
     nodes = tree.nodes.copy()
@@ -103,7 +103,7 @@ def test_the_ils_underlag_download_is_inert(con):
 
     csv_texts = [r[1] for r in csv_rows(export.csv_bytes(underlag))[1:]]
     assert '\'=HYPERLINK("http://x","klick")' in csv_texts
-    cells = sheet_cells(common.excel_bytes(underlag, "ILS-underlag"))
+    cells = sheet_cells(downloads.excel_bytes(underlag, "ILS-underlag"))
     assert not [c.coordinate for row in cells for c in row if c.data_type == "f"]
     assert '\'=HYPERLINK("http://x","klick")' in [row[1].value for row in cells]
     header = [c.value for c in cells[0]]

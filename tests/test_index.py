@@ -345,7 +345,7 @@ def test_framework_carries_the_metadata_default_weights(con):
 def test_cli_and_page_follow_a_changed_default_weight(con, monkeypatch, capsys):
     """IndexParams without weights means the metadata's default weights – in the CLI, in lib and on the page."""
     from lib import cli, db
-    from pages import common
+    from ui import readers, urlstate
 
     meta, domains = _heavier_defaults(con)
     monkeypatch.setattr(db, "indicators", lambda _con: meta.copy())
@@ -371,13 +371,13 @@ def test_cli_and_page_follow_a_changed_default_weight(con, monkeypatch, capsys):
     np.testing.assert_array_equal(printed["rank"].astype(float), default["rank"].reindex(printed.index))
 
     # The Index page's standard sliders (5 × the default weight) come from the same metadata.
-    monkeypatch.setattr(common, "indicators", lambda: meta.copy())
-    monkeypatch.setattr(common, "domains", lambda: domains.copy())
-    common.framework.clear()
+    monkeypatch.setattr(readers, "indicators", lambda: meta.copy())
+    monkeypatch.setattr(readers, "domains", lambda: domains.copy())
+    readers.framework.clear()
     try:
-        area, ind = common.default_ratings()
+        area, ind = urlstate.default_ratings()
     finally:
-        common.framework.clear()
+        readers.framework.clear()
     assert area["halsa"] == 10 and area["forsorjning"] == 5
     assert ind["ekonomiskt_bistand"] == 10 and ind["forvarvsfrekvens"] == 5
 

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
-from pages.common import PAGE_FILES
+from ui.layout import PAGE_FILES
 
 
 def open_page(path: str, editor: str | None = None, **query) -> AppTest:
@@ -180,11 +180,11 @@ def test_index_page_shows_the_urval_comparison():
 def test_index_page_real_only_values():
     """?verkliga=Endast verkliga värden: only SCB's values, the missing areas said plainly and their sliders off."""
     from lib import index as ix
-    from pages import common
+    from ui import urlstate, wording
 
     at = open_page("pages/index_weights.py", verkliga="Endast verkliga värden")
     assert not at.exception, [e.value for e in at.exception]
-    assert at.segmented_control(key="verkliga").value == common.REAL_ONLY
+    assert at.segmented_control(key="verkliga").value == wording.REAL_ONLY
     assert any(
         i.value == "Hälsa och säkerhet och trygghet saknar verkliga data på stadsdelsnivå – indexet bygger här på "
         "försörjning och sociala risker."
@@ -198,21 +198,21 @@ def test_index_page_real_only_values():
     assert len(table) == 111  # six small stadsdelar have no DeSO of their own, so no SCB value
     assert set(table["Syntetiska"]) == {"0 av 5"}  # every ranked value is real
     assert set(table["Täckning"]) == {"25,0 %"}  # 5 of the 20 index indicators, decimal comma
-    params = at.session_state[common.LAST_INDEX_PARAMS]
+    params = at.session_state[urlstate.LAST_INDEX_PARAMS]
     assert isinstance(params, ix.IndexParams) and params.real_only and params.level == "stadsdel"
     assert params.year == 2025 and at.selectbox(key="ar").options == ["2025", "2024"]
 
 
 def test_index_page_params_are_what_the_url_says():
-    """The index the page computes is the one its link describes (common.index_params_from)."""
-    from pages import common
+    """The index the page computes is the one its link describes (urlstate.index_params_from)."""
+    from ui import urlstate
 
     query = {"niva": "DeSO", "vikt_forsorjning": "8", "ind_arbetsloshet_scb": "3", "metod": "z-poäng"}
     at = open_page("pages/index_weights.py", **query)
     assert not at.exception, [e.value for e in at.exception]
-    params = at.session_state[common.LAST_INDEX_PARAMS]
-    assert params == common.index_params_from(query, params.year)
-    assert common.index_query(params) == query
+    params = at.session_state[urlstate.LAST_INDEX_PARAMS]
+    assert params == urlstate.index_params_from(query, params.year)
+    assert urlstate.index_query(params) == query
 
 
 def test_index_page_year_follows_the_level_in_view_and_url():
@@ -286,9 +286,9 @@ def test_programme_brief_at_deso_level_has_the_validation():
     def script():
         import streamlit as st
 
-        from pages import common
+        from ui import briefs
 
-        st.session_state["pdf"] = common.programme_brief_pdf(2025)
+        st.session_state["pdf"] = briefs.programme_brief_pdf(2025)
 
     for query, expected in (
         ({"niva": "DeSO"}, ("Nivå: DeSO", "alla verkliga", "Rinkeby (0180C")),
@@ -335,7 +335,7 @@ def test_index_page_views_map_and_uncertainty():
 def test_profile_page_for_a_programme_stadsdel_from_the_url(con):
     from lib import db, levels
     from lib import index as ix
-    from pages.common import index_params_from
+    from ui.urlstate import index_params_from
 
     at = open_page("pages/profile.py", stadsdel="Husby", ar="2018")
     assert not at.exception, [e.value for e in at.exception]
@@ -659,7 +659,7 @@ def test_compare_marks_each_value_with_its_year_and_status():
 
 
 def test_data_page_lists_the_real_sources_with_licence_year_and_rows():
-    from pages.common import ATTRIBUTION_NOTE
+    from ui.layout import ATTRIBUTION_NOTE
 
     at = open_page("pages/data_sources.py")
     assert not at.exception, [e.value for e in at.exception]
@@ -813,10 +813,10 @@ def test_weights_set_on_the_index_page_survive_a_level_in_the_url():
         import streamlit as st
 
         from lib import index as ix
-        from pages import common
+        from ui import urlstate
 
-        st.session_state[common.LAST_INDEX_PARAMS] = ix.IndexParams(area_weights=(("forsorjning", 9.0),))
-        params = common.current_index_params(2025, level=None)
+        st.session_state[urlstate.LAST_INDEX_PARAMS] = ix.IndexParams(area_weights=(("forsorjning", 9.0),))
+        params = urlstate.current_index_params(2025, level=None)
         st.session_state["seen"] = (params.level, params.real_only, dict(params.area_weights), params.year)
 
     at = AppTest.from_function(script, default_timeout=60)
@@ -830,7 +830,7 @@ def test_a_page_error_becomes_a_swedish_message_without_a_traceback(monkeypatch)
     """Visitors get a Swedish message, the server log the traceback; nothing of the error reaches the page."""
 
     def script():
-        from pages import common
+        from ui import layout
 
         class Broken:
             url_path = "trasig"
@@ -838,7 +838,7 @@ def test_a_page_error_becomes_a_swedish_message_without_a_traceback(monkeypatch)
             def run(self):
                 raise RuntimeError("hemlig detalj")
 
-        common.run_page(Broken())
+        layout.run_page(Broken())
 
     monkeypatch.delenv("SAMMANHALLEN_RAISE_ERRORS")
     at = AppTest.from_function(script, default_timeout=60)

@@ -183,9 +183,9 @@ def test_a_nämnds_plan_reaches_its_profile_pdf_as_typed(monkeypatch):
     def script():
         import streamlit as st
 
-        from pages import common
+        from ui import briefs
 
-        st.session_state["pdf"] = common.area_brief_pdf("husby", 2025)
+        st.session_state["pdf"] = briefs.area_brief_pdf("husby", 2025)
 
     at = AppTest.from_function(script, default_timeout=120)
     at.run()

@@ -403,20 +403,20 @@ def test_the_page_shows_the_message_for_an_unreadable_database(built, tmp_path, 
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from pages import common
+    from ui import layout, readers
 
     target = tmp_path / "sammanhallen.duckdb"
     corrupt(built, target, "block")
     monkeypatch.setenv("SAMMANHALLEN_DB", str(target))
     st.cache_data.clear()
-    common.connection.clear()
+    readers.connection.clear()
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         errors = " ".join(e.value for e in at.error)
-        assert UNREADABLE in errors and "Inget ändrades" in errors and common.PAGE_ERROR not in errors
+        assert UNREADABLE in errors and "Inget ändrades" in errors and layout.PAGE_ERROR not in errors
     finally:
         monkeypatch.undo()
         st.cache_data.clear()
-        common.connection.clear()
+        readers.connection.clear()

@@ -1,1 +1,1 @@
-"""Streamlit-side code shared by the app: the server launcher (`python -m ui.server`)."""
+"""Streamlit-side code shared by the pages, one module per concept (see ARCHITECTURE.md), and the launcher."""

@@ -28,7 +28,7 @@ def open_database(paths: Paths) -> str | None:
         db.open_app_connection(paths)
     except db.DataError as exc:
         return f"Fel: {exc}"
-    except Exception as exc:  # the same promise as the CLI: a message, never a traceback
+    except Exception as exc:  # noqa: BLE001 - the same promise as the CLI: a message, never a traceback
         from lib.cli import failure
 
         if os.environ.get("SAMMANHALLEN_DEBUG") == "1":

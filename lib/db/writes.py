@@ -140,77 +140,103 @@ def apply_plan_changes(
     the whole save is refused with `StaleEdit` before anything is written, because last-write-wins would drop
     that editor's change unseen. Each update bumps the version in the same UPDATE; an insert starts at 1. A row
     whose wanted values are already stored is skipped: no write, no new version, no audit row."""
-    import uuid
-
     from lib.auth import require_editor
 
     editor = require_editor(editor)
     if table not in PLAN_TABLES:
         raise DataError(f"Okänd plantabell: {table}")
-    fields = PLAN_TABLES[table]
     pairs = list(deletes.items()) if hasattr(deletes, "items") else list(deletes)
     if any(isinstance(p, str) or len(p) != 2 for p in pairs):
         raise DataError("Ange vilken version varje borttagen rad hade när den lästes in.")
-    cols = ", ".join(f'"{f}"' for f in fields)
     written = []
     with transaction(con) as cur:
-        changes, conflicts = [], []
-        for row in upserts:
-            key = row.get("id") or None
-            loaded = row.get("version")
-            loaded = None if loaded is None or loaded != loaded else int(loaded)  # NaN: a row added in the editor
-            before = _row(cur, table, key) if key else None
-            if before is not None and before["committee"] != committee:
-                raise DataError("Raden hör till en annan nämnds plan.")
-            wanted = {f: row.get(f) for f in fields}
-            if before is None and key and loaded is not None:  # loaded, then removed by someone else
-                conflicts.append(_conflict(cur, table, committee, key, loaded, None, wanted))
-            elif before is None:
-                new_key = key or f"{'MAL' if table == 'plan_goal' else 'AKT'}-{uuid.uuid4().hex[:8]}"
-                changes.append(("ny", new_key, wanted))
-            elif all(_same_value(before[f], wanted[f]) for f in fields):
-                continue  # already stored as wanted, by this editor or another: nothing to write or lose
-            elif loaded is None:
-                raise DataError(f"Raden {key} saknar version; ladda om planen och försök igen.")
-            elif loaded != before["version"]:
-                conflicts.append(_conflict(cur, table, committee, key, loaded, before, wanted))
-            else:
-                changes.append(("ändrad", key, wanted, loaded))
-        for key, loaded in pairs:
-            before = _row(cur, table, key)
-            if before is None or before["committee"] != committee:
-                continue  # already gone, as wanted
-            if loaded is None:
-                raise DataError(f"Raden {key} saknar version; ladda om planen och försök igen.")
-            if int(loaded) != before["version"]:
-                conflicts.append(_conflict(cur, table, committee, key, int(loaded), before, None))
-            else:
-                changes.append(("borttagen", key, None, int(loaded)))
+        changes: list[tuple] = []
+        conflicts: list[dict] = []
+        _plan_upserts(cur, table, committee, upserts, changes, conflicts)
+        _plan_deletes(cur, table, committee, pairs, changes, conflicts)
         if conflicts:
             raise StaleEdit(conflicts)
         for action, key, wanted, *loaded in changes:
             before = _row(cur, table, key)
             if action == "ny":
-                marks = ", ".join("?" for _ in fields)
-                cur.execute(
-                    f"INSERT INTO {table} (id, committee, {cols}, updated_at, updated_by, version) "  # noqa: S608
-                    f"VALUES (?, ?, {marks}, now(), ?, 1)",
-                    [key, committee, *wanted.values(), editor],
-                )
+                _insert_plan_row(cur, editor, table, committee, key, wanted)
             elif action == "ändrad":
-                sets = ", ".join(f'"{f}" = ?' for f in fields)
-                [(count,)] = cur.execute(
-                    f"UPDATE {table} SET {sets}, updated_at = now(), updated_by = ?, "  # noqa: S608
-                    "version = version + 1 WHERE id = ? AND version = ?",
-                    [*wanted.values(), editor, key, loaded[0]],
-                ).fetchall()
-                if count != 1:  # cannot happen under the write lock; refuse rather than write half
-                    raise StaleEdit([_conflict(cur, table, committee, key, loaded[0], _row(cur, table, key), wanted)])
+                _update_plan_row(cur, editor, table, committee, key, wanted, loaded[0])
             else:
                 cur.execute(f"DELETE FROM {table} WHERE id = ? AND version = ?", [key, loaded[0]])  # noqa: S608
             _audit(cur, editor, table, key, committee, action, before, _row(cur, table, key))
             written.append(key)
     return written
+
+
+def _plan_upserts(cur, table: str, committee: str, upserts: list[dict], changes: list, conflicts: list) -> None:
+    """Sort each wanted row into a change to write or a conflict to report, writing nothing yet: the whole save
+    is refused if any row is stale, so every row must be checked before the first write."""
+    import uuid
+
+    fields = PLAN_TABLES[table]
+    for row in upserts:
+        key = row.get("id") or None
+        loaded = row.get("version")
+        loaded = None if loaded is None or loaded != loaded else int(loaded)  # NaN: a row added in the editor
+        before = _row(cur, table, key) if key else None
+        if before is not None and before["committee"] != committee:
+            raise DataError("Raden hör till en annan nämnds plan.")
+        wanted = {f: row.get(f) for f in fields}
+        if before is None and key and loaded is not None:  # loaded, then removed by someone else
+            conflicts.append(_conflict(cur, table, committee, key, loaded, None, wanted))
+        elif before is None:
+            new_key = key or f"{'MAL' if table == 'plan_goal' else 'AKT'}-{uuid.uuid4().hex[:8]}"
+            changes.append(("ny", new_key, wanted))
+        elif all(_same_value(before[f], wanted[f]) for f in fields):
+            continue  # already stored as wanted, by this editor or another: nothing to write or lose
+        elif loaded is None:
+            raise DataError(f"Raden {key} saknar version; ladda om planen och försök igen.")
+        elif loaded != before["version"]:
+            conflicts.append(_conflict(cur, table, committee, key, loaded, before, wanted))
+        else:
+            changes.append(("ändrad", key, wanted, loaded))
+
+
+def _plan_deletes(cur, table: str, committee: str, pairs: list, changes: list, conflicts: list) -> None:
+    """Sort each (id, loaded version) to delete into a change or a conflict, like `_plan_upserts`; a row that is
+    already gone is what the editor wanted, so it is neither."""
+    for key, loaded in pairs:
+        before = _row(cur, table, key)
+        if before is None or before["committee"] != committee:
+            continue  # already gone, as wanted
+        if loaded is None:
+            raise DataError(f"Raden {key} saknar version; ladda om planen och försök igen.")
+        if int(loaded) != before["version"]:
+            conflicts.append(_conflict(cur, table, committee, key, int(loaded), before, None))
+        else:
+            changes.append(("borttagen", key, None, int(loaded)))
+
+
+def _insert_plan_row(cur, editor: str, table: str, committee: str, key: str, wanted: dict) -> None:
+    """Insert a new plan row at version 1; the table and column names come from `PLAN_TABLES`, never a user."""
+    fields = PLAN_TABLES[table]
+    cols = ", ".join(f'"{f}"' for f in fields)
+    marks = ", ".join("?" for _ in fields)
+    cur.execute(
+        f"INSERT INTO {table} (id, committee, {cols}, updated_at, updated_by, version) "  # noqa: S608
+        f"VALUES (?, ?, {marks}, now(), ?, 1)",
+        [key, committee, *wanted.values(), editor],
+    )
+
+
+def _update_plan_row(cur, editor: str, table: str, committee: str, key: str, wanted: dict, loaded: int) -> None:
+    """Update a plan row only if it still has the version the editor loaded, bumping it in the same statement so
+    no other save can slip in between the check and the write."""
+    fields = PLAN_TABLES[table]
+    sets = ", ".join(f'"{f}" = ?' for f in fields)
+    [(count,)] = cur.execute(
+        f"UPDATE {table} SET {sets}, updated_at = now(), updated_by = ?, "  # noqa: S608
+        "version = version + 1 WHERE id = ? AND version = ?",
+        [*wanted.values(), editor, key, loaded],
+    ).fetchall()
+    if count != 1:  # cannot happen under the write lock; refuse rather than write half
+        raise StaleEdit([_conflict(cur, table, committee, key, loaded, _row(cur, table, key), wanted)])
 
 
 @retry_on_conflict

@@ -1,0 +1,183 @@
+"""Cached index computations (composite, robustness, leave-one-out, validation) and their texts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import index as ix
+from lib import levels
+from ui import readers, wording
+
+
+@st.cache_resource(show_spinner=False)
+def index_inputs(level: str, year: int, real_only: bool) -> tuple[ix.IndexData, ix.Framework]:
+    """Inputs of the index and the framework of the indicators that exist; shared by every session (read-only)."""
+    return ix.build_index_data(readers.level_values(level, real_only), readers.units(level), readers.framework(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def index_result(params: ix.IndexParams) -> ix.IndexResult:
+    data, fw = index_inputs(params.level, params.year, params.real_only)
+    return ix.compute_index(data, fw, params)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def robustness(params: ix.IndexParams) -> pd.DataFrame:
+    """Monte Carlo (1 000 draws, ±25 %) and the best/worst rank with each area weight in 10–40 %."""
+    data, fw = index_inputs(params.level, params.year, params.real_only)
+    mc = ix.monte_carlo(data, fw, params, draws=1000, noise=0.25)
+    return mc.merge(ix.rank_range(data, fw, params, band=(0.10, 0.40)), on="area_code")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def leave_one_out(params: ix.IndexParams) -> pd.DataFrame:
+    data, fw = index_inputs(params.level, params.year, params.real_only)
+    return ix.leave_one_out(data, fw, params)
+
+
+def level_year(level: str, real_only: bool, year: int) -> int:
+    """`year` if an index can be computed for it at this level, else the latest such year before it, else the
+    latest of all (a 2016 link opened at DeSO level, where only 2024/2025 exist)."""
+    years = readers.index_years(level, real_only)
+    if year in years:
+        return int(year)
+    earlier = [y for y in years if y <= year]
+    return int(earlier[-1] if earlier else years[-1])
+
+
+@st.cache_data(show_spinner=False)
+def unit_labels(level: str) -> dict[str, str]:
+    """Code → name of each unit of a level ("Rinkeby", or "Rinkeby (0180C6070)" for a DeSO)."""
+    u = readers.units(level)
+    return dict(zip(u["code"], u["name"], strict=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def value_origin(level: str, year: int, real_only: bool) -> pd.DataFrame:
+    """Per unit, how many of the index values behind `year` are synthetic: area_code, used, synthetic and a text
+    for tables ("verkliga", "16 av 20 syntetiska", "syntetiska")."""
+    _, fw = index_inputs(level, year, real_only)
+    long = readers.level_values(level, real_only)
+    sub = long[(long["year"] <= year) & long["indicator_code"].isin(fw.indicators) & long["value"].notna()]
+    latest = sub.sort_values("year").drop_duplicates(["area_code", "indicator_code"], keep="last")
+    counts = latest.assign(synthetic=latest["synthetic"].astype(bool)).groupby("area_code")["synthetic"]
+    out = counts.agg(used="size", synthetic="sum").reset_index()
+    out["synthetic"] = out["synthetic"].astype(int)
+    out["text"] = [
+        "verkliga" if s == 0 else "syntetiska" if s == n else f"{s} av {n} syntetiska"
+        for s, n in zip(out["synthetic"], out["used"], strict=True)
+    ]
+    return out
+
+
+def missing_areas_text(level: str, real_only: bool, year: int) -> str | None:
+    """The plain sentence naming the index areas with no value at this level (None when all four have data):
+    "Hälsa och säkerhet och trygghet saknar verkliga data på stadsdelsnivå – indexet bygger här på försörjning
+    och sociala risker." The areas it rests on come in order of how many indicators they have here."""
+    missing = levels.missing_domains(readers.level_values(level, real_only), readers.indicators(), year)
+    if not missing:
+        return None
+    names = dict(zip(readers.domains()["code"], readers.domains()["name"], strict=True))
+    _, fw = index_inputs(level, year, real_only)
+    present = pd.Series(fw.domains).value_counts(sort=False).sort_values(ascending=False, kind="stable")
+    rest = wording._join_names([names[d] for d in present.index]).lower() if len(present) else "inga områden alls"
+    lacking = wording._join_names([names[d] for d in missing])
+    return f"{lacking} saknar verkliga data på {wording.LEVEL_PHRASES[level]} – indexet bygger här på {rest}."
+
+
+def validation_params(params: ix.IndexParams) -> ix.IndexParams:
+    """The index of `params` (weights, method, aggregation, capping) at RegSO level, for the latest year with
+    real values, over all RegSO: what is set against SCB's områdestyp."""
+    year = readers.index_years("regso")[-1]
+    return ix.IndexParams(**{**params.__dict__, "level": "regso", "real_only": False, "year": year, "universe": "all"})
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def regso_validation(params: ix.IndexParams, types_year: int, worst: int = 10):
+    """The RegSO index of `params` (see `validation_params`) against SCB's områdestyp of `types_year`.
+
+    Raises ValueError when the weights leave nothing to compute at RegSO level."""
+    from lib import validation
+
+    p = validation_params(params)
+    scores = index_result(p).scores.merge(
+        readers.units("regso")[["code", "name"]], left_on="area_code", right_on="code"
+    )
+    return validation.compare(scores, readers.regso_types(), types_year, worst=worst)
+
+
+def validation_tables(val) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cross table (rows: index class with SCB's class sizes; columns: SCB's type, "Typ 1" … – name them with
+    `type_legend`) and the named disagreements (RegSO, stadsdel, index rank, index class, SCB's type, which way the
+    index differs), ready to show or print."""
+    sizes = val.crosstab.sum(axis=1)
+    cross = val.crosstab.copy()
+    cross.index = [f"{k} ({n} RegSO)" for k, n in sizes.items()]
+    cross.columns = [f"Typ {int(t)}" for t in cross.columns]
+    cross = cross.rename_axis("Indexklass").reset_index()
+    stadsdel = readers.units("regso").set_index("code")["stadsdel"]
+    d = val.disagreements
+    n = len(val.table)
+    gaps = pd.DataFrame(
+        {
+            "RegSO": d["regso"],
+            "Stadsdel": d["regso_code"].map(stadsdel).fillna("–"),
+            "Plats i indexet": [f"{int(r)} av {n}" for r in d["rank"]],
+            "Indexklass": d["index_class"].astype(int),
+            "SCB:s typ": [f"Typ {int(t)}" for t in d["omradestyp"]],
+            "Indexet visar": ["högre risk" if x < 0 else "lägre risk" for x in d["difference"]],
+        }
+    )
+    return cross, gaps
+
+
+def type_legend() -> str:
+    """SCB's five types by name: "Typ 1 = stora socioekonomiska utmaningar; …"."""
+    from lib import validation
+
+    return "; ".join(f"Typ {t} = {label[0].lower()}{label[1:]}" for t, label in validation.TYPE_LABELS.items())
+
+
+def validation_summary(val, index_year: int) -> list[str]:
+    """The validation's figures as sentences, numbers in Swedish form."""
+    from lib.fmt import number
+
+    n = len(val.table)
+    return [
+        f"Indexet {index_year} för Stockholms {n} RegSO (verkliga värden, samma vikter och metod) mot SCB:s "
+        f"socioekonomiska områdestyp {val.year}: rangkorrelation (Spearman) {number(val.spearman, 2)}; "
+        f"{number(100 * val.agree, 0)} % hamnar i samma klass och {number(100 * val.within_one, 0)} % högst en "
+        "klass isär.",
+        "Indexets klasser har SCB:s klasstorlekar: lika många RegSO i indexklass 1 som SCB har av typ 1, och så "
+        "vidare – diagonalen betyder samma plats i ordningen, inte samma gränsvärden.",
+        "På RegSO-nivå finns verkliga data bara för försörjning och sociala risker. SCB:s typ bygger själv på "
+        "inkomst, utbildning och sysselsättning, så hög överensstämmelse är väntad; det intressanta är där de "
+        "skiljer sig.",
+        "Källa: SCB, socioekonomisk områdestyp per RegSO (CC0).",
+    ]
+
+
+def data_changed() -> None:
+    """After an import: drop every cached copy of the data so all pages show the new values."""
+    st.cache_data.clear()
+    index_inputs.clear()
+    readers.framework.clear()
+    readers.goal_tree.clear()
+
+
+def allocation_units(params: ix.IndexParams, year: int, by: str) -> pd.DataFrame:
+    """The 22 programme stadsdelar as allocation rows: unit (`by`: committee, district or name), population and
+    risk (1 = city level) from the index with the current weights, normalised against the whole city."""
+    ref = index_result(ix.IndexParams(**{**params.__dict__, "method": "ref100", "universe": "all"}))
+    risk = ref.scores.set_index("area_code")["composite"] / 100
+    values = readers.values_long()
+    pop = values[(values["indicator_code"] == "befolkning") & (values["year"] == year)].set_index("area_code")["value"]
+    prog = readers.areas()[readers.areas()["in_programme"]]
+    return pd.DataFrame(
+        {
+            "unit": prog[by].to_numpy(),
+            "population": prog["code"].map(pop).to_numpy(),
+            "risk": prog["code"].map(risk).to_numpy(),
+        }
+    )
