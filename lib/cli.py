@@ -553,6 +553,11 @@ class SwedishParser(argparse.ArgumentParser):
         self.exit(2, f"Fel: {message}\n")
 
 
+#: Option help shared by every write command and every command that reads ../shared.
+EDITOR_HELP = "redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)"
+SHARED_HELP = "mapp med referensmaterial (standard ../shared)"
+
+
 def parser() -> argparse.ArgumentParser:
     p = SwedishParser(prog="python -m lib.cli", description="Sammanhållen stad – kommandon för data.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=SwedishParser)
@@ -581,13 +586,13 @@ def parser() -> argparse.ArgumentParser:
     lg = sub.add_parser("load-goals", help="läs in ett målträd (YAML) efter kontroll")
     lg.add_argument("file", help="YAML-fil i samma format som data/goals.yaml")
     lg.add_argument("--dry-run", action="store_true", help="kontrollera bara (kräver ingen inloggning)")
-    lg.add_argument("--editor", help="redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)")
+    lg.add_argument("--editor", help=EDITOR_HELP)
     iv = sub.add_parser("import-values", help="läs in verkliga värden från CSV eller Excel")
     iv.add_argument("file", help="CSV eller XLSX i lång eller bred layout (mallar finns i appen)")
     iv.add_argument("--dry-run", action="store_true", help="kontrollera och visa vad som skulle ändras")
     iv.add_argument("--sheet", help="bladet i en Excelfil (standard: första)")
     iv.add_argument("--source", help="källa för rader utan egen källa")
-    iv.add_argument("--editor", help="redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)")
+    iv.add_argument("--editor", help=EDITOR_HELP)
     iv.set_defaults(func=cmd_import_values)
     ae = sub.add_parser("add-editor", help="lägg upp en redigerare (lösenordet sparas bara som hash)")
     ae.add_argument("name", help="användarnamn")
@@ -598,23 +603,23 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("source", nargs="?", help="URL eller fil (GeoJSON, Shapefile, GeoPackage); utan: stadens fil")
     f.add_argument("--sha256", help="förväntad kontrollsumma för en egen URL")
     f.add_argument("--timeout", type=float, default=20.0, help="sekunder att vänta på nedladdning")
-    f.add_argument("--editor", help="redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)")
+    f.add_argument("--editor", help=EDITOR_HELP)
     f.set_defaults(func=cmd_fetch_boundaries)
     dr = sub.add_parser("derive-real", help="skapa om de verkliga datafilerna (SCB, Polisen, staden) ur ../shared")
-    dr.add_argument("--shared", help="mapp med referensmaterial (standard ../shared)")
+    dr.add_argument("--shared", help=SHARED_HELP)
     dr.set_defaults(func=cmd_derive_real)
     g = sub.add_parser("generate-data", help="skapa om de syntetiska värdena (deterministiskt)")
-    g.add_argument("--shared", help="mapp med referensmaterial (standard ../shared)")
+    g.add_argument("--shared", help=SHARED_HELP)
     g.set_defaults(func=cmd_generate_data)
     m = sub.add_parser("make-map", help="bygg kartorna i geo/ (stadsdelar, vatten, DeSO) från stadens och SCB:s filer")
-    m.add_argument("--shared", help="mapp med referensmaterial (standard ../shared)")
+    m.add_argument("--shared", help=SHARED_HELP)
     m.set_defaults(func=cmd_make_map)
     bk = sub.add_parser("backup", help="säkerhetskopiera det som sparats i appen (planer, scenarier, historik)")
-    bk.add_argument("--editor", help="redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)")
+    bk.add_argument("--editor", help=EDITOR_HELP)
     bk.set_defaults(func=cmd_backup)
     rs = sub.add_parser("restore", help="återställ en säkerhetskopia (databasen byggs om från data/ med dess innehåll)")
     rs.add_argument("file", help="säkerhetskopian (en fil i data/backups/, med sökväg eller bara namnet)")
-    rs.add_argument("--editor", help="redigerare (lösenord i SAMMANHALLEN_PASSWORD eller vid fråga)")
+    rs.add_argument("--editor", help=EDITOR_HELP)
     rs.set_defaults(func=cmd_restore)
     return p
 
