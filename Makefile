@@ -25,9 +25,10 @@ db: $(VENV)/.deps
 run: db
 	$(PY) -m ui.server --server.port $(PORT)
 
-## Lint, then every test (unit, page smoke tests, real-browser tests).
+## Lint and type-check, then every test (unit, page smoke tests, real-browser tests).
 test: $(VENV)/.dev-deps db
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 ## Benchmarks: tables of medians and p90s (figures, not pass/fail), recorded in bench/RESULTS.md.
@@ -36,6 +37,7 @@ bench: $(VENV)/.dev-deps db
 
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 ## Install newer official stadsdel boundaries in data/official/ (download, or SRC=file); they replace the shipped map.
 ## Checked first, and installed only by an editor: make geo-official EDITOR_NAME=anna [SRC=file] (the password is

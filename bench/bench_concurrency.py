@@ -41,6 +41,7 @@ class Tally:
     activities: list[str] = field(default_factory=list)  # confirmed on screen
     scenarios: list[str] = field(default_factory=list)
     save_ms: list[float] = field(default_factory=list)
+    sign_ins: int = 0  # audited sign-ins, read back from the database
 
 
 async def loaded(page: Page) -> None:
@@ -158,9 +159,15 @@ def verify(db_path: Path, tally: Tally) -> tuple[int, int, int]:
                 "SELECT name, count(*) FROM weight_scenario WHERE name LIKE 'Bänkscenario %' GROUP BY name"
             ).fetchall()
         )
+        # Sign-ins are audited too (lib/signin.py); the writes under test are the plan rows and the scenarios.
         audit = con.execute(
-            "SELECT count(*), count(DISTINCT id) FROM audit WHERE editor LIKE 'bänkredigerare%'"
+            "SELECT count(*), count(DISTINCT id) FROM audit WHERE editor LIKE 'bänkredigerare%' "
+            "AND table_name IN ('plan_activity', 'weight_scenario')"
         ).fetchall()[0]
+        sign_ins = con.execute(
+            "SELECT count(*) FROM audit WHERE editor LIKE 'bänkredigerare%' AND table_name = 'sign_in'"
+        ).fetchall()[0][0]
+    tally.sign_ins = sign_ins
     lost = sum(t not in acts for t in tally.activities) + sum(s not in scen for s in tally.scenarios)
     stray = len(set(acts) - set(tally.activities)) + len(set(scen) - set(tally.scenarios))
     extra_audit = max(0, audit[0] - (len(acts) + len(scen)))  # one audit row per stored write, no more
@@ -270,7 +277,7 @@ async def run(readers: int, editors: int, rounds: int) -> None:
         print("  " + line)
     print(
         f"writes confirmed: {len(tally.activities)} activities, {len(tally.scenarios)} scenarios; "
-        f"lost: {lost}, duplicated: {duplicated}, unconfirmed extra: {stray}"
+        f"lost: {lost}, duplicated: {duplicated}, unconfirmed extra: {stray}; audited sign-ins: {tally.sign_ins}"
     )
     print(f"server memory (RSS): {rss_before:.0f} MB before, {rss_after:.0f} MB after")
 

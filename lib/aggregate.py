@@ -55,11 +55,23 @@ def standard_groups(areas: pd.DataFrame) -> dict[str, set[str]]:
     }
 
 
+def latest_at(frame: pd.DataFrame, year: int, keys: tuple[str, ...] = ("indicator_code",)) -> pd.DataFrame:
+    """Each key's latest row at or before `year` (columns `year` and `keys`). Measures are not taken every year
+    (valdeltagande, trygghetsmätningen), so "the value in 2025" means the latest measurement up to 2025."""
+    sub = frame[frame["year"] <= year]
+    return sub.sort_values("year", kind="stable").drop_duplicates(list(keys), keep="last")
+
+
 def relative_risk(value: float, reference: float, higher_is_worse: bool) -> float:
-    """A value against a reference on the 100 = reference scale, oriented so above 100 means more risk."""
-    if not (np.isfinite(value) and np.isfinite(reference)) or value <= 0 or reference <= 0:
+    """A value against a reference on the 100 = reference scale, oriented so above 100 means more risk.
+
+    Zero is a real measurement: where a high value is worse, 0 means no risk at all (0), but where a low value is
+    worse, 0 has no finite ratio and is left blank rather than shown as an arbitrary large number."""
+    if not (np.isfinite(value) and np.isfinite(reference)) or value < 0 or reference <= 0:
         return float("nan")
-    return float(100 * value / reference if higher_is_worse else 100 * reference / value)
+    if higher_is_worse:
+        return float(100 * value / reference)
+    return float(100 * reference / value) if value > 0 else float("nan")
 
 
 def change_since(series: pd.Series, start: int, end: int) -> tuple[float, float, float] | None:

@@ -10,24 +10,25 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from lib import goals
+from lib import aggregate, goals
 from lib.aggregate import relative_risk
+from lib.fmt import number
+from lib.problems import ProblemsError
 
 ACTIVITY_FIELDS = ("title", "owner", "partners", "start", "end", "budget", "status")
 GOAL_FIELDS = ("indicator_code", "target", "target_year", "text")
 TITLE_MAX = 200
 
 
-class PlanError(ValueError):
+class PlanError(ProblemsError):
     """Invalid plan rows; `problems` lists every fault in Swedish."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("Ändringen sparades inte:\n- " + "\n- ".join(problems))
+    heading = "Ändringen sparades inte"
 
 
 def _blank(v) -> bool:
@@ -95,7 +96,8 @@ def validate_goal(
         problems.append(f"{where}: målvärdet ”{row.get('target')}” är inte ett tal.")
         target = None
     try:
-        year = int(row.get("target_year"))
+        raw_year: Any = row.get("target_year")  # a cell as typed: text, a number or empty
+        year = int(raw_year)
         if year < years[0] or year > years[-1] + 10:
             problems.append(f"{where}: målåret {year} är orimligt.")
     except (TypeError, ValueError):
@@ -137,7 +139,7 @@ def table_changes(
     for i, row in enumerate(edited.to_dict("records"), 1):
         key = row.get("id") if isinstance(row.get("id"), str) and row.get("id") in before else None
         old = before.get(key)
-        if old is not None:
+        if old is not None and key is not None:
             kept.add(key)
             if all(_same(row.get(c), old.get(c)) for c in columns):
                 continue
@@ -154,13 +156,13 @@ def table_changes(
 
 
 def situation(
-    scores: pd.DataFrame, areas: pd.DataFrame, district: str, area_columns: Mapping[str, str]
+    scores: pd.DataFrame, areas: pd.DataFrame, district: str, domain_columns: Mapping[str, str]
 ) -> pd.DataFrame:
     """The nämnd's stadsdelar with composite, rank and area scores (100 = city), programme ones first."""
     mine = areas[areas["district"] == district][["code", "name", "in_programme"]]
-    cols = ["area_code", "composite", "rank", *area_columns]
+    cols = ["area_code", "composite", "rank", *domain_columns]
     out = mine.merge(scores[cols], left_on="code", right_on="area_code").drop(columns="area_code")
-    out = out.rename(columns=dict(area_columns))
+    out = out.rename(columns=dict(domain_columns))
     return out.sort_values(["in_programme", "composite"], ascending=[False, False]).reset_index(drop=True)
 
 
@@ -171,8 +173,7 @@ def weakest_indicators(
     the city on the risk scale (100 = city level)."""
 
     def latest(frame: pd.DataFrame) -> pd.Series:
-        sub = frame[frame["year"] <= year].sort_values("year").drop_duplicates("indicator_code", keep="last")
-        return sub.set_index("indicator_code")["value"]
+        return aggregate.latest_at(frame, year).set_index("indicator_code")["value"]
 
     mine, town = latest(own), latest(city)
     rows = []
@@ -217,3 +218,92 @@ def followup(
             }
         )
     return pd.DataFrame(rows, columns=["id", "baseline", "target_now", "outcome", "direction", "status"])
+
+
+def when(stamp) -> str:
+    """A saved row's time for a message: minutes, or "nyss" when the row has none yet."""
+    return "nyss" if stamp is None or pd.isna(stamp) else pd.Timestamp(stamp).strftime("%Y-%m-%d %H:%M")
+
+
+def change_text(field: str, value, ind_name: Mapping[str, str]) -> str:
+    """A field's value as an editor typed it: the indicator's name, a Swedish decimal number, or "(tom)"."""
+    if value is None or value == "":
+        return "(tom)"
+    if field == "indicator_code":
+        return ind_name.get(value, str(value))
+    if isinstance(value, float):
+        return number(value, 3).rstrip("0").rstrip(",")
+    return str(value)
+
+
+def conflict_table(conflicts: list[dict], ind_name: Mapping[str, str], field_labels: Mapping[str, str]) -> pd.DataFrame:
+    """A refused save's conflicts as a table: which row, who changed it, when, and what changed."""
+    rows = []
+    for c in conflicts:
+        row = c["current"] or c["then"] or c["mine"] or {}
+        label = row.get("title") or " ".join(
+            change_text(f, row.get(f), ind_name) for f in ("indicator_code", "target_year") if row.get(f)
+        )
+        changes = "; ".join(
+            f"{field_labels.get(f, f)}: {change_text(f, then, ind_name)} → {change_text(f, now, ind_name)}"
+            for f, (then, now) in c["changes"].items()
+        )
+        rows.append(
+            {
+                "Rad": label or c["id"],
+                "Ändrad av": c["updated_by"] or "okänd",
+                "Tid": when(c["updated_at"]),
+                "Ändring": "borttagen" if c["deleted"] else changes or "ändrad",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def goal_rows(stored: pd.DataFrame, ind_name: Mapping[str, str]) -> pd.DataFrame:
+    """The stored local goals as the table editor takes them: the indicator by name, typed empty columns."""
+    empty = stored.empty
+    return pd.DataFrame(
+        {
+            "id": stored["id"] if not empty else pd.Series(dtype=str),
+            "version": stored["version"] if not empty else pd.Series(dtype="int64"),
+            "indicator_code": stored["indicator_code"].map(ind_name) if not empty else pd.Series(dtype=str),
+            "target": stored["target"] if not empty else pd.Series(dtype=float),
+            "target_year": stored["target_year"] if not empty else pd.Series(dtype="Int64"),
+            "text": stored["text"] if not empty else pd.Series(dtype=str),
+        }
+    )
+
+
+def followup_table(
+    stored: pd.DataFrame, follow: pd.DataFrame, ind_name: Mapping[str, str], year: int, baseline_year: int
+) -> pd.DataFrame:
+    """The local goals with baseline, this year's target, outcome and assessment (`follow`: `followup`)."""
+    merged = stored.merge(follow, on="id")
+    return pd.DataFrame(
+        {
+            "Mål": merged["text"].where(merged["text"].astype(bool), merged["indicator_code"].map(ind_name)),
+            "Indikator": merged["indicator_code"].map(ind_name),
+            f"Basvärde {baseline_year}": merged["baseline"].round(1),
+            f"Årsmål {year}": merged["target_now"].round(1),
+            "Utfall": merged["outcome"].round(1),
+            "Målvärde": merged["target"],
+            "Målår": merged["target_year"],
+            "Bedömning": [f"{goals.STATUS_ICON[s]} {s}" for s in merged["status"]],
+        }
+    )
+
+
+def audit_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The nämnd's plan history as shown: time, editor, which part, the change and the row before and after."""
+    parts = {"plan_goal": "lokalt mål", "plan_activity": "aktivitet", "plan_text": "text"}
+    return pd.DataFrame(
+        {
+            "Tid": log["changed_at"],
+            "Redigerare": log["editor"],
+            "Del": log["table_name"].map(parts),
+            "Ändring": log["action"],
+            "Post": log["record_id"],
+            "Före": log["before"],
+            "Efter": log["after"],
+        }
+    )

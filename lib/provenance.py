@@ -62,9 +62,9 @@ def compact_source(source: str | None, licence: str | None, synthetic: bool) -> 
     text = str(source or "")
     table = re.search(r"\((TAB\d+|folkmängd|utländsk bakgrund)", text)
     detail = table.group(1) if table else ""
-    has_licence = isinstance(licence, str) and licence.strip()
+    stated = licence.strip() if isinstance(licence, str) else ""
     head = f"{publisher(text)} ({detail})" if detail else publisher(text)
-    return f"{head} · {licence.strip() if has_licence else 'licens ej angiven'}"
+    return f"{head} · {stated or 'licens ej angiven'}"
 
 
 def source_text(source: str | None, licence: str | None, synthetic: bool, measure_source: str | None = None) -> str:

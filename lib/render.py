@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import geopandas as gpd
 import matplotlib
@@ -71,8 +71,10 @@ class ValidationPage:
     disagreements: object  # DataFrame: RegSO, Stadsdel, Plats i indexet, Indexklass, SCB:s typ, …
 
 
-def _rgba(colour: tuple[int, int, int, int]) -> tuple[float, ...]:
-    return tuple(c / 255 for c in colour)
+def _rgba(colour: Sequence[int]) -> tuple[float, float, float, float]:
+    """A deck colour (0–255, with alpha) as matplotlib's 0–1 tuple, so the PDF map uses the app's colours."""
+    r, g, b, a = (c / 255 for c in colour)
+    return r, g, b, a
 
 
 @lru_cache(maxsize=1)
@@ -269,7 +271,7 @@ def area_brief(
             ax = figure.add_subplot(rows + 1, cols, i + 1 + cols)
             sub = trends[trends["name"] == ind]
             for serie, part in sub.groupby("serie", sort=False):
-                style = {"linewidth": 2.2, "color": "#b30000"} if serie == name else {"linewidth": 1.2}
+                style: dict[str, Any] = {"linewidth": 2.2, "color": "#b30000"} if serie == name else {"linewidth": 1.2}
                 (line,) = ax.plot(part["year"], part["value"], label=serie, **style)
                 if marked:
                     real = part[part["status"] == "verkligt"]

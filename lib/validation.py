@@ -11,10 +11,13 @@ diagonal of the cross table means "the same place in the order" and not an artef
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from lib.fmt import number
 
 TYPE_LABELS = {
     1: "Stora socioekonomiska utmaningar",
@@ -82,3 +85,49 @@ def compare(scores: pd.DataFrame, types: pd.DataFrame, year: int, worst: int = 5
             ["regso_code", "regso", "composite", "rank", "index_class", "omradestyp", "difference"]
         ].reset_index(drop=True),
     )
+
+
+def type_legend() -> str:
+    """SCB's five types by name: "Typ 1 = stora socioekonomiska utmaningar; …" (the tables name types by number)."""
+    return "; ".join(f"Typ {t} = {label[0].lower()}{label[1:]}" for t, label in TYPE_LABELS.items())
+
+
+def tables(val: Validation, stadsdel_of: Mapping[str, str] | pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cross table (rows: index class with SCB's class sizes; columns: SCB's type, "Typ 1" … – named by
+    `type_legend`) and the named disagreements (RegSO, stadsdel, index rank, index class, SCB's type, which way the
+    index differs), ready to show or print. `stadsdel_of`: RegSO code → the stadsdel it lies in."""
+    sizes = val.crosstab.sum(axis=1)
+    cross = val.crosstab.copy()
+    cross.index = pd.Index([f"{k} ({n} RegSO)" for k, n in sizes.items()])
+    cross.columns = pd.Index([f"Typ {int(t)}" for t in cross.columns])
+    cross = cross.rename_axis("Indexklass").reset_index()
+    d = val.disagreements
+    n = len(val.table)
+    gaps = pd.DataFrame(
+        {
+            "RegSO": d["regso"],
+            "Stadsdel": d["regso_code"].map(stadsdel_of).fillna("–"),
+            "Plats i indexet": [f"{int(r)} av {n}" for r in d["rank"]],
+            "Indexklass": d["index_class"].astype(int),
+            "SCB:s typ": [f"Typ {int(t)}" for t in d["omradestyp"]],
+            "Indexet visar": ["högre risk" if x < 0 else "lägre risk" for x in d["difference"]],
+        }
+    )
+    return cross, gaps
+
+
+def summary(val: Validation, index_year: int) -> list[str]:
+    """The validation's figures as sentences, numbers in Swedish form: what a reader needs to judge the match."""
+    n = len(val.table)
+    return [
+        f"Indexet {index_year} för Stockholms {n} RegSO (verkliga värden, samma vikter och metod) mot SCB:s "
+        f"socioekonomiska områdestyp {val.year}: rangkorrelation (Spearman) {number(val.spearman, 2)}; "
+        f"{number(100 * val.agree, 0)} % hamnar i samma klass och {number(100 * val.within_one, 0)} % högst en "
+        "klass isär.",
+        "Indexets klasser har SCB:s klasstorlekar: lika många RegSO i indexklass 1 som SCB har av typ 1, och så "
+        "vidare – diagonalen betyder samma plats i ordningen, inte samma gränsvärden.",
+        "På RegSO-nivå finns verkliga data bara för försörjning och sociala risker. SCB:s typ bygger själv på "
+        "inkomst, utbildning och sysselsättning, så hög överensstämmelse är väntad; det intressanta är där de "
+        "skiljer sig.",
+        "Källa: SCB, socioekonomisk områdestyp per RegSO (CC0).",
+    ]

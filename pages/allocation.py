@@ -1,17 +1,17 @@
 """Fördelning av medel: share the proposed 150 mnkr in proportion to need, and compare with simpler splits."""
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 from lib import allocation as al
+from lib import allocation_tables
 from lib.fmt import number
 from ui import downloads, layout, readers, results, urlstate, wording
 
 layout.page_setup()
 
 UNITS = {"Stadsdelsnämnder": "nämnd", "Stadsdelar": "stadsdel"}
-METHOD_LABELS = {"amount": "Efter behov", "equal": "Lika delar", "population_only": "Efter folkmängd"}
+METHOD_LABELS = allocation_tables.METHOD_LABELS
 
 st.title("Fördelning av medel")
 st.markdown(
@@ -79,7 +79,7 @@ top = result.iloc[0]
 m1, m2, m3 = st.columns(3)
 m1.metric(
     "Störst andel",
-    str(top["unit"]).removesuffix(" stadsdelsnämnd").removesuffix("s"),
+    allocation_tables.short_name(top["unit"]),
     f"{number(top['amount'], 1)} mnkr",
     delta_color="off",
     help=str(top["unit"]),
@@ -87,8 +87,7 @@ m1.metric(
 m2.metric("Per invånare, högst", f"{number(result['per_capita_kr'].max(), 0)} kr")
 m3.metric("Per invånare, lägst", f"{number(result['per_capita_kr'].min(), 0)} kr")
 
-long = result.melt(id_vars="unit", value_vars=list(METHOD_LABELS), var_name="metod", value_name="mnkr")
-long["metod"] = long["metod"].map(METHOD_LABELS)
+long = allocation_tables.by_method(result)
 chart = (
     alt.Chart(long)
     .mark_bar()
@@ -108,19 +107,7 @@ chart = (
 )
 st.altair_chart(chart, width="stretch")
 
-table = pd.DataFrame(
-    {
-        "Enhet": result["unit"],
-        "Stadsdelar": result["stadsdelar"],
-        "Invånare": result["population"].round(0),
-        "Risk (1 = staden)": result["risk"].round(2),
-        "Efter behov (mnkr)": result["amount"].round(2),
-        "Andel": result["share"],
-        "Kr per invånare": result["per_capita_kr"].round(0),
-        "Lika delar (mnkr)": result["equal"].round(2),
-        "Efter folkmängd (mnkr)": result["population_only"].round(2),
-    }
-)
+table = allocation_tables.table(result)
 st.dataframe(
     table,
     hide_index=True,

@@ -2,14 +2,12 @@
 each value with its own year and whether it is real or modelled."""
 
 import altair as alt
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import provenance
-from lib.aggregate import relative_risk
+from lib import comparison
 from lib.fmt import number
-from ui import downloads, layout, maps, readers, results, urlstate
+from ui import downloads, layout, maps, readers, results, tables, urlstate
 
 layout.page_setup()
 
@@ -40,63 +38,19 @@ groups = readers.group_values().merge(readers.group_status(), on=["group", "indi
 districts = readers.district_values().merge(readers.group_status(), on=["group", "indicator_code", "year"], how="left")
 
 
-def latest(frame: pd.DataFrame, at: int) -> pd.DataFrame:
-    """Each indicator's latest value at or before `at` in a long frame filtered to one series: value, year and
-    synthetic, indexed by indicator_code."""
-    sub = frame[frame["year"] <= at].sort_values("year").drop_duplicates("indicator_code", keep="last")
-    sub = sub.assign(synthetic=sub["synthetic"].fillna(True).astype(bool))
-    return sub.set_index("indicator_code")[["value", "year", "synthetic"]]
-
-
-city = latest(groups[groups["group"] == "Staden"], year)
-series: dict[str, pd.DataFrame] = {a: latest(values[values["area_code"] == code_of[a]], year)}
+city = comparison.latest(groups[groups["group"] == "Staden"], year)
+series: dict[str, pd.DataFrame] = {a: comparison.latest(values[values["area_code"] == code_of[a]], year)}
 if mode == MODES[0]:
-    series[b] = latest(values[values["area_code"] == code_of[b]], year)
+    series[b] = comparison.latest(values[values["area_code"] == code_of[b]], year)
 else:
     district = areas.loc[code_of[a], "district"]
-    series[district] = latest(districts[districts["group"] == district], year)
-    series["Programområdet"] = latest(groups[groups["group"] == "Programområdet"], year)
+    series[district] = comparison.latest(districts[districts["group"] == district], year)
+    series["Programområdet"] = comparison.latest(groups[groups["group"] == "Programområdet"], year)
     series["Staden"] = city
 
 
-def cell(s: pd.DataFrame, code: str, column: str, default=np.nan):
-    return s[column].get(code, default)
-
-
-rows, real_cells, decimals = [], [], []
-for ind in table_inds.itertuples():
-    context = ind.domain == readers.CONTEXT
-    row = {"Område": "Sammanhang, ingår inte i indexet" if context else ind.domain_name, "Indikator": ind.name}
-    real_row = {}
-    for label, s in series.items():
-        value = float(cell(s, ind.code, "value"))
-        row[label] = round(value, int(ind.decimals)) if np.isfinite(value) else np.nan
-        at = cell(s, ind.code, "year", None)
-        synthetic = bool(cell(s, ind.code, "synthetic", True))
-        row[f"{label}: år, status"] = f"{int(at)} · {provenance.status(synthetic)}" if at is not None else "–"
-        real_row[label] = at is not None and not synthetic
-    row["Enhet"] = ind.unit
-    rows.append(row)
-    real_cells.append(real_row)
-    decimals.append(int(ind.decimals))
-table = pd.DataFrame(rows)
-real_mask = pd.DataFrame(real_cells)
-
-dots = pd.DataFrame(
-    [
-        {
-            "indikator": ind.name,
-            "serie": label,
-            "risk": relative_risk(
-                float(cell(s, ind.code, "value")), float(cell(city, ind.code, "value")), ind.higher_is_worse
-            ),
-            "status": provenance.status(bool(cell(s, ind.code, "synthetic", True))),
-            "år": cell(s, ind.code, "year", None),
-        }
-        for ind in inds.itertuples()
-        for label, s in series.items()
-    ]
-)
+table, real_mask, decimals = comparison.table(table_inds, series, readers.CONTEXT)
+dots = comparison.risk_dots(inds, series, city)
 labels = list(series)
 chart = alt.layer(
     alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color="#111", strokeDash=[5, 3]).encode(x="x:Q"),
@@ -137,27 +91,9 @@ with right:
             rank = f"plats {int(r['rank'])}" if pd.notna(r["rank"]) else "ej rangordnad"
             st.metric(f"Index {label}", number(r["composite"], 1), help=rank)
     if mode == MODES[0]:
-        worse = [
-            ind.name
-            for ind in inds.itertuples()
-            if relative_risk(
-                cell(series[a], ind.code, "value"), cell(series[b], ind.code, "value"), ind.higher_is_worse
-            )
-            > 110
-        ]
-        st.markdown(
-            f"**{a} har minst 10 % högre risk än {b} i:** "
-            + (", ".join(w[:1].lower() + w[1:] for w in worse) if worse else "inget mått")
-            + "."
-        )
+        st.markdown(comparison.worse_sentence(inds, a, series[a], b, series[b]))
 
-styled = table.style
-for i, d in enumerate(decimals):
-    styled = styled.format(precision=d, decimal=",", thousands="\u202f", na_rep="–", subset=pd.IndexSlice[[i], labels])
-highlight = pd.DataFrame("", index=table.index, columns=table.columns)
-for label in labels:
-    highlight.loc[real_mask[label].astype(bool), label] = "font-weight: bold; background-color: #fde9c9"
-st.dataframe(styled.apply(lambda _: highlight, axis=None), hide_index=True, width="stretch")
+st.dataframe(tables.rows_with_real_marked(table, real_mask, decimals, labels), hide_index=True, width="stretch")
 downloads.download_buttons(table, f"jamforelse_{year}", "jamfor_tabell")
 st.caption(
     f"Varje mått visar sitt senaste värde till och med {year}, med sitt eget år. Fetstil på ljusorange botten: "

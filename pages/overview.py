@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import reference
+from lib import data_status
 from lib.config import YEARS
 from lib.fmt import number
 from ui import briefs, layout, readers, urlstate
@@ -47,9 +47,9 @@ st.caption(
 areas = readers.areas()
 selected = areas[areas["in_programme"]]
 committees = selected.groupby("committee", sort=True)
-cols = st.columns(3)
+committee_cols = st.columns(3)
 for i, (committee, group) in enumerate(committees):
-    with cols[i % 3].container(border=True):
+    with committee_cols[i % 3].container(border=True):
         st.markdown(f"**{committee}**")
         st.markdown("\n".join(f"- {name}" for name in group["name"].sort_values()))
 
@@ -69,15 +69,7 @@ c4.metric(
     help="Stadsdelar med färre än 1 000 invånare får inga indikatorvärden, som i officiell statistik.",
 )
 refs = readers.reference_figures()
-targets = reference.is_calibration_target(refs, YEARS)
-second_hand = refs.loc[targets, "source_url"].map(reference.is_second_hand)
-calibration = (
-    f"Av de {number(len(refs), 0)} publicerade siffrorna mäter {number(int(targets.sum()), 0)} samma sak som en "
-    f"indikator, för en stadsdel, ett stadsdelsområde eller staden {YEARS[0]}–{YEARS[-1]}: bara mot dem är de "
-    "syntetiska värdena kalibrerade, så att de befolkningsvägda medelvärdena stämmer "
-    f"({number(int(second_hand.sum()), 0)} av dem kommer från en andrahandskälla). Övriga siffror visas bara som "
-    "jämförelse."
-)
+calibration = data_status.calibration_sentence(refs, YEARS)
 if status["real_values"] == 0:
     st.warning(
         f"Alla indikatorvärden är **syntetiska**. {calibration} De enskilda stadsdelarnas värden är påhittade. "
@@ -87,11 +79,7 @@ if status["real_values"] == 0:
 elif status["synthetic_values"]:
     deso_real = int(readers.real_sources().set_index("dataset")["rows"].get("deso_value", 0))
     st.info(
-        f"Av {number(status['values'], 0)} värden per stadsdel är **{number(status['real_values'], 0)} verkliga** "
-        f"och **{number(status['synthetic_values'], 0)} syntetiska** (modellerade). Stadsdelsstatistiken för "
-        "programperioden 2015–2020 är fortfarande modellerad; verkliga är SCB:s statistik 2024/2025 (per DeSO, "
-        "summerad till stadsdel) och stadens folkmängd per stadsdel 2014–2016, var och en med källa, licens och år. "
-        f"Dessutom finns {number(deso_real, 0)} verkliga värden per DeSO.",
+        data_status.mix_sentence(status, deso_real),
         icon=":material/science:",
     )
     st.caption(f"{calibration} Se *Data och källor*.")

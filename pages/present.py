@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib import allocation, goals
+from lib import allocation, goals, slides
 from lib.config import YEARS
 from lib.fmt import number
 from ui import geometry, layout, maps, readers, results, urlstate
@@ -47,6 +47,7 @@ params = urlstate.current_index_params(year)
 result = results.index_result(params)
 names = readers.area_names()
 areas = readers.areas()
+domain_names = dict(zip(readers.domains()["code"], readers.domains()["name"], strict=True))
 
 if number_of == 1:
     st.title("Program för en sammanhållen stad 2015–2020")
@@ -74,41 +75,22 @@ if number_of == 1:
 
 elif number_of == 2:
     st.title(f"Var är riskerna störst? ({year})")
-    prog_codes = set(areas.loc[areas["in_programme"], "code"])
-    shown = result.scores.set_index("area_code")["composite"].loc[sorted(prog_codes)]
+    shown = slides.programme_scores(result.scores, areas.loc[areas["in_programme"], "code"])
     deck, _ = maps.composite_deck(shown, geometry.programme_labels(), (470, 900), decimals=0, tooltip="<b>{name}</b>")
     left, right = st.columns([3, 1])
     with left:
         st.pydeck_chart(deck, height=470, key="present_karta")
     with right:
         st.markdown("**Mörkare = högre social risk.**")
-        top = shown.sort_values(ascending=False).head(5)
-        st.markdown("\n".join(f"{i}. {names[c]}" for i, c in enumerate(top.index, 1)))
+        st.markdown(slides.top_list(shown, names))
         st.caption(geometry.geometry_caption())
 
 elif number_of == 3:
     st.title("Rangordningen – och hur säker den är")
-    robust = results.robustness(params)
-    table = result.scores.merge(robust, on="area_code").dropna(subset=["rank"]).sort_values("rank").head(10)
-    shares = " · ".join(
-        f"{n} {number(100 * w, 0)} %"
-        for n, w in zip(
-            readers.domains().set_index("code").loc[list(result.area_weights.index), "name"],
-            result.area_weights,
-            strict=True,
-        )
-    )
-    st.markdown(f"Vikter: {shares}")
-    rows = ["| Plats | Stadsdel | Index | Plats i 90 % av 1 000 viktningar |", "|---:|:---|---:|:---|"]
-    rows += [
-        f"| {int(r.rank)} | {names[r.area_code]} | {number(r.composite, 0)} | {int(r.rank_p05)}–{int(r.rank_p95)} |"
-        for r in table.itertuples()
-    ]
-    st.markdown("\n".join(rows))
-    st.markdown(
-        f"De fem högsta ligger kvar bland de fem i minst **{number(100 * table.head(5)['share_top_5'].min(), 0)} %** "
-        "av dragningarna."
-    )
+    st.markdown(slides.weight_line(domain_names, result.domain_weights))
+    ranking, stays = slides.ranking_slide(result.scores, results.robustness(params), names)
+    st.markdown(ranking)
+    st.markdown(stays)
 
 elif number_of == 4:
     options = sorted(areas.loc[areas["in_programme"], "name"])
@@ -128,13 +110,7 @@ elif number_of == 4:
     m1.metric("Index (100 = staden)", number(row["composite"], 0))
     m2.metric("Plats", f"{int(row['rank'])} av {int(result.scores['rank'].notna().sum())}")
     m3.metric("Plats i 90 % av viktningarna", f"{int(robust['rank_p05'])}–{int(robust['rank_p95'])}")
-    domains = readers.domains()
-    area_df = pd.DataFrame(
-        {
-            "område": [domains.set_index("code").loc[a, "name"] for a in result.area_weights.index],
-            "poäng": [row[f"area_{a}"] for a in result.area_weights.index],
-        }
-    )
+    area_df = slides.domain_scores(row, result.domain_weights, domain_names)
     bars = (
         alt.Chart(area_df)
         .mark_bar(height=34, color="#1f4e8c")
@@ -157,15 +133,9 @@ elif number_of == 5:
         status = evaluation.loc[node.id, "status"]
         col.markdown(f"**{node.text}**")
         col.markdown(f"### {goals.STATUS_ICON[status]} {status}")
-    delmal = evaluation[evaluation["level"] == "delmål"]["status"].value_counts()
-    st.markdown(
-        "Delmålen: " + " · ".join(f"{goals.STATUS_ICON[s]} {s}: **{int(delmal.get(s, 0))}**" for s in goals.STATUSES)
-    )
-    prog = evaluation.loc["P"]
-    st.markdown(
-        f"Aktiviteter: **{prog['activities_done']} av {prog['activities']}** klara. Målvärdena är "
-        "illustrativa tills programmets egna läses in."
-    )
+    counts, activities = slides.goal_lines(evaluation)
+    st.markdown(counts)
+    st.markdown(activities)
 
 else:
     st.title("De föreslagna 150 mnkr – efter behov")

@@ -92,7 +92,7 @@ def test_index_prints_the_same_numbers_as_the_library(con):
     params = ix.IndexParams(
         year=2018,
         method="zscore",
-        area_weights=(("forsorjning", 4.0), ("halsa", 2.0), ("sakerhet_trygghet", 2.0), ("sociala_risker", 2.0)),
+        domain_weights=(("forsorjning", 4.0), ("halsa", 2.0), ("sakerhet_trygghet", 2.0), ("sociala_risker", 2.0)),
     )
     data, fw = ix.build_index_data(db.values_long(con), db.areas(con), fw, 2018)
     expected = ix.compute_index(data, fw, params)

@@ -13,6 +13,7 @@ import yaml
 from conftest import ROOT
 from lib import goals
 from lib.config import YEARS
+from lib.problems import ProblemsError
 
 H, D, E, N = goals.HELT, goals.DELVIS, goals.EJ, goals.EJ_BEDOMD
 RULES = goals.Rules(tolerance=0.02, strong_trend=0.02, window=3)
@@ -482,3 +483,60 @@ def test_illustrative_must_be_true_or_false(raw, known, flag):
     with pytest.raises(goals.TreeError) as err:
         goals.parse_tree(tree, known, YEARS)
     assert any("D13" in p and "true eller false" in p for p in err.value.problems), err.value.problems
+
+
+def test_one_check_of_a_goal_text_returns_the_tree_or_lists_its_faults(known):
+    """The upload, the CLI and a rebuild all check a goal file's text with `check_goal_text`."""
+    from lib import db
+
+    text = SHIPPED.read_text(encoding="utf-8")
+    tree = db.goaltrees.check_goal_text(text, "goals.yaml", known)
+    assert db.goal_tree_summary(tree) == "4 målområden, 7 mål, 13 delmål, 20 aktiviteter"
+    with pytest.raises(goals.TreeError) as err:
+        db.goaltrees.check_goal_text(text.replace("level: delmål", "level: delmal", 1), "goals.yaml", known)
+    assert isinstance(err.value, ProblemsError) and any("okänd nivå 'delmal'" in p for p in err.value.problems)
+    with pytest.raises(db.DataError, match="inte giltig YAML"):
+        db.goaltrees.check_goal_text("nodes: [", "trasig.yaml", known)
+
+
+def test_the_follow_up_view_keeps_an_area_or_a_body_with_the_goals_above(evaluated):
+    from lib.goals import followup
+
+    tree, rows, ev = evaluated
+    assert followup.focus(tree) == set(tree.nodes["id"])
+    area = followup.focus(tree, "A4")
+    assert {"P", "A4"} <= area and area - {"P", "A4"} == goals.descendants(tree, "A4")
+    mine = goals.nodes_for_body(tree, "sdn_farsta")
+    farsta = followup.focus(tree, None, mine)
+    assert "D9" in farsta and set(goals.ancestors(tree, "D9")) <= farsta
+    delmal = set(tree.nodes.loc[tree.nodes["level"] == "delmål", "id"])
+    assert farsta & delmal == mine & delmal != delmal  # the delmål Farsta has no part in are left out
+    assert set(tree.only(farsta).nodes["id"]) == farsta and tree.only(farsta).activities is tree.activities
+    counts = followup.status_counts(tree, ev, followup.focus(tree))
+    assert counts.groupby("nivå")["antal"].sum().to_dict() == {"Målområden": 4, "Mål": 7, "Delmål": 13}
+    assert set(counts["ordning"]) <= set(goals.STATUSES)
+
+
+def test_the_follow_up_tables_of_one_delmal(evaluated):
+    from lib.goals import followup
+
+    tree, rows, _ = evaluated
+    nodes = tree.nodes.set_index("id")
+    assert followup.node_label(nodes, "D9").startswith("D9 – ")
+    ansvarig, berorda = followup.roles(tree, "D9")
+    assert ansvarig == "Stadsdelsnämnderna i programmet" and berorda != "–"
+    assert followup.roles(tree, "A1") is None  # a målområde names no body
+    d9 = rows[rows["node_id"] == "D9"]
+    table = followup.indicator_table(d9, nodes, {"ekonomiskt_bistand": "Ekonomiskt bistånd"}, 2014)
+    assert list(table["Indikator"]) == ["Ekonomiskt bistånd"] and list(table["Målvärdet"]) == ["illustrativt"]
+    assert table["Bedömning"].iloc[0].split(" ", 1)[1] == d9["status"].iloc[0]
+    outcomes = pd.DataFrame({"indicator_code": "ekonomiskt_bistand", "year": [2014, 2016], "value": [10.0, 9.0]})
+    row = d9.iloc[0].copy()
+    row["baseline"], row["baseline_year"], row["target_2020"] = 10.0, 2014, 7.0
+    both = followup.outcome_and_targets(outcomes, row, range(2014, 2021))
+    path = both[both["serie"] == "Årsmål"].set_index("year")["value"]
+    assert path.loc[2014] == 10.0 and path.loc[2020] == pytest.approx(7.0)
+    assert len(both[both["serie"] == "Utfall"]) == 2
+    acts = followup.activity_table(tree, goals.descendants(tree, "P"), "sdn_farsta")
+    assert not acts.empty and "Budget (mnkr)" in acts.columns
+    assert followup.activity_table(tree, set(), None).empty

@@ -61,12 +61,12 @@ def test_composite_and_rank_by_hand(method, aggregation):
 
 def test_area_weights_and_effective_weights():
     params = ix.IndexParams(
-        area_weights=(("forsorjning", 3.0), ("halsa", 1.0), ("sakerhet_trygghet", 0.0), ("sociala_risker", 0.0))
+        domain_weights=(("forsorjning", 3.0), ("halsa", 1.0), ("sakerhet_trygghet", 0.0), ("sociala_risker", 0.0))
     )
     result = ix.compute_index(DATA, FW, params)
     np.testing.assert_allclose(result.scores["composite"], 0.75 * REF100[:, 3] + 0.25 * REF100[:, 1])
     assert result.effective_weights.to_dict() == pytest.approx({"i1": 0, "i2": 0.25, "i3": 0, "i4": 0.75})
-    assert result.area_weights.sum() == pytest.approx(1.0)
+    assert result.domain_weights.sum() == pytest.approx(1.0)
 
 
 def test_indicator_weights_within_an_area():
@@ -99,8 +99,8 @@ def test_coverage_rule_and_incomplete_composite():
     x = np.array([[1.0, np.nan, np.nan, 2.0], [1.0, 2.0, np.nan, 2.0], [1.0, 2.0, 3.0, 2.0]])
     data = ix.IndexData(("x", "y", "z"), x, np.ones(3))
     scores = ix.compute_index(data, fw, ix.IndexParams(method="minmax")).scores.set_index("area_code")
-    assert scores.loc["x", "incomplete"] and np.isnan(scores.loc["x", "area_s"])  # 1 of 3 < 65 %
-    assert scores.loc["x", "missing_areas"] == "s"
+    assert scores.loc["x", "incomplete"] and np.isnan(scores.loc["x", "domain_s"])  # 1 of 3 < 65 %
+    assert scores.loc["x", "missing_domains"] == "s"
     assert not scores.loc["y", "incomplete"]  # 2 of 3 ≥ 65 %
     assert np.isnan(scores.loc["x", "rank"]) and scores["rank"].notna().sum() == 2
 
@@ -134,9 +134,9 @@ def test_invalid_params_are_rejected_in_swedish():
     with pytest.raises(ValueError, match="Okänd normalisering"):
         ix.IndexParams(method="magic")
     with pytest.raises(ValueError, match="negativa"):
-        ix.IndexParams(area_weights=(("halsa", -1.0),))
+        ix.IndexParams(domain_weights=(("halsa", -1.0),))
     with pytest.raises(ValueError, match="större än noll"):
-        ix.compute_index(DATA, FW, ix.IndexParams(area_weights=tuple((a, 0.0) for a in AREAS)))
+        ix.compute_index(DATA, FW, ix.IndexParams(domain_weights=tuple((a, 0.0) for a in AREAS)))
 
 
 @pytest.mark.parametrize(
@@ -176,7 +176,7 @@ def test_params_round_trip_through_json():
         aggregation="geometric",
         universe="outer",
         winsor=0.05,
-        area_weights=(("halsa", 3.0),),
+        domain_weights=(("halsa", 3.0),),
         indicator_weights=(("i1", 0.0),),
     )
     assert ix.params_from_json(ix.params_to_json(params)) == params
@@ -202,11 +202,11 @@ def test_scaling_all_weights_changes_nothing(rows, w, factor, method, aggregatio
     base = ix.IndexParams(
         method=method,
         aggregation=aggregation,
-        area_weights=tuple(zip(AREAS, w, strict=True)),
+        domain_weights=tuple(zip(AREAS, w, strict=True)),
         indicator_weights=tuple(zip(FW.indicators, w, strict=True)),
     )
     scaled = base.with_weights(
-        {a: v * factor for a, v in base.area_weights}, {i: v * factor for i, v in base.indicator_weights}
+        {a: v * factor for a, v in base.domain_weights}, {i: v * factor for i, v in base.indicator_weights}
     )
     a = ix.compute_index(data, FW, base).scores
     b = ix.compute_index(data, FW, scaled).scores
@@ -225,7 +225,7 @@ def test_worsening_an_indicator_never_lowers_the_composite(rows, data):
     worse[i, j] = worse[i, j] * (1 + step) if FW.higher_is_worse[j] else worse[i, j] * (1 - step)
     before = ix.compute_index(d, FW, ix.IndexParams()).scores["composite"].iloc[i]
     after = (
-        ix.compute_index(ix.IndexData(d.area_codes, worse, d.population), FW, ix.IndexParams())
+        ix.compute_index(ix.IndexData(d.unit_codes, worse, d.population), FW, ix.IndexParams())
         .scores["composite"]
         .iloc[i]
     )
@@ -238,7 +238,7 @@ def test_relabelling_districts_permutes_the_output(rows, rnd, method):
     d = make(rows)
     perm = list(range(len(rows)))
     rnd.shuffle(perm)
-    shuffled = ix.IndexData(tuple(d.area_codes[p] for p in perm), d.values[perm], d.population[perm])
+    shuffled = ix.IndexData(tuple(d.unit_codes[p] for p in perm), d.values[perm], d.population[perm])
     a = ix.compute_index(d, FW, ix.IndexParams(method=method)).scores.set_index("area_code")
     b = ix.compute_index(shuffled, FW, ix.IndexParams(method=method)).scores.set_index("area_code")
     np.testing.assert_allclose(a["composite"], b.loc[a.index, "composite"], rtol=1e-9)
@@ -332,7 +332,7 @@ def _heavier_defaults(con) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_framework_carries_the_metadata_default_weights(con):
     meta, domains = _heavier_defaults(con)
     fw = ix.Framework.from_meta(meta, list(domains["code"]), domains)
-    weights = dict(zip(fw.areas, fw.domain_weights, strict=True))
+    weights = dict(zip(fw.domains, fw.domain_weights, strict=True))
     assert weights == {"sociala_risker": 1.0, "halsa": 3.0, "sakerhet_trygghet": 1.0, "forsorjning": 1.0}
     assert dict(zip(fw.indicators, fw.indicator_weights, strict=True))["ekonomiskt_bistand"] == 4.0
     kept = fw.restrict({"ekonomiskt_bistand", "forvarvsfrekvens"})
@@ -360,11 +360,11 @@ def test_cli_and_page_follow_a_changed_default_weight(con, monkeypatch, capsys):
         data,
         used,
         ix.IndexParams(
-            area_weights=(("halsa", 3.0),),
+            domain_weights=(("halsa", 3.0),),
             indicator_weights=tuple((c, 4.0 if c == "ekonomiskt_bistand" else 1.0) for c in used.indicators),
         ),
     ).scores.set_index("area_code")
-    equal = ix.compute_index(data, used, ix.IndexParams(area_weights=tuple((a, 1.0) for a in used.areas)))
+    equal = ix.compute_index(data, used, ix.IndexParams(domain_weights=tuple((a, 1.0) for a in used.domains)))
     pd.testing.assert_series_equal(default["composite"], explicit["composite"])
     assert not np.allclose(default["composite"], equal.scores["composite"], equal_nan=True)
     np.testing.assert_allclose(printed["composite"], default["composite"].reindex(printed.index).round(3))
@@ -385,7 +385,7 @@ def test_cli_and_page_follow_a_changed_default_weight(con, monkeypatch, capsys):
 def _fresh(data: ix.IndexData) -> ix.IndexData:
     """The same inputs in a new IndexData, so nothing normalised before is reused."""
     return ix.IndexData(
-        data.area_codes, data.values.copy(), data.population.copy(), dict(data.universes), data.coverage
+        data.unit_codes, data.values.copy(), data.population.copy(), dict(data.universes), data.coverage
     )
 
 
@@ -417,15 +417,25 @@ def test_robustness_normalises_once(city, monkeypatch):
     data, fw, _ = city
     data = _fresh(data)
     calls = []
-    original = ix._normalise_uncached
-    monkeypatch.setattr(ix, "_normalise_uncached", lambda *a: calls.append(a[2:]) or original(*a))
+    original = ix.normalisation._normalise_uncached  # patched where `normalised_scores` looks it up
+    monkeypatch.setattr(ix.normalisation, "_normalise_uncached", lambda *a: calls.append(a[2:]) or original(*a))
     params = ix.IndexParams(method="percentile")
     result = ix.compute_index(data, fw, params)
     ix.monte_carlo(data, fw, params, draws=100)
     ix.rank_range(data, fw, params, samples=100)
-    ix.leave_one_out(data, fw, replace(params, area_weights=(("halsa", 4.0),)))  # other weights, same scores
+    ix.leave_one_out(data, fw, replace(params, domain_weights=(("halsa", 4.0),)))  # other weights, same scores
     assert calls == [("percentile", "all", 0.0)]
     result.normalised.iloc[0, 0] = -1.0  # a caller's copy: changing it leaves the shared matrix alone
     assert ix.normalise(data, fw, params)[0, 0] != -1.0
     ix.compute_index(data, fw, ix.IndexParams(method="zscore"))
     assert len(calls) == 2
+
+
+def test_a_scenario_saved_with_the_old_area_weights_key_reads_the_same():
+    """Scenarios saved before the rename keep their weights (a planner's saved work is never silently reset)."""
+    params = ix.IndexParams(domain_weights=(("halsa", 3.0), ("forsorjning", 1.0)), year=2019)
+    text = ix.params_to_json(params)
+    assert '"domain_weights"' in text
+    legacy = text.replace('"domain_weights"', '"area_weights"')
+    assert ix.params_from_json(legacy) == ix.params_from_json(text)
+    assert dict(ix.params_from_json(legacy).domain_weights) == {"halsa": 3.0, "forsorjning": 1.0}

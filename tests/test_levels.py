@@ -124,10 +124,10 @@ def test_index_at_deso_and_real_only_uses_only_what_exists(con):
 
     full = ix.Framework.from_meta(db.indicators(con), list(db.domains(con)["code"]))
     data, used = ix.build_index_data(levels.values(con, "deso"), levels.units(con, "deso"), full, 2025)
-    assert set(used.domains) == {"forsorjning", "sociala_risker"}
+    assert set(used.indicator_domains) == {"forsorjning", "sociala_risker"}
     result = ix.compute_index(data, used, ix.IndexParams(year=2025, level="deso"))
     assert result.scores["rank"].notna().sum() == 544
-    assert result.area_weights[["halsa", "sakerhet_trygghet"]].sum() == 0
+    assert result.domain_weights[["halsa", "sakerhet_trygghet"]].sum() == 0
     assert result.scores["coverage"].between(0.2, 0.3).all()  # 5 of the catalogue's 20 index indicators
     assert levels.missing_domains(levels.values(con, "deso"), db.indicators(con), 2025) == [
         "halsa",

@@ -815,9 +815,9 @@ def test_weights_set_on_the_index_page_survive_a_level_in_the_url():
         from lib import index as ix
         from ui import urlstate
 
-        st.session_state[urlstate.LAST_INDEX_PARAMS] = ix.IndexParams(area_weights=(("forsorjning", 9.0),))
+        st.session_state[urlstate.LAST_INDEX_PARAMS] = ix.IndexParams(domain_weights=(("forsorjning", 9.0),))
         params = urlstate.current_index_params(2025, level=None)
-        st.session_state["seen"] = (params.level, params.real_only, dict(params.area_weights), params.year)
+        st.session_state["seen"] = (params.level, params.real_only, dict(params.domain_weights), params.year)
 
     at = AppTest.from_function(script, default_timeout=60)
     at.query_params["niva"] = "DeSO"

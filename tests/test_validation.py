@@ -81,3 +81,30 @@ def test_compare_uses_the_chosen_year_and_refuses_too_few_regso():
     assert validation.compare(scores, both, 2023).spearman == pytest.approx(-1.0)
     with pytest.raises(ValueError, match="För få RegSO"):
         validation.compare(scores.head(2), typ, 2022)
+
+
+def test_tables_name_classes_types_and_which_way_the_index_differs():
+    types = [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    composite = [200.0, 130, 180, 170, 160, 150, 140, 190, 120, 110]
+    scores, typ = frames(composite, types)
+    val = validation.compare(scores, typ, 2023)
+    cross, gaps = validation.tables(val, {"0180R001": "Rinkeby"})
+    assert list(cross.columns) == ["Indexklass", "Typ 1", "Typ 2", "Typ 3", "Typ 4", "Typ 5"]
+    assert cross["Indexklass"].tolist()[0] == "1 (2 RegSO)"
+    assert int(cross.drop(columns="Indexklass").to_numpy().sum()) == 10
+    by_regso = gaps.set_index("RegSO")
+    assert by_regso.loc["RegSO 1", "Stadsdel"] == "Rinkeby"
+    assert by_regso.loc["RegSO 7", "Stadsdel"] == "–"
+    assert by_regso.loc["RegSO 1", "Indexet visar"] == "lägre risk"  # type 1, scored like type 4
+    assert by_regso.loc["RegSO 7", "Indexet visar"] == "högre risk"
+    assert by_regso.loc["RegSO 1", "SCB:s typ"] == "Typ 1"
+    assert by_regso.loc["RegSO 1", "Plats i indexet"] == "8 av 10"
+
+
+def test_summary_and_legend_in_swedish_form():
+    scores, typ = frames([5.0, 4.0, 3.0, 2.0, 1.0], [1, 2, 3, 4, 5])
+    text = validation.summary(validation.compare(scores, typ, 2023), 2025)
+    assert text[0].startswith("Indexet 2025 för Stockholms 5 RegSO")
+    assert "områdestyp 2023: rangkorrelation (Spearman) 1,00; 100 % hamnar i samma klass" in text[0]
+    assert text[-1] == "Källa: SCB, socioekonomisk områdestyp per RegSO (CC0)."
+    assert validation.type_legend().startswith("Typ 1 = stora socioekonomiska utmaningar; Typ 2 = ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +11,9 @@ import streamlit as st
 from lib import geo
 from lib import index as ix
 from ui import geometry, readers, results
+
+if TYPE_CHECKING:
+    from lib import maplayer
 
 
 def composite_deck(
@@ -106,7 +110,12 @@ def _composite_map_figure(params: ix.IndexParams, title: str):
 RING = "M-1,0A1,1 0 1,0 1,0A1,1 0 1,0 -1,0ZM-0.55,0A0.55,0.55 0 1,1 0.55,0A0.55,0.55 0 1,1 -0.55,0Z"
 
 
-def status_channels(field: str = "status", legend: bool = True, orient: str = "top", short: bool = False) -> dict:
+def status_channels(
+    field: str = "status",
+    legend: bool = True,
+    orient: Literal["top", "bottom", "left", "right"] = "top",
+    short: bool = False,
+) -> dict:
     """Altair channels that draw real points as filled discs and modelled points as rings, with a Swedish legend;
     use on a `mark_point(filled=True, strokeWidth=0)` layer whose `fill` carries the series colour. (A ring is a
     shape, not an opacity: Vega-Lite draws no legend for fill opacity.)"""
@@ -233,4 +242,78 @@ def deso_deck(
         area_layer=mapview.deso_layer(rows, polygons.origin),
         overlays=tuple(overlays),
         water_on_top=True,
+    )
+
+
+# --- The Karta page's decks: any layer, its classes, ranks and overlays ----------------------------------------
+
+
+def choropleth_deck(
+    values: maplayer.LayerValues,
+    classes: maplayer.Classes,
+    ranked: maplayer.Ranking,
+    shown_codes: set[str],
+    labels: pd.DataFrame,
+    size: tuple[int, int],
+    police: pd.DataFrame | None,
+    outline: dict[str, list[int]],
+):
+    """The Karta page's stadsdel map of any layer: coloured units with value, rank and status in the tooltip,
+    Polisen's areas on top."""
+    from lib import maplayer, mapview
+
+    data = mapview.MapData(
+        classes.step_of,
+        classes.cls.k,
+        maplayer.stadsdel_value_texts(values, ranked.cover_text),
+        shown_codes,
+        maplayer.stadsdel_notes(values.status, police),
+        ranked.rank_text,
+        outline,
+        colours=classes.colours,
+    )
+    bounds = geometry.boundaries()
+    return mapview.build_deck(
+        mapview.feature_collection(bounds.frame, data, shapes=geometry.shapes()),
+        geometry.district_outline_json(),
+        labels,
+        mapview.view_state(bounds.frame, height_px=size[0], width_px=size[1]),
+        "<b>{name}</b><br/>{district}<br/>{value_text}<br/>{rank_text}<br/><i>{note}</i>",
+        water=geometry.water_json(),
+        overlays=police_overlay()[0] if police is not None else (),
+    )
+
+
+def choropleth_deso_deck(
+    values: maplayer.LayerValues,
+    classes: maplayer.Classes,
+    ranked: maplayer.Ranking,
+    shown_codes: set[str],
+    labels: pd.DataFrame,
+    size: tuple[int, int],
+    police: bool,
+    selected: str | None,
+):
+    """The Karta page's DeSO map of any layer; no rank in its tooltip: 544 of them would outgrow the 150 KB per
+    rerun (the side panel has it)."""
+    from lib import maplayer, mapview
+    from lib.fmt import number
+
+    data = mapview.MapData(
+        classes.step_of,
+        classes.cls.k,
+        {c: number(v, values.decimals) for c, v in values.values.items() if pd.notna(v)},
+        shown_codes,
+        {},
+        {},
+        colours=classes.colours,
+    )
+    return deso_deck(
+        data,
+        labels,
+        size,
+        maplayer.deso_value_line(values, ranked.cover_text),
+        maplayer.deso_status(values.status),
+        police=police,
+        selected=selected,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lib import aggregate, levels, validation
 from lib import index as ix
-from lib import levels
 from ui import readers, wording
 
 
@@ -59,8 +59,8 @@ def value_origin(level: str, year: int, real_only: bool) -> pd.DataFrame:
     for tables ("verkliga", "16 av 20 syntetiska", "syntetiska")."""
     _, fw = index_inputs(level, year, real_only)
     long = readers.level_values(level, real_only)
-    sub = long[(long["year"] <= year) & long["indicator_code"].isin(fw.indicators) & long["value"].notna()]
-    latest = sub.sort_values("year").drop_duplicates(["area_code", "indicator_code"], keep="last")
+    sub = long[long["indicator_code"].isin(fw.indicators) & long["value"].notna()]
+    latest = aggregate.latest_at(sub, year, ("area_code", "indicator_code"))
     counts = latest.assign(synthetic=latest["synthetic"].astype(bool)).groupby("area_code")["synthetic"]
     out = counts.agg(used="size", synthetic="sum").reset_index()
     out["synthetic"] = out["synthetic"].astype(int)
@@ -71,7 +71,7 @@ def value_origin(level: str, year: int, real_only: bool) -> pd.DataFrame:
     return out
 
 
-def missing_areas_text(level: str, real_only: bool, year: int) -> str | None:
+def missing_domains_text(level: str, real_only: bool, year: int) -> str | None:
     """The plain sentence naming the index areas with no value at this level (None when all four have data):
     "Hälsa och säkerhet och trygghet saknar verkliga data på stadsdelsnivå – indexet bygger här på försörjning
     och sociala risker." The areas it rests on come in order of how many indicators they have here."""
@@ -80,7 +80,7 @@ def missing_areas_text(level: str, real_only: bool, year: int) -> str | None:
         return None
     names = dict(zip(readers.domains()["code"], readers.domains()["name"], strict=True))
     _, fw = index_inputs(level, year, real_only)
-    present = pd.Series(fw.domains).value_counts(sort=False).sort_values(ascending=False, kind="stable")
+    present = pd.Series(fw.indicator_domains).value_counts(sort=False).sort_values(ascending=False, kind="stable")
     rest = wording._join_names([names[d] for d in present.index]).lower() if len(present) else "inga områden alls"
     lacking = wording._join_names([names[d] for d in missing])
     return f"{lacking} saknar verkliga data på {wording.LEVEL_PHRASES[level]} – indexet bygger här på {rest}."
@@ -94,12 +94,10 @@ def validation_params(params: ix.IndexParams) -> ix.IndexParams:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def regso_validation(params: ix.IndexParams, types_year: int, worst: int = 10):
+def regso_validation(params: ix.IndexParams, types_year: int, worst: int = 10) -> validation.Validation:
     """The RegSO index of `params` (see `validation_params`) against SCB's områdestyp of `types_year`.
 
     Raises ValueError when the weights leave nothing to compute at RegSO level."""
-    from lib import validation
-
     p = validation_params(params)
     scores = index_result(p).scores.merge(
         readers.units("regso")[["code", "name"]], left_on="area_code", right_on="code"
@@ -107,55 +105,19 @@ def regso_validation(params: ix.IndexParams, types_year: int, worst: int = 10):
     return validation.compare(scores, readers.regso_types(), types_year, worst=worst)
 
 
-def validation_tables(val) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The cross table (rows: index class with SCB's class sizes; columns: SCB's type, "Typ 1" … – name them with
-    `type_legend`) and the named disagreements (RegSO, stadsdel, index rank, index class, SCB's type, which way the
-    index differs), ready to show or print."""
-    sizes = val.crosstab.sum(axis=1)
-    cross = val.crosstab.copy()
-    cross.index = [f"{k} ({n} RegSO)" for k, n in sizes.items()]
-    cross.columns = [f"Typ {int(t)}" for t in cross.columns]
-    cross = cross.rename_axis("Indexklass").reset_index()
-    stadsdel = readers.units("regso").set_index("code")["stadsdel"]
-    d = val.disagreements
-    n = len(val.table)
-    gaps = pd.DataFrame(
-        {
-            "RegSO": d["regso"],
-            "Stadsdel": d["regso_code"].map(stadsdel).fillna("–"),
-            "Plats i indexet": [f"{int(r)} av {n}" for r in d["rank"]],
-            "Indexklass": d["index_class"].astype(int),
-            "SCB:s typ": [f"Typ {int(t)}" for t in d["omradestyp"]],
-            "Indexet visar": ["högre risk" if x < 0 else "lägre risk" for x in d["difference"]],
-        }
-    )
-    return cross, gaps
+def validation_tables(val: validation.Validation) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cross table and the named disagreements (`validation.tables`), each RegSO named by its stadsdel."""
+    return validation.tables(val, readers.units("regso").set_index("code")["stadsdel"])
 
 
 def type_legend() -> str:
     """SCB's five types by name: "Typ 1 = stora socioekonomiska utmaningar; …"."""
-    from lib import validation
-
-    return "; ".join(f"Typ {t} = {label[0].lower()}{label[1:]}" for t, label in validation.TYPE_LABELS.items())
+    return validation.type_legend()
 
 
-def validation_summary(val, index_year: int) -> list[str]:
+def validation_summary(val: validation.Validation, index_year: int) -> list[str]:
     """The validation's figures as sentences, numbers in Swedish form."""
-    from lib.fmt import number
-
-    n = len(val.table)
-    return [
-        f"Indexet {index_year} för Stockholms {n} RegSO (verkliga värden, samma vikter och metod) mot SCB:s "
-        f"socioekonomiska områdestyp {val.year}: rangkorrelation (Spearman) {number(val.spearman, 2)}; "
-        f"{number(100 * val.agree, 0)} % hamnar i samma klass och {number(100 * val.within_one, 0)} % högst en "
-        "klass isär.",
-        "Indexets klasser har SCB:s klasstorlekar: lika många RegSO i indexklass 1 som SCB har av typ 1, och så "
-        "vidare – diagonalen betyder samma plats i ordningen, inte samma gränsvärden.",
-        "På RegSO-nivå finns verkliga data bara för försörjning och sociala risker. SCB:s typ bygger själv på "
-        "inkomst, utbildning och sysselsättning, så hög överensstämmelse är väntad; det intressanta är där de "
-        "skiljer sig.",
-        "Källa: SCB, socioekonomisk områdestyp per RegSO (CC0).",
-    ]
+    return validation.summary(val, index_year)
 
 
 def data_changed() -> None:

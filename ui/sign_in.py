@@ -40,7 +40,8 @@ def current_editor() -> str | None:
     claims = _oidc_user()
     if claims is not None:
         allowed = _secrets().get("editors_oidc", {}).get("allowed", [])
-        return auth.oidc_editor(claims.get("email"), allowed, st.user.get("email_verified"))
+        verified = st.user.get("email_verified")
+        return auth.oidc_editor(claims.get("email"), allowed, verified if isinstance(verified, bool | str) else None)
     return st.session_state.get(EDITOR_KEY)
 
 
@@ -72,7 +73,7 @@ def sign_in_panel() -> None:
     if editor or claims is not None:
         if editor:
             st.caption(f"Inloggad som {plain(editor)} (redigerare).")
-        else:
+        elif claims is not None:
             shown = str(claims.get("email") or claims.get("name") or claims.get("sub") or "okänd användare")
             st.caption(f"Inloggad som {plain(shown)} – inte redigerare.")
             email = claims.get("email")

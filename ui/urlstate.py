@@ -18,7 +18,7 @@ def default_ratings() -> tuple[dict[str, int], dict[str, int]]:
     tool's starting point, equal for every area – not weights anyone has decided on. Read from the framework, the
     same weights `IndexParams` without explicit weights means, so the CLI and the app agree by construction."""
     fw = readers.framework()
-    area = {c: min(10, int(round(5 * w))) for c, w in zip(fw.areas, fw.domain_weights, strict=True)}
+    area = {c: min(10, int(round(5 * w))) for c, w in zip(fw.domains, fw.domain_weights, strict=True)}
     ind = {c: min(10, int(round(5 * w))) for c, w in zip(fw.indicators, fw.indicator_weights, strict=True)}
     return area, ind
 
@@ -26,7 +26,7 @@ def default_ratings() -> tuple[dict[str, int], dict[str, int]]:
 def index_query(params: ix.IndexParams) -> dict[str, str]:
     """The URL parameters (as the Index page names them) that differ from the standard index."""
     area, ind = default_ratings()
-    out = {f"vikt_{c}": str(int(r)) for c, r in params.area_weights if int(r) != area.get(c)}
+    out = {f"vikt_{c}": str(int(r)) for c, r in params.domain_weights if int(r) != area.get(c)}
     out |= {f"ind_{c}": str(int(r)) for c, r in params.indicator_weights if int(r) != ind.get(c)}
     if params.method != "ref100":
         out["metod"] = wording.METHODS[params.method]
@@ -70,10 +70,10 @@ def index_params_from(query: dict[str, str], year: int) -> ix.IndexParams:
         aggregation=aggregation if aggregation in wording.AGGREGATIONS else "arithmetic",
         universe=universe if universe in wording.UNIVERSES else "all",
         winsor=0.05 if str(query.get("kapa", "")).lower() == "true" else 0.0,
-        area_weights=tuple(sorted((c, rating(f"vikt_{c}", r)) for c, r in area.items())),
+        domain_weights=tuple(sorted((c, rating(f"vikt_{c}", r)) for c, r in area.items())),
         indicator_weights=tuple(sorted((c, rating(f"ind_{c}", r)) for c, r in ind.items())),
     )
-    if sum(w for _, w in params.area_weights) == 0:
+    if sum(w for _, w in params.domain_weights) == 0:
         params = params.with_weights({c: float(r) for c, r in area.items()})
     return params
 

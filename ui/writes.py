@@ -1,6 +1,13 @@
-"""The pages' writes: each checks the signed-in editor and calls `lib/`."""
+"""The pages' writes: each checks the signed-in editor and calls `lib/`.
+
+Why one module: every write a page makes goes through here, so who may write (the editor signed in now) and what
+must be dropped from the caches afterwards is decided in one place, never in a page."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
 
 from lib import db
 from lib import index as ix
@@ -17,3 +24,30 @@ def replace_goal_tree(text: str, editor: str | None, filename: str | None = None
     tree = db.install_goal_tree(readers.connection(), editor, text, filename)
     results.data_changed()
     return tree
+
+
+def import_values(values: pd.DataFrame, filename: str) -> int:
+    """Write checked values as real for the signed-in editor (one transaction, undoable) and drop every cached copy
+    of the data so all pages show them. Returns the import id; raises `auth.NotAuthorised` or `db.DataError`."""
+    import_id = db.import_values(readers.connection(), sign_in.current_editor(), values, filename)
+    results.data_changed()
+    return import_id
+
+
+def undo_import(import_id: int) -> None:
+    """Undo an import for the signed-in editor and drop the cached data; raises `auth.NotAuthorised` or
+    `db.DataError` (a later import still in force, for one)."""
+    db.undo_import(readers.connection(), sign_in.current_editor(), import_id)
+    results.data_changed()
+
+
+def save_plan_text(editor: str, committee: str, section: str, text: str, expected_version: int | None = None) -> bool:
+    """Store a text section of a nämnd's plan (`db.save_plan_text`: audited, refused when stale)."""
+    return db.save_plan_text(readers.connection(), editor, committee, section, text, expected_version=expected_version)
+
+
+def apply_plan_changes(
+    editor: str, committee: str, table: str, upserts: list[dict], deletes: Iterable = ()
+) -> list[str]:
+    """Insert, update and delete rows of a nämnd's plan in one audited transaction (`db.apply_plan_changes`)."""
+    return db.apply_plan_changes(readers.connection(), editor, committee, table, upserts, deletes)

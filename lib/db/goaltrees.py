@@ -1,7 +1,8 @@
 """The goal tree in the database: reading a goal file safely, checking it, installing it and reading it back.
 
-A goal tree arrives three ways (the shipped `data/goals.yaml` at build time, an upload on the plan page, a file
-given to the CLI) and all of them pass the same bounded reader and the same check here; an install is one
+A goal tree arrives three ways (the shipped `data/goals.yaml` at build time, an upload on the data page, a file
+given to the CLI) and all of them pass the same bounded reader and the same check here (`check_goal_text` for a
+text; the shipped file is read by `read_goal_file` and checked by the same `goals.parse_tree`); an install is one
 transaction with its audit row and is kept in `goal_tree_install`, so the build can lay the newest one over
 the shipped tree after every rebuild.
 """
@@ -138,13 +139,20 @@ GOAL_FRAMES = {
 }
 
 
+def check_goal_text(text: str, name: str, known_indicators: set[str]) -> goals.GoalTree:
+    """The one check of a goal tree's YAML text, whichever way it arrives (an upload, the CLI, an installed tree at
+    a rebuild): read within the bounds above, then validated against the known indicator codes. Returns the tree;
+    raises `goals.TreeError` listing every fault of the tree, or `DataError` when the text cannot be read as YAML
+    at all (`name` is the file name the messages show). Nothing is written."""
+    return goals.parse_tree(read_goal_text(text, name), known_indicators, YEARS)
+
+
 def check_goal_tree(con: duckdb.DuckDBPyConnection, text: str, name: str) -> goals.GoalTree:
-    """Validate a goal tree's YAML text against the indicators in the database, without writing anything; every
-    fault is a `DataError` listing the problems in Swedish."""
-    raw = read_goal_text(text, name)
+    """`check_goal_text` against the indicators in the database, without writing anything; every fault is a
+    `DataError` listing the problems in Swedish (what the upload on the data page shows)."""
     known = set(query(con, "SELECT code FROM indicator")["code"])
     try:
-        return goals.parse_tree(raw, known, YEARS)
+        return check_goal_text(text, name, known)
     except goals.TreeError as exc:
         raise DataError(str(exc)) from exc
 
@@ -161,7 +169,7 @@ def _goal_counts(tree: goals.GoalTree) -> dict[str, int]:
 
 
 def goal_tree_summary(tree: goals.GoalTree) -> str:
-    """"4 målområden, 7 mål, 13 delmål, 14 aktiviteter": what the CLI and the page say about a valid tree."""
+    """ "4 målområden, 7 mål, 13 delmål, 14 aktiviteter": what the CLI and the page say about a valid tree."""
     c = _goal_counts(tree)
     return f"{c['målområden']} målområden, {c['mål']} mål, {c['delmål']} delmål, {c['aktiviteter']} aktiviteter"
 
@@ -234,7 +242,7 @@ def _installed_goal_tables(saved: dict[str, pd.DataFrame], known: set[str]) -> d
     newest = installs.sort_values("id").iloc[-1]
     name = f"det installerade målträdet (nr {int(newest['id'])})"
     try:
-        tree = goals.parse_tree(read_goal_text(str(newest["yaml_text"]), name), known, YEARS)
+        tree = check_goal_text(str(newest["yaml_text"]), name, known)
     except goals.TreeError as exc:
         raise DataError(f"{name[0].upper()}{name[1:]} passar inte längre med data/: {exc}") from exc
     return {table: getattr(tree, attribute) for table, attribute in GOAL_FRAMES.items()}

@@ -193,7 +193,7 @@ def _plan_upserts(cur, table: str, committee: str, upserts: list[dict], changes:
         elif loaded is None:
             raise DataError(f"Raden {key} saknar version; ladda om planen och försök igen.")
         elif loaded != before["version"]:
-            conflicts.append(_conflict(cur, table, committee, key, loaded, before, wanted))
+            conflicts.append(_conflict(cur, table, committee, str(key), loaded, before, wanted))
         else:
             changes.append(("ändrad", key, wanted, loaded))
 

@@ -1,0 +1,108 @@
+"""The maps as pydeck Decks: no basemap (works offline), our own context layers.
+
+One package, one concept per module; callers keep using `lib.mapview.X`:
+
+- `deck`: the stadsdel choropleth (features with their colours and tooltip texts), the water, the district lines
+  and the assembled deck;
+- `labels`: which name labels the first view shows, and their collision boxes and priorities;
+- `deso`: the 544 DeSO in compact metre-offset polygons, Polisen's areas as a hatched overlay, the selection
+  outline.
+"""
+
+from lib.mapview.deck import (
+    AREA_LAYER_ID,
+    ENTERING_RGBA,
+    LABEL_LAYER_ID,
+    LEAVING_RGBA,
+    SELECTED_RGBA,
+    UNPICKABLE_EDGES,
+    WATER_LAYER_ID,
+    WATER_RGBA,
+    CompactDeck,
+    MapData,
+    build_deck,
+    feature_collection,
+    geometries,
+    shipped_water,
+    view_state,
+    water_layer,
+)
+from lib.mapview.deso import (
+    DESO_LAYER_ID,
+    DESO_LINE_RGBA,
+    EARTH_RADIUS_M,
+    HATCH_PNG,
+    HATCH_SCALE,
+    METER_OFFSETS,
+    POLICE_LAYER_ID,
+    POLICE_RGBA,
+    SELECTED_LAYER_ID,
+    LocalPolygons,
+    deso_layer,
+    deso_rows,
+    deso_tooltip,
+    local_polygon_layer,
+    local_polygons,
+    local_xy,
+    police_layers,
+    police_rows,
+    polygon_parts,
+    round_coordinates,
+    selected_layer,
+)
+from lib.mapview.labels import (
+    LABEL_GAP_PX,
+    LABEL_SIZE_PX,
+    _pixels,
+    collision_padding,
+    label_width_px,
+    place_labels,
+    spread_priority,
+)
+
+__all__ = [
+    "AREA_LAYER_ID",
+    "DESO_LAYER_ID",
+    "DESO_LINE_RGBA",
+    "EARTH_RADIUS_M",
+    "ENTERING_RGBA",
+    "HATCH_PNG",
+    "HATCH_SCALE",
+    "LABEL_GAP_PX",
+    "LABEL_LAYER_ID",
+    "LABEL_SIZE_PX",
+    "LEAVING_RGBA",
+    "METER_OFFSETS",
+    "POLICE_LAYER_ID",
+    "POLICE_RGBA",
+    "SELECTED_LAYER_ID",
+    "SELECTED_RGBA",
+    "UNPICKABLE_EDGES",
+    "WATER_LAYER_ID",
+    "WATER_RGBA",
+    "CompactDeck",
+    "LocalPolygons",
+    "MapData",
+    "_pixels",
+    "build_deck",
+    "collision_padding",
+    "deso_layer",
+    "deso_rows",
+    "deso_tooltip",
+    "feature_collection",
+    "geometries",
+    "label_width_px",
+    "local_polygon_layer",
+    "local_polygons",
+    "local_xy",
+    "place_labels",
+    "police_layers",
+    "police_rows",
+    "polygon_parts",
+    "round_coordinates",
+    "selected_layer",
+    "shipped_water",
+    "spread_priority",
+    "view_state",
+    "water_layer",
+]

@@ -1,0 +1,229 @@
+"""The stadsdel choropleth as a pydeck Deck: no basemap (works offline), our own context layers.
+
+Colours are computed here per feature (`fill`), so the browser only paints; tooltips read plain
+properties, which Streamlit's tooltip interpolation resolves from each feature.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
+
+from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA, hex_to_rgba, palette
+from lib.mapview.labels import LABEL_SIZE_PX, collision_padding, place_labels, spread_priority
+
+AREA_LAYER_ID = "stadsdelar"
+WATER_LAYER_ID = "vatten"
+LABEL_LAYER_ID = "namn"
+WATER_RGBA = [197, 222, 240, 255]  # light blue, lighter than every class colour
+SELECTED_RGBA = [20, 60, 200, 255]
+#: The edges of the pickable areas are drawn but not picked: a click is picked synchronously on pointer-down, and
+#: picking the edge paths of 544 DeSO took ~450 ms in a software-rendered browser (the fills alone ~20 ms) – long
+#: enough for the click to be read as a press and lost. The fill under the edge is picked instead.
+UNPICKABLE_EDGES = {
+    "GeoJsonLayer": {"_subLayerProps": {"polygons-stroke": {"pickable": False}}},
+    "PolygonLayer": {"_subLayerProps": {"stroke": {"pickable": False}}},
+}
+ENTERING_RGBA = [0, 90, 200, 255]
+LEAVING_RGBA = [120, 0, 120, 255]
+
+
+class CompactDeck(pdk.Deck):
+    """pydeck pretty-prints its JSON (two spaces per level, every coordinate on its own line), which more
+    than triples what a map sends on each rerun, and indenting forces Python's slow pure-Python encoder;
+    this sends the same spec without whitespace, through the C encoder."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class MapData:
+    """Per-stadsdel values to paint: keyed by area code."""
+
+    step: dict[str, int]  # colour step 0..k-1, −1 = no value
+    k: int
+    value_text: dict[str, str]
+    in_view: set[str]  # stadsdelar coloured; the rest are grey context
+    note: dict[str, str]  # e.g. "syntetiskt värde"
+    rank_text: dict[str, str] = field(default_factory=dict)
+    outline: dict[str, list[int]] = field(default_factory=dict)  # highlighted borders (selection, urval)
+    colours: tuple[str, ...] = ()  # the class colours, lightest first; default YlOrRd (`palette(k)`)
+
+
+def geometries(frame: gpd.GeoDataFrame) -> list[dict]:
+    """Each stadsdel's GeoJSON geometry, in frame order: worth keeping, since geopandas rebuilds it on each call."""
+    return [feature["geometry"] for feature in frame.__geo_interface__["features"]]
+
+
+def feature_collection(
+    frame: gpd.GeoDataFrame,
+    data: MapData,
+    shapes: list[dict] | None = None,
+) -> dict:
+    """GeoJSON with the fill colour and tooltip text of each stadsdel in its properties (`shapes`: the frame's
+    `geometries`, if already at hand)."""
+    colours = data.colours or palette(data.k)
+    features = []
+    shapes = shapes if shapes is not None else geometries(frame)
+    for props_row, geometry in zip(frame[["code", "name", "district"]].itertuples(index=False), shapes, strict=True):
+        code = props_row.code
+        step = data.step.get(code, -1)
+        if code not in data.in_view:
+            fill = OUTSIDE_RGBA
+        elif step < 0:
+            fill = NO_DATA_RGBA
+        else:
+            fill = hex_to_rgba(colours[step])
+        # The tooltip is HTML: escape everything that comes from data.
+        props = {
+            "code": code,
+            "name": html.escape(str(props_row.name)),
+            "district": html.escape(str(props_row.district)),
+            "value_text": html.escape(data.value_text.get(code, "inget värde")),
+            "note": html.escape(data.note.get(code, "")),
+            "rank_text": html.escape(data.rank_text.get(code, "")),
+            "fill": list(fill),
+            "line": data.outline.get(code, [40, 40, 40, 255] if code in data.in_view else [150, 150, 150, 255]),
+            "width": 4 if code in data.outline else 1,
+        }
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def view_state(frame: gpd.GeoDataFrame, height_px: int = 560, width_px: int = 900) -> pdk.ViewState:
+    """A view that fits the polygons in a map of the given pixel size (Web Mercator zoom)."""
+    minx, miny, maxx, maxy = frame.total_bounds
+    lat = (miny + maxy) / 2
+    # deck.gl Web Mercator: 512·2^zoom pixels span 360° of longitude; latitude is stretched by 1/cos(lat).
+    zoom_x = np.log2(width_px * 360 / (512 * max(maxx - minx, 1e-6) * 1.08))
+    zoom_y = np.log2(height_px * 360 * np.cos(np.radians(lat)) / (512 * max(maxy - miny, 1e-6) * 1.08))
+    return pdk.ViewState(longitude=(minx + maxx) / 2, latitude=lat, zoom=float(min(zoom_x, zoom_y)), pitch=0, bearing=0)
+
+
+def shipped_water() -> dict:
+    """The water shipped in geo/vatten.geojson (cached while the file is unchanged)."""
+    from lib.config import Paths
+    from lib.geo import read_geojson
+
+    return read_geojson(Paths().water_geo)
+
+
+def water_layer(water: dict) -> pdk.Layer:
+    """Lakes and the sea in light blue under the areas, so the city is recognisable without a basemap."""
+    return pdk.Layer(
+        "GeoJsonLayer",
+        water,
+        id=WATER_LAYER_ID,
+        pickable=False,
+        stroked=False,
+        filled=True,
+        get_fill_color=WATER_RGBA,
+    )
+
+
+def build_deck(
+    collection: dict | None,
+    outlines: dict,
+    labels: pd.DataFrame,
+    view: pdk.ViewState,
+    tooltip_html: str,
+    water: dict | bool = True,
+    *,
+    area_layer: pdk.Layer | None = None,
+    overlays: tuple[pdk.Layer, ...] = (),
+    water_on_top: bool = False,
+) -> pdk.Deck:
+    """Water (under everything, not pickable), stadsdelar (pickable), stadsdelsområde outlines (GeoJSON) and name
+    labels, without a basemap. `water`: a GeoJSON dict, True for the shipped water, False for none.
+
+    `labels` has `lon`, `lat`, `name` and optionally `priority`: where labels would overlap, the one with the
+    higher priority is drawn (deck.gl's CollisionFilterExtension), e.g. the larger area.
+
+    `area_layer` replaces the stadsdel GeoJSON layer (then `collection` may be None), `overlays` are drawn above
+    the stadsdelsområde lines and under the labels, `water_on_top` paints the water over the areas."""
+    areas = pdk.Layer(
+        "GeoJsonLayer",
+        collection,
+        id=AREA_LAYER_ID,
+        pickable=True,
+        stroked=True,
+        filled=True,
+        get_fill_color="properties.fill",
+        get_line_color="properties.line",
+        get_line_width="properties.width",
+        line_width_units="'pixels'",
+        line_width_min_pixels=1,
+        auto_highlight=True,
+        highlight_color=[30, 80, 160, 120],
+        **UNPICKABLE_EDGES["GeoJsonLayer"],
+    )
+    districts = pdk.Layer(
+        "GeoJsonLayer",
+        outlines,
+        id="stadsdelsomraden",
+        pickable=False,
+        stroked=True,
+        filled=False,
+        get_line_color=[20, 20, 20, 255],
+        line_width_min_pixels=2.5,
+    )
+    padding = collision_padding(labels["name"]) if len(labels) else [0.0] * 4
+    labels = place_labels(labels, view.zoom)
+    priority = {}
+    if "priority" in labels.columns:
+        labels = labels.assign(priority=spread_priority(labels))
+        priority = {"get_collision_priority": "priority"}
+    text = pdk.Layer(
+        "TextLayer",
+        labels,
+        id=LABEL_LAYER_ID,
+        pickable=False,
+        get_position=["lon", "lat"],
+        get_text="name",
+        get_size=LABEL_SIZE_PX,
+        # Hide labels that would overlap at the current zoom (higher priority wins). deck.gl tests a label's anchor
+        # (the middle of its text) against what labels of higher priority drew there, so partly overlapping labels
+        # would both stay: each label is tested with an invisible background box, padded by half the longest
+        # label's width and half the text's height, so that two labels that would overlap cover each other's
+        # anchor. `place_labels` has already chosen what the first view shows.
+        extensions=[{"@@type": "CollisionFilterExtension"}],
+        collision_group="'labels'",
+        collision_test_props={"padding": padding},
+        background=True,
+        get_background_color=[255, 255, 255, 0],
+        **priority,
+        get_color=[20, 20, 20, 255],
+        get_text_anchor="'middle'",
+        get_alignment_baseline="'center'",
+        # deck.gl's default glyph atlas is ASCII only; 'auto' adds å, ä, ö. The inner quotes make pydeck pass
+        # the literal string instead of turning it into an accessor expression.
+        character_set="'auto'",
+        font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'",
+        font_weight=600,
+        outline_width=3,
+        outline_color=[255, 255, 255, 230],
+        font_settings={"sdf": True},
+    )
+    if water is True:
+        water = shipped_water()
+    water_layers = [water_layer(water)] if water else []
+    if area_layer is not None:  # e.g. the DeSO polygons (`deso_layer`) instead of the stadsdel GeoJSON
+        areas = area_layer
+    # DeSO polygons cover the lakes and the sea, so there the water is painted over them (not pickable, so a
+    # click still reaches the area); overlays (Polisen's areas, the selection) come above the context lines.
+    bottom, middle = ([], [areas, *water_layers]) if water_on_top else (water_layers, [areas])
+    layers = bottom + middle + [districts, *overlays, text]
+    return CompactDeck(
+        layers=layers,
+        initial_view_state=view,
+        map_provider=None,
+        tooltip={"html": tooltip_html, "style": {"fontSize": "15px", "backgroundColor": "#1f2937", "color": "white"}},
+    )

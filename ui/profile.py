@@ -1,0 +1,343 @@
+"""The Stadsdel page's views: key figures, the domain and contribution charts, the indicator, DeSO and published
+figure tables and the small multiples of trends. The page composes them; the numbers come from `lib/profile.py`."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from lib import index as ix
+from lib import profile, provenance
+from lib.config import BASELINE_YEAR, PROGRAMME_START, YEARS
+from lib.fmt import number
+from lib.reference import source_kind
+from ui import downloads, maps, readers, wording
+
+DOMAIN_COLOURS = ["#1f4e8c", "#2a9d8f", "#e9a03b", "#b5179e"]
+LINE_COLOURS = {"stadsdel": "#b30000", "Programområdet": "#e08214", "Staden": "#5b6470"}
+
+
+def _population_help(code: str, year: int) -> str:
+    """Whether the population figure is real or modelled, and its source."""
+    pop_row = readers.stadsdel_values()
+    pop_row = pop_row[
+        (pop_row["area_code"] == code) & (pop_row["indicator_code"] == "befolkning") & (pop_row["year"] == year)
+    ]
+    if not len(pop_row):
+        return "Syntetiskt värde."
+    return f"{provenance.status(pop_row['synthetic'].iloc[0]).capitalize()} värde, {year}. " + provenance.source_text(
+        pop_row["source"].iloc[0], pop_row["licence"].iloc[0], pop_row["synthetic"].iloc[0]
+    )
+
+
+def key_figures(
+    code: str, choice: str, year: int, params: ix.IndexParams, result: ix.IndexResult, robust: pd.Series
+) -> None:
+    """Population, index, rank and flags as metrics, with the rank's range under random weights."""
+    row = result.scores.set_index("area_code").loc[code]
+    ranked = int(result.scores["rank"].notna().sum())
+    values = readers.values_long()
+    pop = values[(values["area_code"] == code) & (values["indicator_code"] == "befolkning") & (values["year"] == year)]
+    m1, m2, m3, m4 = st.columns(4)
+    pop_help = _population_help(code, year) if len(pop) else "Ingen uppgift."
+    m1.metric(f"Folkmängd {year}", number(pop["value"].iloc[0], 0) if len(pop) else "–", help=pop_help)
+    if pd.isna(row["composite"]):
+        m2.metric("Index", "–")
+        st.warning("Stadsdelen har färre än 1 000 invånare och därför inga indikatorvärden, som i officiell statistik.")
+        return
+    m2.metric(
+        "Index", number(row["composite"], 1), help=f"{wording.METHODS[params.method]}; vikter från Index och vikter."
+    )
+    if pd.notna(row["rank"]):
+        m3.metric("Plats", f"{int(row['rank'])} av {ranked}", help="1 = högst social risk i jämförelsegruppen.")
+        st.info(
+            f"I 90 % av 1 000 slumpade viktningar (varje vikt ±25 %) hamnar {choice} mellan plats "
+            f"**{int(robust['rank_p05'])}** och **{int(robust['rank_p95'])}**; bland de 22 högsta i "
+            f"**{number(100 * robust['share_top_22'], 0)} %** av dragningarna. Med varje område på 10–40 % av vikten "
+            f"kan den hamna mellan plats {int(robust['rank_best'])} och {int(robust['rank_worst'])}.",
+            icon=":material/balance:",
+        )
+    m4.metric(
+        "Flaggor",
+        int(row["flag_count"]),
+        help="Indikatorer där stadsdelen ligger över 90:e percentilen eller minst 1,2 × jämförelsegruppens nivå.",
+    )
+
+
+def _domain_chart(area_df: pd.DataFrame, domain_names: list[str], ref100: bool) -> alt.LayerChart | alt.FacetChart:
+    y = alt.Y("område:N", sort=domain_names, title=None, axis=alt.Axis(labelFontSize=14, labelLimit=220))
+    bars = (
+        alt.Chart(area_df)
+        .mark_bar(height=26)
+        .encode(
+            y=y,
+            x=alt.X("poäng:Q", title="Områdespoäng"),
+            color=alt.Color("område:N", scale=alt.Scale(domain=domain_names, range=DOMAIN_COLOURS), legend=None),
+            tooltip=["område", alt.Tooltip("poäng:Q", format=".1f"), alt.Tooltip("programområdet:Q", format=".1f")],
+        )
+    )
+    ticks = alt.Chart(area_df).mark_tick(color="#e08214", thickness=4, size=34).encode(y=y, x="programområdet:Q")
+    layers = [bars, ticks]
+    if ref100:
+        layers.append(alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color="#111", strokeDash=[5, 3]).encode(x="x:Q"))
+    return alt.layer(*layers).properties(height=190)
+
+
+def _contribution_chart(result: ix.IndexResult, code: str, domain_name: dict[str, str]) -> alt.Chart:
+    shares = result.contributions.loc[code].rename("andel").rename_axis("code").reset_index()
+    shares = shares.merge(readers.index_indicators()[["code", "name", "domain"]], on="code")
+    shares["område"] = shares["domain"].map(domain_name)
+    top = shares.nlargest(8, "andel")
+    return (
+        alt.Chart(top)
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=230, labelFontSize=13)),
+            x=alt.X("andel:Q", title="Andel av indexet", axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "område:N", scale=alt.Scale(domain=list(domain_name.values()), range=DOMAIN_COLOURS), legend=None
+            ),
+            tooltip=["name", "område", alt.Tooltip("andel:Q", format=".1%")],
+        )
+        .properties(height=230, title="Vad bidrar mest till indexet?")
+    )
+
+
+def domains_view(code: str, choice: str, year: int, params: ix.IndexParams, result: ix.IndexResult) -> None:
+    """The four domain scores against the programme area's mean, what contributes most, and warnings."""
+    areas = readers.areas()
+    domains = readers.index_domains()
+    domain_name = dict(zip(domains["code"], domains["name"], strict=True))
+    values = readers.values_long()
+    population = values[(values["indicator_code"] == "befolkning") & (values["year"] == year)].set_index("area_code")[
+        "value"
+    ]
+    area_df = profile.domain_scores(
+        result.scores, code, areas.loc[areas["in_programme"], "code"], population, domain_name
+    )
+    c1, c2 = st.columns([1.3, 1], gap="large")
+    with c1:
+        st.altair_chart(_domain_chart(area_df, list(domain_name.values()), params.method == "ref100"), width="stretch")
+        reference = "streckad linje: jämförelsegruppen = 100 · " if params.method == "ref100" else ""
+        st.caption(f"Stapel: {choice} · {reference}orange streck: programområdets befolkningsvägda medel.")
+    with c2:
+        st.altair_chart(_contribution_chart(result, code, domain_name), width="stretch")
+    row = result.scores.set_index("area_code").loc[code]
+    names = readers.indicators().set_index("code")["name"]
+    if row["dominance"]:
+        st.warning(
+            f"En enda indikator – {names.loc[row['dominant_indicator']].lower()} – står för "
+            f"{number(100 * row['dominant_share'], 0)} % av indexet. Rangordningen vilar då mycket på ett enda mått.",
+            icon=":material/warning:",
+        )
+    flagged = [names.loc[c] for c, f in result.flags.loc[code].items() if f]
+    if flagged:
+        st.markdown(
+            "**Flaggade indikatorer** (över 90:e percentilen eller minst 1,2 × nivån): " + ", ".join(flagged) + "."
+        )
+
+
+def indicator_view(code: str, year: int, flags: pd.Series) -> None:
+    """Every indicator's latest value with its year, status, source, the city's and programme area's values and
+    the relative risk; downloadable with numbers as numbers."""
+    own = readers.stadsdel_values()
+    table = profile.indicator_table(own[own["area_code"] == code], readers.group_values(), readers.indicators(), year)
+    shown, numeric = profile.page_tables(table, flags.to_dict())
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "År": st.column_config.NumberColumn(format="%d"),
+            "Status": st.column_config.TextColumn(
+                help="verkligt = publicerad statistik; syntetiskt = modellerat värde."
+            ),
+            "Risk mot staden (100)": st.column_config.NumberColumn(
+                help="Över 100 = högre risk än staden som helhet, oavsett om måttet är bra eller dåligt."
+            ),
+            "Källa och licens": st.column_config.TextColumn(
+                help="Verkliga värden: utgivare, tabell och licens (hela källan i nedladdningen och under Data och "
+                "källor). Syntetiska: modellens värde.",
+            ),
+        },
+    )
+    downloads.download_buttons(numeric, f"indikatorer_{code}_{year}", "profil_tabell")
+
+
+def real_and_model_view(code: str, choice: str) -> None:
+    """Real and modelled values of the same cell side by side."""
+    pairs = readers.real_and_model(code)
+    if pairs.empty:
+        st.caption(f"{choice} har inga celler där både ett verkligt och ett modellerat värde finns.")
+        return
+    pair_table = provenance.side_by_side(pairs, readers.indicators())
+    st.dataframe(
+        pair_table, hide_index=True, width="stretch", column_config={"År": st.column_config.NumberColumn(format="%d")}
+    )
+    st.caption(
+        "Där verklig statistik finns för samma indikator och år visas den i hela verktyget; modellens syntetiska "
+        "värde står bredvid som jämförelse. Skillnad = verkligt − modell; andelar skiljer sig i procentenheter. "
+        "Utgivaren står inom parentes; hela källan i tabellen ovan och under Data och källor."
+    )
+
+
+def police_view(choice: str, police: pd.DataFrame, deso_units: pd.DataFrame) -> None:
+    """The stadsdel's shares of Polisen's utsatta områden."""
+    if deso_units.empty:
+        st.markdown(f"{choice} innehåller inget eget DeSO, så Polisens lista (per DeSO) säger inget om stadsdelen.")
+    elif police.empty:
+        st.markdown(provenance.NO_POLICE_AREA)
+    else:
+        st.markdown("\n".join(f"- {line}" for line in provenance.police_lines(police)))
+    st.caption(
+        "Källa: Polisen, utsatta och särskilt utsatta områden 2025, som andel av varje DeSO (beräknad överlappning; "
+        "ingen licens angiven av Polisen – andelar och namn återges med källa)."
+    )
+
+
+DESO_COLUMNS = {
+    "Låg ek. standard 2024, %": st.column_config.TextColumn(help="Låg ekonomisk standard 2024 (SCB, TAB6685)."),
+    "Arbetslöshet 2024, %": st.column_config.TextColumn(help="Arbetslöshet 20–64 år 2024 (SCB, TAB6680)."),
+    "Polisen 2025": st.column_config.TextColumn(
+        help="Andel av DeSO som ligger i ett utsatt eller särskilt utsatt område enligt Polisen 2025."
+    ),
+    provenance.OVERLAP_COLUMN: st.column_config.TextColumn(
+        help="Hur stor del av DeSO-området som ligger i stadsdelen; under 80 % beskriver det delvis en grannstadsdel."
+    ),
+}
+
+
+def deso_view(choice: str, police: pd.DataFrame, deso_units: pd.DataFrame) -> None:
+    """The stadsdel's DeSO with their real values, Polisen's shares and overlap, and links to them on the map."""
+    if deso_units.empty:
+        st.info(
+            f"{choice} innehåller inget eget DeSO: varje DeSO räknas helt till den stadsdel det överlappar mest, och "
+            "inget gör det här (så är det för sex små stadsdelar). Stadsdelen har därför inga DeSO-baserade verkliga "
+            "värden.",
+            icon=":material/info:",
+        )
+        return
+    deso_table = provenance.deso_table(deso_units, readers.level_values("deso", True), police, readers.indicators())
+    one_regso = deso_units["regso"].nunique() == 1
+    if one_regso:
+        deso_table = deso_table.drop(columns="RegSO")  # said once in the caption, leaving room for Polisen's column
+    st.dataframe(deso_table, hide_index=True, width="stretch", column_config=DESO_COLUMNS)
+    low = int((deso_units["overlap_share"] < provenance.OVERLAP_WARNING).sum())
+    st.caption(
+        (f"Alla ligger i RegSO {deso_units['regso'].iloc[0]}. " if one_regso else "")
+        + "Verkliga värden från SCB (CC0), 2024 och folkmängd 2025. Polisen 2025: andel av DeSO i ett utsatt eller "
+        "särskilt utsatt område (ett DeSO som delats 2025 visar varje del). Varje DeSO räknas helt till den stadsdel "
+        "det överlappar mest"
+        + (f"; {low} av dem ligger till under 80 % i {choice} och beskriver delvis en grannstadsdel." if low else ".")
+        + " Stadsdelens egna värden är befolkningsvägda medel av dess DeSO."
+    )
+    links = st.container(horizontal=True, gap="small")
+    for deso in deso_units["code"].sort_values():
+        links.page_link(
+            "pages/map.py",
+            label=f"{deso} på kartan",
+            icon=":material/map:",
+            query_params={"niva": wording.LEVEL_LABELS["deso"], "deso": deso},
+        )
+
+
+def trend_chart(code: str, choice: str) -> alt.FacetChart:
+    """Small multiples of the stadsdel, the programme area and the city, real points filled and modelled ringed."""
+    own = readers.stadsdel_values()
+    trend = profile.trend_frame(
+        own[own["area_code"] == code], readers.group_values(), readers.group_status(), readers.indicators(), choice
+    )
+    series_scale = alt.Scale(domain=[choice, "Programområdet", "Staden"], range=list(LINE_COLOURS.values()))
+    x = alt.X(
+        "year:O",
+        title=None,
+        scale=alt.Scale(domain=list(YEARS)),
+        axis=alt.Axis(labelAngle=0, values=[2012, 2015, 2020, 2025]),
+    )
+    y_value = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
+    lines = (
+        alt.Chart()
+        .mark_line(strokeWidth=1.6)
+        .encode(
+            x=x,
+            y=y_value,
+            color=alt.Color(
+                "serie:N", scale=series_scale, legend=alt.Legend(orient="top", title=None, labelFontSize=14)
+            ),
+        )
+    )
+    points = (
+        alt.Chart()
+        .mark_point(filled=True, size=48, strokeWidth=0, opacity=1)
+        .encode(
+            x=x,
+            y=y_value,
+            fill=alt.Fill("serie:N", scale=series_scale, legend=None),
+            **maps.status_channels(),
+            tooltip=[
+                alt.Tooltip("serie:N", title="Serie"),
+                alt.Tooltip("name:N", title="Indikator"),
+                alt.Tooltip("year:O", title="År"),
+                alt.Tooltip("value:Q", title="Värde", format=",.1f"),
+                alt.Tooltip("unit:N", title="Enhet"),
+                alt.Tooltip("status:N", title="Status"),
+            ],
+        )
+    )
+    marks = pd.DataFrame({"year": [BASELINE_YEAR, PROGRAMME_START], "vad": ["basår", "programstart"]})
+    rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#888").encode(x="year:O", tooltip=["vad"])
+    order = list(readers.index_indicators()["name"])
+    return (
+        alt.layer(lines, points, rules, data=trend)
+        .properties(width=205, height=120)
+        .facet(
+            facet=alt.Facet("name:N", title=None, sort=order, header=alt.Header(labelFontSize=13, labelLimit=220)),
+            columns=3,
+        )
+        .resolve_scale(y="independent")
+        .configure_legend(labelLimit=260)
+    )
+
+
+def published_view(district: str, choice: str) -> None:
+    """The published figures for the stadsdelsområde and the stadsdel, each with its source and kind of source."""
+    refs = readers.reference_figures()
+    inds = readers.indicators()
+    ind_names = dict(zip(inds["code"], inds["name"], strict=True))
+    mine = refs[
+        ((refs["area_level"] == "stadsdelsomrade") & (refs["area"] == district))
+        | ((refs["area_level"] == "stadsdel") & (refs["area"] == choice))
+    ]
+    if mine.empty:
+        st.caption("Inga publicerade siffror hittades för området.")
+        return
+    st.caption(
+        "Verkliga siffror ur Statistisk årsbok för Stockholm m.fl. – de syntetiska värdena ovan är kalibrerade mot "
+        f"dem där måttet är detsamma och året ligger inom {YEARS[0]}–{YEARS[-1]}. ”Andrahandskälla”: länken går inte "
+        "till utgivaren själv utan till t.ex. ett uppslagsverk, en nyhetsartikel eller en kopia på en dokumentsajt."
+    )
+    measures = [
+        ind_names[c] if same and c in ind_names else provenance.reference_measure(f)
+        for c, f, same in zip(mine["indicator_code"], mine["figure_indicator"], mine["comparable"], strict=True)
+    ]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Mått": measures,
+                "Område": mine["area"],
+                "År": mine["year"],
+                "Värde": mine["value"].map(provenance.figure_number),
+                "Enhet": mine["unit"].map(provenance.reference_unit),
+                "Samma mått som indikatorn": mine["comparable"].map({True: "ja", False: "nej"}),
+                "Källtyp": mine["source_url"].map(source_kind),
+                "Källa": mine["source_url"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Källa": st.column_config.LinkColumn(display_text="öppna källan"),
+            "År": st.column_config.NumberColumn(format="%d"),
+        },
+    )
