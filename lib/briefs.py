@@ -23,7 +23,7 @@ from lib.index import IndexParams
 
 RANKING_WIDTHS_DESO = [0.06, 0.33, 0.16, 0.08, 0.1, 0.11, 0.16]
 RANKING_WIDTHS = [0.05, 0.16, 0.2, 0.07, 0.09, 0.13, 0.09, 0.18]
-INDICATOR_WIDTHS = [0.3, 0.06, 0.1, 0.11, 0.14, 0.12, 0.17]
+INDICATOR_WIDTHS = [0.3, 0.07, 0.09, 0.09, 0.11, 0.12, 0.17]
 
 
 def shorten(text: str, width: int) -> str:
@@ -105,7 +105,7 @@ def goals_table(tree: goals.GoalTree, outcomes: pd.DataFrame, year: int) -> pd.D
     return pd.DataFrame(
         {
             "Nivå": nodes["level"],
-            "Mål": [print_goal(n, 70) for _, n in nodes.iterrows()],
+            "Mål": [print_goal(n, 400) for _, n in nodes.iterrows()],
             "Bedömning": [f"{evaluation.loc[i, 'status']}" for i in nodes["id"]],
         }
     )
@@ -172,11 +172,42 @@ def programme_intro(inputs: ProgrammeInputs) -> list[str]:
     ]
 
 
+def text_colour(background: str) -> str:
+    """White on a dark class colour, near-black on a light one (relative luminance), so a coloured cell stays
+    readable in print."""
+    r, g, b = (int(background.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return "#ffffff" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5 else "#111111"
+
+
+def ranking_fills(codes: pd.Series, fig: render.MapFigure) -> list[tuple[str, str] | None]:
+    """Each ranked unit's map colour for its Index cell, so the table and the map read alike."""
+    return [(fig.colours[c], text_colour(fig.colours[c])) if c in fig.colours else None for c in codes]
+
+
+def map_labels(frame: gpd.GeoDataFrame, codes: pd.Series, names: Mapping[str, str]) -> list[tuple[str, float, float]]:
+    """A label per stadsdel named in `names` (unit code → stadsdel name) for the units in `codes`, at a point inside
+    their shapes taken together, so a printed map says where the ranked places are."""
+    shown = frame[frame["code"].isin(set(codes))].assign(label=lambda f: f["code"].map(names))
+    shown = shown.dropna(subset=["label"])
+    if shown.empty:
+        return []
+    merged = shown[["label", "geometry"]].dissolve(by="label")
+    points = merged.geometry.representative_point()
+    return [(str(label), float(p.x), float(p.y)) for label, p in points.items()]
+
+
+def has_synthetic(params: IndexParams, origin: pd.DataFrame) -> bool:
+    """Whether any index value behind the brief is synthetic (never at DeSO level or with real values only)."""
+    return params.level != "deso" and not params.real_only and bool((origin["synthetic"] > 0).any())
+
+
 def programme_brief_pdf(inputs: ProgrammeInputs) -> bytes:
     """The printable programme brief: the 22 highest units with their stability, the goals, the allocation and
     (when given) the validation against SCB's områdestyp."""
     table = inputs.scores.merge(inputs.robust, on="area_code").dropna(subset=["rank"]).sort_values("rank").head(22)
     ranking, widths = ranking_table(table, inputs.units, inputs.origin, inputs.params.level)
+    units = inputs.units.set_index("code")
+    label_names = units["stadsdel"] if "stadsdel" in units else units["name"]  # a DeSO is labelled by its stadsdel
     return render.programme_brief(
         inputs.params.year,
         programme_intro(inputs),
@@ -188,6 +219,9 @@ def programme_brief_pdf(inputs: ProgrammeInputs) -> bytes:
         allocation_table(inputs.allocation),
         inputs.outlines,
         ranking_widths=widths,
+        ranking_fills=ranking_fills(table["area_code"], inputs.map_figure),
+        map_labels=map_labels(inputs.frame, table["area_code"], label_names.dropna().astype(str).to_dict()),
+        synthetic=has_synthetic(inputs.params, inputs.origin),
         validation=inputs.validation,
     )
 
@@ -261,7 +295,7 @@ def print_indicators(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Indikator": shorten(r.name, 34),
+                "Indikator": r.name,
                 "År": int(r.year),
                 "Värde": number(float(r.value), int(r.decimals)),
                 "Staden": number(r.city, int(r.decimals)),
@@ -288,15 +322,34 @@ def plan_lines(committee: str, plan: Mapping[str, pd.DataFrame]) -> list[str]:
     texts = plan["text"].set_index("section")["text"] if not plan["text"].empty else pd.Series(dtype=str)
     lines.append("Prioriteringar: " + (texts.get("prioriteringar") or "inga registrerade ännu."))
     for g in plan["goals"].itertuples():
-        lines.append(f"Lokalt mål: {g.text or g.indicator_code} – {g.target:g} år {g.target_year}.")
+        lines.append(f"Lokalt mål: {g.text or g.indicator_code} – {_plain(g.target)} år {g.target_year}.")
     for act in plan["activities"].itertuples():
         lines.append(
-            f"Aktivitet: {act.title} ({act.status}; {act.start}–{act.end}; {act.budget:g} mnkr; "
+            f"Aktivitet: {act.title} ({act.status}; {day(act.start)}–{day(act.end)}; {_plain(act.budget)} mnkr; "
             f"{act.owner or '–'}; {act.partners or '–'})."
         )
     if plan["goals"].empty and plan["activities"].empty:
         lines.append("Inga lokala mål eller aktiviteter registrerade ännu.")
     return lines
+
+
+def day(value: object) -> str:
+    """A date as printed: 2026-03-01, never with a time of day; missing → "–"."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    try:
+        return pd.Timestamp(value).date().isoformat()
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _plain(v: object) -> str:
+    """A typed number in Swedish form with the decimals it needs (1,5 – not 1.5; 150 – not 150,0)."""
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(v)
+    return _figure_value(f) if pd.notna(f) else "–"
 
 
 def _figure_value(v: float) -> str:
@@ -317,7 +370,7 @@ def published_figures_table(
     table = pd.DataFrame(
         {
             "Mått": [
-                shorten(ind_names[c] if isinstance(c, str) and c in ind_names else provenance.reference_measure(f), 44)
+                ind_names[c] if isinstance(c, str) and c in ind_names else provenance.reference_measure(f)
                 for c, f in zip(mine["indicator_code"], mine["figure_indicator"], strict=True)
             ],
             "Område": mine["area"],

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lib import aggregate, classify, provenance
+from lib import aggregate, classify, provenance, ranks
 from lib import index as ix
 from lib.fmt import number
 
@@ -251,7 +251,7 @@ class Ranking:
 
     order: pd.Series  # the shown values, riskiest first, without missing values
     rank_of: dict[str, int]
-    rank_text: dict[str, str]  # "plats 3 av 22 (programmet)"
+    rank_text: dict[str, str]  # "plats 3 av 22 i programmet" (`lib.ranks`)
     cover_text: dict[str, str] = field(default_factory=dict)  # "täckning 80 %"
 
 
@@ -259,8 +259,7 @@ def ranking(layer: LayerValues, shown: pd.Series, in_programme: bool) -> Ranking
     """Rank the shown units and say each place and coverage in words."""
     order = shown.dropna().sort_values(ascending=not layer.worse_high)
     rank_of = {code: i + 1 for i, code in enumerate(order.index)}
-    view_word = "programmet" if in_programme else "hela staden"
-    rank_text = {c: f"plats {r} av {len(rank_of)} ({view_word})" for c, r in rank_of.items()}
+    rank_text = {c: ranks.place(r, len(rank_of), ranks.map_where(in_programme)) for c, r in rank_of.items()}
     cover_text = {c: f"täckning {percent(s)}" for c, s in layer.coverage.items() if pd.notna(s)}
     return Ranking(order, rank_of, rank_text, cover_text)
 

@@ -293,17 +293,91 @@ def followup_table(
     )
 
 
-def audit_table(log: pd.DataFrame) -> pd.DataFrame:
-    """The nämnd's plan history as shown: time, editor, which part, the change and the row before and after."""
-    parts = {"plan_goal": "lokalt mål", "plan_activity": "aktivitet", "plan_text": "text"}
-    return pd.DataFrame(
+#: The plan tables' parts in the history, and the fields a change is told by (row bookkeeping left out).
+HISTORY_PARTS = {"plan_goal": "lokalt mål", "plan_activity": "aktivitet", "plan_text": "text"}
+HISTORY_FIELDS = {"plan_goal": GOAL_FIELDS, "plan_activity": ACTIVITY_FIELDS, "plan_text": ("text",)}
+HISTORY_TEXT_MAX = 80
+
+
+def history_value(field: str, value: Any, ind_name: Mapping[str, str]) -> str:
+    """One stored value as a reader of the history wants it: the indicator's name, a date without its time, a
+    Swedish number, a shortened text, and "–" for empty (never `None`)."""
+    if _blank(value):
+        return "–"
+    if field == "indicator_code":
+        return ind_name.get(value, str(value))
+    if field in ("start", "end"):
+        return str(value)[:10]
+    if field == "target_year":
+        return str(int(value))
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return number(float(value), 3).rstrip("0").rstrip(",")
+    text = " ".join(str(value).split())
+    return text if len(text) <= HISTORY_TEXT_MAX else text[: HISTORY_TEXT_MAX - 1] + "…"
+
+
+def _loaded(raw: Any) -> dict:
+    """An audit row's stored state (JSON text; empty when the row did not exist)."""
+    if raw is None or (isinstance(raw, float) and np.isnan(raw)) or raw == "":
+        return {}
+    import json
+
+    value = json.loads(raw) if isinstance(raw, str) else raw
+    return value if isinstance(value, dict) else {}
+
+
+def history_changes(
+    table: str, before: Any, after: Any, ind_name: Mapping[str, str], field_labels: Mapping[str, str]
+) -> list[str]:
+    """The fields an audited change altered, each as "fält: före → efter" (a new row: – → value; a removed one:
+    value → –)."""
+    old, new = _loaded(before), _loaded(after)
+    parts = []
+    for f in HISTORY_FIELDS.get(table, ()):
+        then, now = history_value(f, old.get(f), ind_name), history_value(f, new.get(f), ind_name)
+        if then != now:
+            parts.append(f"{field_labels.get(f, f)}: {then} → {now}")
+    return parts or ["inga ändrade fält"]
+
+
+def history_change(
+    table: str, before: Any, after: Any, ind_name: Mapping[str, str], field_labels: Mapping[str, str]
+) -> str:
+    """`history_changes` on one line, joined by "; "."""
+    return "; ".join(history_changes(table, before, after, ind_name, field_labels))
+
+
+def history_row_label(table: str, before: Any, after: Any, record_id: str, ind_name: Mapping[str, str]) -> str:
+    """Which row a change concerns, in words: an activity's title, a goal's indicator and year, a text's section."""
+    row = _loaded(after) or _loaded(before)
+    if table == "plan_activity" and row.get("title"):
+        return history_value("title", row["title"], ind_name)
+    if table == "plan_goal" and row.get("indicator_code"):
+        year = row.get("target_year")
+        name = history_value("indicator_code", row["indicator_code"], ind_name)
+        return f"{name} ({history_value('target_year', year, ind_name)})" if year is not None else name
+    return str(record_id)
+
+
+def history_time(stamp: Any) -> str:
+    """An audit time to the minute ("2026-05-04 13:07"): seconds and microseconds say nothing to a reader."""
+    return "–" if stamp is None or pd.isna(stamp) else pd.Timestamp(stamp).strftime("%Y-%m-%d %H:%M")
+
+
+def history_table(log: pd.DataFrame, ind_name: Mapping[str, str], field_labels: Mapping[str, str]) -> pd.DataFrame:
+    """The nämnd's plan history as shown (newest first, as `db.audit_log` gives it): when, who, which part and row,
+    what was done, and one line per changed field as "fält: före → efter" (one line each, so a table at 1280 px
+    shows every change whole)."""
+    rows = [
         {
-            "Tid": log["changed_at"],
-            "Redigerare": log["editor"],
-            "Del": log["table_name"].map(parts),
-            "Ändring": log["action"],
-            "Post": log["record_id"],
-            "Före": log["before"],
-            "Efter": log["after"],
+            "Tid": history_time(r["changed_at"]),
+            "Redigerare": r["editor"],
+            "Del": HISTORY_PARTS.get(r["table_name"], r["table_name"]),
+            "Post": history_row_label(r["table_name"], r["before"], r["after"], r["record_id"], ind_name),
+            "Åtgärd": r["action"],
+            "Ändring": change,
         }
-    )
+        for r in log.to_dict("records")
+        for change in history_changes(r["table_name"], r["before"], r["after"], ind_name, field_labels)
+    ]
+    return pd.DataFrame(rows, columns=["Tid", "Redigerare", "Del", "Post", "Åtgärd", "Ändring"])

@@ -99,6 +99,7 @@ def page_tables(table: pd.DataFrame, flags: Mapping[str, bool]) -> tuple[pd.Data
                 "Staden": round(r.city, decimals),
                 "Programområdet": round(r.programme, decimals),
                 "Källa och licens": provenance.source_text(r.source, r.licence, r.synthetic, r.measure_source),
+                "Flagga": "ja" if row["Flagga"] else "nej",  # words in the sheet, not True/False
             }
         )
     return pd.DataFrame(rows), pd.DataFrame(numeric)

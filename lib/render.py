@@ -1,4 +1,5 @@
-"""Static renderings for print and hand-outs: the map as PNG and the PDF briefs (matplotlib, no browser needed).
+"""Static renderings for print and hand-outs: the map and trend charts as PNG (matplotlib) and the PDF briefs
+(laid out by typst through `lib/brief_layout.py`; no browser needed).
 
 Everything takes prepared tables and returns bytes, so the pages decide what goes in and the tests can read the
 result back (pypdf for text, PIL for the image).
@@ -19,14 +20,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.patches import Patch
 
+from lib import brief_layout
+from lib.brief_layout import Brief
 from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA
+from lib.fmt import number
 from lib.mapview import WATER_RGBA
 
 A4 = (8.27, 11.69)
-FOOTER = "Sammanhållen stad · syntetiska värden markerade · källor: se Data och källor i verktyget"
+FOOTER = "Sammanhållen stad · källor: SCB (CC0), Stockholms stad (CC0), Polisen – se Data och källor i verktyget"
 
 #: Every text is drawn as typed: no mathtext (`$x^2$` in a plan text would be typeset as maths, and an unbalanced
 #: `$` or `\frac` can fail the whole PDF) and no LaTeX. Matplotlib reads these when a text artist is created, so
@@ -92,8 +95,10 @@ def draw_map(
     fig: MapFigure,
     outlines: gpd.GeoDataFrame | None = None,
     water: gpd.GeoDataFrame | bool = True,
+    labels: Sequence[tuple[str, float, float]] = (),
 ) -> None:
-    """The areas in their colours over the water (`water`: a frame, True for the shipped water, False for none)."""
+    """The areas in their colours over the water (`water`: a frame, True for the shipped water, False for none),
+    with `labels` (name, x, y) written on the map so a printed map says which area is which."""
     from matplotlib.colors import to_rgba
 
     if water is True:
@@ -116,6 +121,16 @@ def draw_map(
         handles=handles, loc="lower left", fontsize=8, frameon=True, title="Mörkare = högre risk", title_fontsize=8
     )
     ax.set_title(fig.title, fontsize=12, loc="left")
+    for name, x, y in labels:
+        ax.annotate(
+            name,
+            (x, y),
+            fontsize=6.5,
+            ha="center",
+            va="center",
+            color="#111111",
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.75},
+        )
 
 
 @literal_text
@@ -124,44 +139,99 @@ def map_png(
     fig: MapFigure,
     outlines: gpd.GeoDataFrame | None = None,
     water: gpd.GeoDataFrame | bool = True,
+    labels: Sequence[tuple[str, float, float]] = (),
+    texts: bool = True,
 ) -> bytes:
+    """The map as PNG; `texts=False` leaves out the title and caption (a brief prints them as text beside it)."""
     figure, ax = plt.subplots(figsize=(9, 8), dpi=120)
-    draw_map(ax, frame, fig, outlines, water)
-    figure.text(0.02, 0.01, fig.caption, fontsize=8, color="#444444")
+    draw_map(ax, frame, fig, outlines, water, labels)
+    if texts:
+        figure.text(0.02, 0.01, fig.caption, fontsize=8, color="#444444")
+    else:
+        ax.set_title("", loc="left")
     out = io.BytesIO()
     figure.savefig(out, format="png", bbox_inches="tight")
     plt.close(figure)
     return out.getvalue()
 
 
-def _page(pdf: PdfPages, title: str, lines: Sequence[str] = (), size=A4):
-    figure = plt.figure(figsize=size)
-    figure.text(0.06, 0.955, title, fontsize=16, weight="bold", va="top")
-    y = 0.915
-    for line in lines:
-        for wrapped in textwrap.wrap(line, 95) or [""]:
-            figure.text(0.06, y, wrapped, fontsize=9.5, va="top")
-            y -= 0.018
-    figure.text(0.06, 0.02, FOOTER, fontsize=7, color="#666666")
-    return figure, y
+def _figure_png(figure) -> bytes:
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=150, bbox_inches="tight")
+    plt.close(figure)
+    return out.getvalue()
 
 
-def _table(figure, top: float, frame, col_widths: Sequence[float] | None = None, height: float | None = None):
-    rows = [[str(v) for v in r] for r in frame.itertuples(index=False)]
-    h = height if height is not None else min(top - 0.06, 0.022 * (len(rows) + 1))
-    ax = figure.add_axes([0.06, top - h, 0.88, h])
-    ax.set_axis_off()
-    table = ax.table(
-        cellText=rows, colLabels=list(frame.columns), loc="upper left", colWidths=col_widths, cellLoc="left"
-    )
-    table.auto_set_font_size(False)
-    table.set_fontsize(8)
-    table.scale(1, 1.15)
-    return top - h - 0.02
+def _trend_legend(figure, marked: bool) -> None:
+    """The series legend and, when points carry a status, what filled and hollow points mean."""
+    from matplotlib.lines import Line2D
+
+    handles, labels = figure.axes[0].get_legend_handles_labels()
+    if marked:
+        handles += [
+            Line2D([], [], marker="o", linestyle="", color="#555555", markeredgecolor="black", markersize=4),
+            Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#555555", markersize=4),
+        ]
+        labels += ["verkligt värde (fylld punkt)", "syntetiskt värde (ofylld punkt)"]
+    figure.legend(handles, labels, fontsize=7, loc="upper left", bbox_to_anchor=(0.06, 0.99), ncol=3, frameon=False)
+
+
+def _trend_axis(ax, sub, trends, name: str, marked: bool) -> None:
+    for serie, part in sub.groupby("serie", sort=False):
+        style: dict[str, Any] = {"linewidth": 2.2, "color": "#b30000"} if serie == name else {"linewidth": 1.2}
+        (line,) = ax.plot(part["year"], part["value"], label=serie, **style)
+        if marked:
+            real, modelled = part[part["status"] == "verkligt"], part[part["status"] != "verkligt"]
+            colour = line.get_color()
+            ax.scatter(
+                modelled["year"],
+                modelled["value"],
+                s=7,
+                facecolors="white",
+                edgecolors=colour,
+                linewidths=0.7,
+                zorder=3,
+            )
+            ax.scatter(real["year"], real["value"], s=14, color=colour, edgecolors="black", linewidths=0.5, zorder=4)
+    ax.axvline(2014, color="#999999", linestyle="--", linewidth=0.8)
+    ax.axvline(2015, color="#999999", linestyle=":", linewidth=0.8)
+    first, last = int(trends["year"].min()), int(trends["year"].max())
+    ax.set_xlim(first - 0.5, last + 0.5)
+    ax.set_xticks(sorted({first, *range(2015, last + 1, 5), last}))
+    ax.xaxis.set_major_formatter(lambda v, _: f"{int(v)}")
+    ax.yaxis.set_major_formatter(lambda v, _: number(v, 0 if abs(v) >= 10 or float(v).is_integer() else 1))
+    ax.tick_params(labelsize=6)
 
 
 @literal_text
-def programme_brief(
+def trend_png(name: str, trends) -> bytes:
+    """Small multiples of every indicator's series (`trends`: name, serie, year, value, optionally status
+    'verkligt'/'syntetiskt': then real points are filled and modelled ones hollow, with a legend saying so)."""
+    names = list(dict.fromkeys(trends["name"]))
+    marked = "status" in trends.columns
+    cols = 3
+    rows = max(1, -(-len(names) // cols))
+    figure = plt.figure(figsize=(8.0, 1.75 * rows + 0.9))
+    for i, ind in enumerate(names):
+        ax = figure.add_subplot(rows, cols, i + 1)
+        _trend_axis(ax, trends[trends["name"] == ind], trends, name, marked)
+        ax.set_title(textwrap.shorten(ind, 40), fontsize=7.5)
+    if names:
+        _trend_legend(figure, marked)
+    figure.subplots_adjust(hspace=0.75, wspace=0.3, top=1 - 0.85 / (1.75 * rows + 0.9))
+    return _figure_png(figure)
+
+
+#: Indicators per trend chart in a brief: four rows of three, so one chart fits an A4 page.
+TRENDS_PER_IMAGE = 12
+
+
+def _has(frame, text: str) -> bool:
+    """Whether any cell of `frame` mentions `text` (say "syntetisk" or "illustrativt"), to mark its page."""
+    return bool(len(frame)) and frame.astype(str).apply(lambda c: c.str.contains(text, case=False)).any().any()
+
+
+def programme_layout(
     year: int,
     intro: Sequence[str],
     frame: gpd.GeoDataFrame,
@@ -173,72 +243,61 @@ def programme_brief(
     outlines: gpd.GeoDataFrame | None = None,
     *,
     ranking_widths: Sequence[float] | None = None,
+    ranking_fills: Sequence[tuple[str, str] | None] | None = None,
+    map_labels: Sequence[tuple[str, float, float]] = (),
+    synthetic: bool = True,
     validation: ValidationPage | None = None,
-) -> bytes:
-    """The programme brief: map, ranking with robustness, goal status, allocation, and – when given – the index
-    validated against SCB's socioekonomisk områdestyp."""
-    out = io.BytesIO()
-    with PdfPages(out) as pdf:
-        figure, y = _page(pdf, f"Program för en sammanhållen stad – lägesbild {year}", intro)
-        ax = figure.add_axes([0.06, 0.08, 0.88, y - 0.1])
-        draw_map(ax, frame, map_fig, outlines)
-        caption = "\n".join(textwrap.wrap(map_fig.caption, 125))  # a long source line must not run off the page
-        figure.text(0.06, 0.065, caption, fontsize=8, color="#444444", va="top")
-        pdf.savefig(figure)
-        plt.close(figure)
-
-        figure, y = _page(pdf, "Rangordning och hur säker den är", [stability])
-        _table(figure, y - 0.01, ranking, col_widths=ranking_widths)
-        pdf.savefig(figure)
-        plt.close(figure)
-
-        figure, y = _page(
-            pdf,
-            "Måluppfyllelse",
-            [
-                "Bedömt enligt regler i ILS-stil (verktygets egna): helt, delvis eller ej uppfyllt. Delar markerade "
-                "(illustrativt) är exempel, inte programmets text."
-            ],
-        )
-        _table(figure, y - 0.01, goals_table, col_widths=[0.12, 0.62, 0.26])
-        pdf.savefig(figure)
-        plt.close(figure)
-
-        figure, y = _page(
-            pdf,
-            "Fördelning av de föreslagna 150 mnkr efter behov",
-            [
-                "150 mnkr föreslås för stadsdelsnämndernas lokala arbete med social hållbarhet under "
-                "programperioden. Räkneexempel: behov = folkmängd × social risk (indexet mot staden), jämfört "
-                "med lika delar och fördelning efter folkmängd."
-            ],
-        )
-        _table(figure, y - 0.01, allocation)
-        pdf.savefig(figure)
-        plt.close(figure)
-
-        if validation is not None:
-            figure, y = _page(pdf, "Validering mot SCB:s socioekonomiska områdestyp", validation.lines)
-            figure.text(
-                0.06,
-                y - 0.01,
-                "Indexklass (rader) mot SCB:s typ (kolumner), antal RegSO",
-                fontsize=9.5,
-                weight="bold",
-                va="top",
-            )
-            y = _table(figure, y - 0.035, validation.crosstab, col_widths=[0.3] + [0.14] * 5)
-            figure.text(0.06, y - 0.01, "Där indexet och SCB skiljer sig mest", fontsize=9.5, weight="bold", va="top")
-            _table(figure, y - 0.035, validation.disagreements, col_widths=[0.24, 0.2, 0.15, 0.12, 0.12, 0.17])
-            pdf.savefig(figure)
-            plt.close(figure)
-        info = pdf.infodict()
-        info["Title"] = f"Sammanhållen stad – lägesbild {year}"
-    return out.getvalue()
+) -> Brief:
+    """The programme brief as blocks: map, ranking with robustness, goal status, allocation, and – when given –
+    the index validated against SCB's socioekonomisk områdestyp. `synthetic`: whether its index values are
+    (partly) synthetic, so the pages showing them say so in the footer."""
+    syn = ["synthetic"] if synthetic else []
+    doc = Brief(f"Sammanhållen stad – lägesbild {year}", FOOTER)
+    doc.add_title(f"Program för en sammanhållen stad – lägesbild {year}")
+    doc.add_lines(intro, syn)
+    doc.add_heading(map_fig.title)
+    legend = ", ".join(label for label, _ in map_fig.legend)
+    doc.add_image(
+        map_png(frame, map_fig, outlines, labels=map_labels, texts=False),
+        f"{map_fig.caption} Klasser (mörkare = högre risk): {legend}.",
+        syn,
+    )
+    doc.add_page_break()
+    doc.add_heading("Rangordning och hur säker den är")
+    doc.add_text(stability, keep_with_next=True)
+    doc.add_table(ranking, ranking_widths, syn, ranking_fills, fill_column=list(ranking.columns).index("Index"))
+    doc.add_heading("Måluppfyllelse")
+    doc.add_text(
+        "Bedömt enligt regler i ILS-stil (verktygets egna): helt, delvis eller ej uppfyllt. Delar markerade "
+        "(illustrativt) är exempel, inte programmets text.",
+        keep_with_next=True,
+    )
+    doc.add_table(goals_table, [0.12, 0.62, 0.26], syn + (["illustrative"] if _has(goals_table, "illustrativ") else []))
+    doc.add_heading("Fördelning av de föreslagna 150 mnkr efter behov")
+    doc.add_text(
+        "150 mnkr föreslås för stadsdelsnämndernas lokala arbete med social hållbarhet under programperioden. "
+        "Räkneexempel: behov = folkmängd × social risk (indexet mot staden), jämfört med lika delar och fördelning "
+        "efter folkmängd.",
+        keep_with_next=True,
+    )
+    doc.add_table(allocation, [0.4, 0.2, 0.2, 0.2], syn)
+    if validation is not None:
+        doc.add_heading("Validering mot SCB:s socioekonomiska områdestyp")
+        doc.add_lines(validation.lines)
+        doc.add_text("Indexklass (rader) mot SCB:s typ (kolumner), antal RegSO", keep_with_next=True)
+        doc.add_table(validation.crosstab, [0.3] + [0.14] * (len(validation.crosstab.columns) - 1))  # type: ignore[attr-defined]
+        doc.add_text("Där indexet och SCB skiljer sig mest", keep_with_next=True)
+        doc.add_table(validation.disagreements)
+    return doc
 
 
 @literal_text
-def area_brief(
+def programme_brief(*args: Any, **kwargs: Any) -> bytes:
+    """The programme brief as PDF (arguments as `programme_layout`)."""
+    return brief_layout.pdf(programme_layout(*args, **kwargs))
+
+
+def area_layout(
     name: str,
     lines: Sequence[str],
     indicators,
@@ -247,92 +306,35 @@ def area_brief(
     figures=None,
     figure_lines: Sequence[str] = (),
     indicator_widths: Sequence[float] | None = None,
-) -> bytes:
-    """The brief for one stadsdel: key figures, every indicator, trends, the published figures for its area
-    (when `figures` has rows; its source column says which are second hand) and its nämnd's action plan.
-
-    `trends` has columns name (indicator), serie, year, value and optionally status ('verkligt'/'syntetiskt'):
-    then real points are drawn filled and modelled ones hollow, with a legend saying so."""
-    out = io.BytesIO()
-    with PdfPages(out) as pdf:
-        figure, y = _page(pdf, f"{name} – stadsdelsprofil", lines)
-        _table(figure, y - 0.01, indicators, col_widths=indicator_widths)
-        pdf.savefig(figure)
-        plt.close(figure)
-
-        figure = plt.figure(figsize=A4)
-        span = f"{int(trends['year'].min())}–{int(trends['year'].max())}" if len(trends) else ""
-        figure.text(0.06, 0.955, f"{name} – utveckling {span}".rstrip(), fontsize=16, weight="bold", va="top")
-        marked = "status" in trends.columns
+) -> Brief:
+    """The brief for one stadsdel as blocks: key figures, every indicator, trends, the published figures for its
+    area (when `figures` has rows; its source column says which are second hand) and its nämnd's action plan."""
+    doc = Brief(f"Sammanhållen stad – {name}", FOOTER)
+    syn = ["synthetic"] if _has(indicators, "syntetisk") else []
+    doc.add_title(f"{name} – stadsdelsprofil")
+    doc.add_lines(lines, syn)
+    doc.add_table(indicators, indicator_widths, syn)
+    if len(trends):
+        span = f"{int(trends['year'].min())}–{int(trends['year'].max())}"
+        doc.add_heading(f"{name} – utveckling {span}")
+        marked = "status" in trends.columns and (trends["status"] != "verkligt").any()
         names = list(dict.fromkeys(trends["name"]))
-        cols = 3
-        rows = max(1, -(-len(names) // cols))
-        for i, ind in enumerate(names):
-            ax = figure.add_subplot(rows + 1, cols, i + 1 + cols)
-            sub = trends[trends["name"] == ind]
-            for serie, part in sub.groupby("serie", sort=False):
-                style: dict[str, Any] = {"linewidth": 2.2, "color": "#b30000"} if serie == name else {"linewidth": 1.2}
-                (line,) = ax.plot(part["year"], part["value"], label=serie, **style)
-                if marked:
-                    real = part[part["status"] == "verkligt"]
-                    modelled = part[part["status"] != "verkligt"]
-                    colour = line.get_color()
-                    ax.scatter(
-                        modelled["year"],
-                        modelled["value"],
-                        s=7,
-                        facecolors="white",
-                        edgecolors=colour,
-                        linewidths=0.7,
-                        zorder=3,
-                    )
-                    ax.scatter(
-                        real["year"], real["value"], s=14, color=colour, edgecolors="black", linewidths=0.5, zorder=4
-                    )
-            ax.axvline(2014, color="#999999", linestyle="--", linewidth=0.8)
-            ax.axvline(2015, color="#999999", linestyle=":", linewidth=0.8)
-            if len(trends):
-                first, last = int(trends["year"].min()), int(trends["year"].max())
-                ax.set_xlim(first - 0.5, last + 0.5)
-                ax.set_xticks(sorted({first, *range(2015, last + 1, 5), last}))
-            ax.set_title(textwrap.shorten(ind, 34), fontsize=7.5)
-            ax.tick_params(labelsize=6)
-        if names:
-            handles, labels = figure.axes[0].get_legend_handles_labels()
-            if marked:
-                from matplotlib.lines import Line2D
-
-                handles += [
-                    Line2D([], [], marker="o", linestyle="", color="#555555", markeredgecolor="black", markersize=4),
-                    Line2D(
-                        [],
-                        [],
-                        marker="o",
-                        linestyle="",
-                        markerfacecolor="white",
-                        markeredgecolor="#555555",
-                        markersize=4,
-                    ),
-                ]
-                labels += ["verkligt värde (fylld punkt)", "syntetiskt värde (ofylld punkt)"]
-            figure.legend(
-                handles, labels, fontsize=7, loc="upper left", bbox_to_anchor=(0.06, 0.925), ncol=3, frameon=False
-            )
-        figure.text(
-            0.06, 0.02, FOOTER + " · streckat: basår 2014, prickat: programstart 2015", fontsize=7, color="#666666"
+        caption = "Streckat: basår 2014, prickat: programstart 2015." + (
+            " Fylld punkt: verkligt värde; ofylld punkt: syntetiskt värde." if "status" in trends.columns else ""
         )
-        figure.subplots_adjust(hspace=0.9, wspace=0.35, top=0.93, bottom=0.06)
-        pdf.savefig(figure)
-        plt.close(figure)
+        for start in range(0, len(names), TRENDS_PER_IMAGE):  # a chart of at most four rows fits a page
+            part = trends[trends["name"].isin(names[start : start + TRENDS_PER_IMAGE])]
+            doc.add_image(trend_png(name, part), caption, ["synthetic"] if marked else [])
+    if figures is not None and len(figures):
+        doc.add_heading("Publicerad statistik")
+        doc.add_lines(figure_lines)
+        doc.add_table(figures, [0.34, 0.16, 0.07, 0.1, 0.33])
+    doc.add_heading("Stadsdelsnämndens handlingsplan")
+    doc.add_lines(plan_lines)
+    return doc
 
-        if figures is not None and len(figures):
-            figure, y = _page(pdf, "Publicerad statistik", figure_lines)
-            _table(figure, y - 0.01, figures, col_widths=[0.34, 0.16, 0.07, 0.1, 0.33])
-            pdf.savefig(figure)
-            plt.close(figure)
 
-        figure, _ = _page(pdf, "Stadsdelsnämndens handlingsplan", plan_lines)
-        pdf.savefig(figure)
-        plt.close(figure)
-        pdf.infodict()["Title"] = f"Sammanhållen stad – {name}"
-    return out.getvalue()
+@literal_text
+def area_brief(*args: Any, **kwargs: Any) -> bytes:
+    """The stadsdel brief as PDF (arguments as `area_layout`)."""
+    return brief_layout.pdf(area_layout(*args, **kwargs))

@@ -1,5 +1,5 @@
 """The Presentera slides' figures and sentences: the programme's highest risks, the ranking with its uncertainty,
-one stadsdel's domain scores and the goals at a glance.
+one stadsdel's domain scores and the goals at a glance, each with the marking of what it rests on.
 
 Why apart from the page: the slides say in large type what other pages show in detail, and what they say (which
 five, which ten, which counts) is tested here rather than read off a screen."""
@@ -47,6 +47,11 @@ def ranking_slide(scores: pd.DataFrame, robust: pd.DataFrame, names: Mapping[str
     return "\n".join(rows), stays
 
 
+def top_ranked(scores: pd.DataFrame, n: int) -> list[str]:
+    """The codes of the `n` highest ranked units, as the ranking slide's table lists them."""
+    return scores.dropna(subset=["rank"]).sort_values("rank")["area_code"].head(n).tolist()
+
+
 def domain_scores(row: pd.Series, domain_weights: pd.Series, domain_names: Mapping[str, str]) -> pd.DataFrame:
     """One unit's domain scores (område, poäng) in the order of the index's domains."""
     return pd.DataFrame(
@@ -65,8 +70,54 @@ def goal_lines(evaluation: pd.DataFrame) -> tuple[str, str]:
         f"{goals.STATUS_ICON[s]} {s}: **{int(delmal.get(s, 0))}**" for s in goals.STATUSES
     )
     prog = evaluation.loc["P"]
-    activities = (
-        f"Aktiviteter: **{prog['activities_done']} av {prog['activities']}** klara. Målvärdena är "
-        "illustrativa tills programmets egna läses in."
-    )
+    activities = f"Aktiviteter: **{prog['activities_done']} av {prog['activities']}** klara."
     return counts, activities
+
+
+# --- Markings: what a slide's numbers rest on, said next to them -------------------------------------------------
+
+SYNTHETIC = "Syntetiska värden (modellerade) – inte statistik"
+ILLUSTRATIVE_GOALS = "Illustrativa mål"
+
+
+def series_origin(
+    values: pd.DataFrame, codes: Iterable[str], indicators: Iterable[str], years: Iterable[int]
+) -> pd.DataFrame:
+    """How many of the stored values (long: area_code, indicator_code, year, value, synthetic) of `indicators` in
+    `years` for the units `codes` are synthetic, per unit (area_code, used, synthetic) – the same shape as the
+    index's value origin, so a slide that shows both can add them up."""
+    sub = values[
+        values["area_code"].isin(set(codes))
+        & values["indicator_code"].isin(set(indicators))
+        & values["year"].isin(set(years))
+        & values["value"].notna()
+    ]
+    counts = sub.assign(synthetic=sub["synthetic"].astype(bool)).groupby("area_code")["synthetic"]
+    out = counts.agg(used="size", synthetic="sum").reset_index()
+    return out.astype({"used": int, "synthetic": int})
+
+
+def synthetic_marking(origins: Iterable[pd.DataFrame], codes: Iterable[str]) -> str | None:
+    """The caption a slide shows next to its numbers when any value behind them, for the units `codes`, is
+    synthetic (`origins`: frames of area_code, used, synthetic); None when all of them are real. Why counted, not
+    a fixed sentence: a database with real values for these units must not be called modelled."""
+    wanted = set(codes)
+    frames = [o[o["area_code"].isin(wanted)] for o in origins]
+    used = sum(int(f["used"].sum()) for f in frames)
+    synthetic = sum(int(f["synthetic"].sum()) for f in frames)
+    if not synthetic:
+        return None
+    return f"{SYNTHETIC}: {number(synthetic, 0)} av {number(used, 0)} värden bakom siffrorna är modellerade."
+
+
+def goals_marking(nodes: pd.DataFrame) -> str | None:
+    """The caption of the goals slide when delmål targets are examples rather than the programme's (a node that
+    is illustrative, or whose target is listed as an illustrative part); None when every target is known."""
+    delmal = nodes[nodes["level"] == "delmål"]
+    invented = sum("target" in goals.illustrative_parts(n) for _, n in delmal.iterrows())
+    if not invented:
+        return None
+    return (
+        f"{ILLUSTRATIVE_GOALS}: {invented} av {len(delmal)} delmåls målvärden är exempel tills programmets egna "
+        "läses in."
+    )

@@ -6,7 +6,7 @@ import streamlit as st
 from lib import allocation as al
 from lib import allocation_tables
 from lib.fmt import number
-from ui import downloads, layout, readers, results, urlstate, wording
+from ui import downloads, layout, numbers, readers, results, urlstate, wording
 
 layout.page_setup()
 
@@ -22,9 +22,7 @@ st.markdown(
 
 years = readers.data_years()
 c1, c2, c3 = st.columns([1.2, 1.6, 1])
-total = c1.number_input(
-    "Summa (mnkr)", min_value=1.0, max_value=10_000.0, value=150.0, step=10.0, key="summa", bind="query-params"
-)
+total = numbers.amount_input(c1, "Summa (mnkr)", key="summa", default=150.0, minimum=1.0, maximum=10_000.0)
 unit_label = c2.segmented_control(
     "Fördela på", list(UNITS), default="Stadsdelsnämnder", required=True, key="enhet", bind="query-params"
 )
@@ -48,14 +46,13 @@ threshold = c5.slider(
     bind="query-params",
     help="Bara risk över tröskeln räknas som behov. 1,0 = bara det som ligger över stadens nivå.",
 )
-floor = c6.number_input(
+floor = numbers.amount_input(
+    c6,
     "Golv per enhet (mnkr)",
-    min_value=0.0,
-    max_value=10_000.0,
-    value=0.0,
-    step=1.0,
     key="golv",
-    bind="query-params",
+    default=0.0,
+    minimum=0.0,
+    maximum=10_000.0,
     help="Varje enhet får först golvet; resten fördelas efter behov.",
 )
 
@@ -80,7 +77,7 @@ m1, m2, m3 = st.columns(3)
 m1.metric(
     "Störst andel",
     allocation_tables.short_name(top["unit"]),
-    f"{number(top['amount'], 1)} mnkr",
+    f"{number(top['amount_kr'] / al.KR_PER_MNKR, 1)} mnkr",
     delta_color="off",
     help=str(top["unit"]),
 )
@@ -115,9 +112,12 @@ st.dataframe(
     column_config=wording.number_columns(table, skip=("Andel",))
     | {"Andel": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
 )
-downloads.download_buttons(table, f"fordelning_{year}", "fordelning")
+downloads.download_buttons(allocation_tables.export(result), f"fordelning_{year}", "fordelning")
 st.caption(
     f"Behov = folkmängd {year} × (risk − tröskel)^exponent, där risk är det sammanvägda indexet mot staden (1 = "
     "stadens nivå) med vikterna från sidan Index och vikter. Fördelningen gäller programmets 22 stadsdelar i det "
-    "**preliminära urvalet**. :orange[Syntetiska värden] – räkneexempel, inte ett beslutsunderlag."
+    "**preliminära urvalet**. :orange[Syntetiska värden] – räkneexempel, inte ett beslutsunderlag. Beloppen är "
+    f"hela kronor (största resten avrundas uppåt), så varje fördelning summerar exakt till "
+    f"{number(params.total_kr, 0)} "
+    "kr; tabellen visar mnkr med två decimaler, nedladdningen hela kronor."
 )

@@ -6,7 +6,7 @@ from lib import goals
 from lib.config import BASELINE_YEAR, YEARS
 from lib.fmt import number
 from lib.goals import followup
-from ui import downloads, goalview, layout, readers, wording
+from ui import downloads, followup_panel, goalview, layout, readers, wording
 
 layout.page_setup()
 
@@ -119,6 +119,8 @@ if chosen_label:
                 else "."
             )
         )
+    if nodes.loc[node_id, "level"] == "delmål":
+        followup_panel.followup_panel(tree, node_id, year)
     acts = followup.activity_table(tree, subtree, body_id)
     if not acts.empty:
         st.markdown("**Aktiviteter och åtaganden**")
@@ -126,12 +128,14 @@ if chosen_label:
 
 if body_id:
     st.subheader(f"ILS-underlag för {body_name}")
-    underlag = goals.ils_underlag(tree, rows, body_id, inds["name"].to_dict(), year)
+    texts = followup_panel.year_texts(year)
+    underlag = goals.ils_underlag(tree, rows, body_id, inds["name"].to_dict(), year, texts)
     if underlag.empty:
         st.caption("Inga delmål med indikatorer för den här organisationen.")
     else:
         st.caption(
-            "Delmål, indikatorer, utfall, årsmål, bedömning och aktiviteter – att klistra in i "
+            "Delmål, indikatorer, utfall, årsmål, bedömning med dess regel, aktiviteter och den senaste analysen "
+            "och åtgärderna – att klistra in i "
             "verksamhetsplan eller tertialrapport. Kolumnen Illustrativt säger om hela delmålet är ett exempel "
             "(ja) eller vilka delar som är det; påhittade mål, roller och aktiviteter är märkta (illustrativt)."
         )

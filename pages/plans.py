@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import db, plans
+from lib import plans
 from lib.config import BASELINE_YEAR
 from lib.fmt import number
 from ui import layout, readers, results, sign_in, urlstate, wording
@@ -89,8 +89,4 @@ with tabs[4]:
         )
 
 with tabs[5]:
-    log = db.audit_log(readers.connection(), committee)
-    if log.empty:
-        st.caption("Inga ändringar ännu.")
-    else:
-        st.dataframe(plans.audit_table(log), hide_index=True, width="stretch")
+    plan_ui.history_tab(pv)

@@ -8,46 +8,28 @@ from lib import allocation, goals, slides
 from lib.config import YEARS
 from lib.fmt import number
 from ui import geometry, layout, maps, readers, results, urlstate
+from ui import slides as slides_ui
 
 layout.page_setup()
 
-SLIDES = ("Programmet", "Kartan", "Rangordningen", "En stadsdel", "Målen", "Pengarna")
-LABELS = [f"{i} {name}" for i, name in enumerate(SLIDES, 1)]
-PRESENT_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-[data-testid="stMainBlockContainer"] {padding: 1.2rem 2.5rem 0.5rem 2.5rem; max-width: 100%;}
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.45rem; line-height: 1.45;}
-h1 {font-size: 2.6rem !important; padding-top: 0 !important;}
-h3 {font-size: 1.7rem !important;}
-[data-testid="stMetricValue"] * {font-size: 2.8rem !important;}
-[data-testid="stMetricLabel"] * {font-size: 1.3rem !important;}
-[data-testid="stMarkdownContainer"] td,
-[data-testid="stMarkdownContainer"] th {font-size: 1.3rem; padding: 0.2rem 0.9rem;}
-</style>"""
-
-st.html(PRESENT_CSS)
 year = YEARS[-1]
-
-
-def step(delta: int) -> None:
-    current = LABELS.index(st.session_state.get("bild", LABELS[0]))
-    st.session_state["bild"] = LABELS[(current + delta) % len(LABELS)]
-
-
-nav1, nav2, nav3, nav4 = st.columns([1, 6, 1, 1])
-nav1.button("◀ Föregående", on_click=step, args=(-1,), key="foregaende", width="stretch")
-slide = nav2.segmented_control(
-    "Bild", LABELS, default=LABELS[0], required=True, key="bild", bind="query-params", label_visibility="collapsed"
-)
-nav3.button("Nästa ▶", on_click=step, args=(1,), key="nasta", width="stretch")
-nav4.page_link("pages/overview.py", label="Avsluta", icon=":material/close:")
-number_of = LABELS.index(slide) + 1
+MAP_HEIGHT = 565  # the map slide: as high as 720 pixels allow under the slide row and the title
+LABEL_PX = 18  # its labels read across a room (the other maps use 13)
+number_of = slides_ui.slide_row()
 
 params = urlstate.current_index_params(year)
 result = results.index_result(params)
 names = readers.area_names()
 areas = readers.areas()
 domain_names = dict(zip(readers.domains()["code"], readers.domains()["name"], strict=True))
+programme = sorted(areas.loc[areas["in_programme"], "code"])
+
+
+def marking(codes: list[str], *more: pd.DataFrame) -> None:
+    """The synthetic marking of the index values (and `more` origins) behind what a slide shows for `codes`."""
+    origin = results.value_origin(params.level, params.year, params.real_only)
+    slides_ui.marking(slides.synthetic_marking([origin, *more], codes))
+
 
 if number_of == 1:
     st.title("Program för en sammanhållen stad 2015–2020")
@@ -75,22 +57,28 @@ if number_of == 1:
 
 elif number_of == 2:
     st.title(f"Var är riskerna störst? ({year})")
-    shown = slides.programme_scores(result.scores, areas.loc[areas["in_programme"], "code"])
-    deck, _ = maps.composite_deck(shown, geometry.programme_labels(), (470, 900), decimals=0, tooltip="<b>{name}</b>")
-    left, right = st.columns([3, 1])
+    shown = slides.programme_scores(result.scores, programme)
+    deck, _ = maps.composite_deck(
+        shown, geometry.programme_labels(), (MAP_HEIGHT, 960), decimals=0, tooltip="<b>{name}</b>", label_size=LABEL_PX
+    )
+    left, right = st.columns([4, 1])
     with left:
-        st.pydeck_chart(deck, height=470, key="present_karta")
+        st.pydeck_chart(deck, height=MAP_HEIGHT, key="present_karta")
     with right:
         st.markdown("**Mörkare = högre social risk.**")
         st.markdown(slides.top_list(shown, names))
+        marking(programme)
         st.caption(geometry.geometry_caption())
 
 elif number_of == 3:
     st.title("Rangordningen – och hur säker den är")
     st.markdown(slides.weight_line(domain_names, result.domain_weights))
     ranking, stays = slides.ranking_slide(result.scores, results.robustness(params), names)
-    st.markdown(ranking)
-    st.markdown(stays)
+    table, notes = st.columns([3, 2])
+    table.markdown(ranking)
+    with notes:
+        st.markdown(stays)
+        marking(slides.top_ranked(result.scores, 10))
 
 elif number_of == 4:
     options = sorted(areas.loc[areas["in_programme"], "name"])
@@ -121,6 +109,7 @@ elif number_of == 4:
     )
     rule = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(strokeDash=[6, 4], color="#111").encode(x="x:Q")
     st.altair_chart((bars + rule).properties(height=230), width="stretch")
+    marking([code])
 
 elif number_of == 5:
     st.title(f"Hur går det med målen? ({year})")
@@ -136,6 +125,9 @@ elif number_of == 5:
     counts, activities = slides.goal_lines(evaluation)
     st.markdown(counts)
     st.markdown(activities)
+    slides_ui.marking(slides.goals_marking(tree.nodes))
+    outcome_origin = slides.series_origin(readers.values_long(), programme, tree.indicators["indicator_code"], YEARS)
+    slides_ui.marking(slides.synthetic_marking([outcome_origin], programme))
 
 else:
     st.title("De föreslagna 150 mnkr – efter behov")
@@ -151,3 +143,4 @@ else:
     text = chart.mark_text(align="left", dx=6, fontSize=20).encode(text=alt.Text("amount:Q", format=".0f"))
     st.altair_chart((chart + text).properties(height=330), width="stretch")
     st.markdown("Behov = folkmängd × social risk. Lika delar hade gett **25 mnkr** var.")
+    marking(programme, slides.series_origin(readers.values_long(), programme, ["befolkning"], [year]))

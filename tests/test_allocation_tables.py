@@ -15,6 +15,9 @@ def result() -> pd.DataFrame:
             "population": [1000.4, 500.6],
             "risk": [1.234, 0.987],
             "amount": [100.123, 49.877],
+            "amount_kr": [100_123_456, 49_876_544],
+            "equal_kr": [75_000_000, 75_000_000],
+            "population_only_kr": [99_900_000, 50_100_000],
             "share": [0.667, 0.333],
             "per_capita_kr": [100123.4, 99642.6],
             "equal": [75.0, 75.0],
@@ -41,3 +44,13 @@ def test_table_names_and_rounds_the_columns():
     assert table["Invånare"].tolist() == [1000.0, 501.0]
     assert table["Risk (1 = staden)"].tolist() == [1.23, 0.99]
     assert table["Andel"].tolist() == [0.667, 0.333]
+
+
+def test_money_on_screen_sums_to_the_total_and_exports_carry_whole_kronor():
+    table = allocation_tables.table(result())
+    assert table["Efter behov (mnkr)"].tolist() == [100.12, 49.88]
+    assert table["Efter behov (mnkr)"].sum() == 150.0
+    out = allocation_tables.export(result())
+    assert out["Efter behov (kr)"].tolist() == [100_123_456, 49_876_544]
+    assert out["Efter behov (kr)"].sum() == 150_000_000 and out["Efter behov (kr)"].dtype.kind == "i"
+    assert out.columns.tolist()[4] == "Efter behov (kr)"

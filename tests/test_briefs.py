@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 from pypdf import PdfReader
@@ -15,7 +16,8 @@ YEAR = 2025
 
 
 def pdf_text(pdf: bytes) -> str:
-    return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    """The text of every page, a cell's wrapped lines joined again (a narrow column wraps "Risk (100 = staden)")."""
+    return re.sub(r" *\n *", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
 
 
 def framework(con) -> ix.Framework:
@@ -145,3 +147,109 @@ def test_latest_at_takes_each_keys_last_value_up_to_the_year():
     )
     got = aggregate.latest_at(frame, 2018).set_index("indicator_code")["value"].to_dict()
     assert got == {"a": 3}
+
+
+# --- the layout: pagination, footer marks, text never read as markup, the command line ------------------------
+
+MARKUP = [
+    '#import "@preview/oops:0.1.0": *',
+    "*fet* och _kursiv_ med $x^2$ och <etikett> och @ref",
+    "]) #set page(width: 1cm) // slut",
+    "#let x = 1 \\ #x [länk](https://example.org)",
+]
+
+
+def small_area_inputs(plan: list[str]) -> tuple:
+    indicators = pd.DataFrame(
+        {"Indikator": ["Ohälsotal"], "År": [2025], "Värde": ["24,8"], "Status": ["syntetiskt"], "Källa": ["modell"]}
+    )
+    trends = pd.DataFrame({"name": ["Ohälsotal"] * 2, "serie": ["Husby"] * 2, "year": [2024, 2025], "value": [1, 2]})
+    return ("Husby", ["Index 206,9 – plats 1."], indicators, trends, plan)
+
+
+def test_text_that_looks_like_markup_is_printed_as_typed():
+    text = pdf_text(render.area_brief(*small_area_inputs(MARKUP)))
+    for line in MARKUP:
+        assert line in text, line
+
+
+def test_a_long_plan_flows_onto_more_pages_with_numbered_footers_marked_where_synthetic():
+    from lib import brief_layout
+
+    plan = [f"Aktivitet {i}: läxhjälp, sommarjobb och föreningsliv i Husby under året." for i in range(160)]
+    pdf = render.area_brief(*small_area_inputs(plan))
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) >= 2
+    assert f"sida 1 av {len(pages)}" in pages[0] and f"sida {len(pages)} av {len(pages)}" in pages[-1]
+    assert "Syntetiska värden" in pages[0]  # the indicator table's page
+    assert "Syntetiska värden" not in pages[-1]  # only the plan there
+    assert "Aktivitet 159:" in pages[-1]
+    png = brief_layout.png_pages(render.area_layout(*small_area_inputs(plan)), ppi=30)
+    assert len(png) == len(pages) and png[0].startswith(b"\x89PNG")
+
+
+def test_goal_pages_say_illustrative_in_the_footer_and_tables_wrap_instead_of_cutting():
+    long_name = "Behörighet till gymnasieskolans yrkesprogram bland elever som gått ut årskurs nio i stadsdelen"
+    frame = pd.DataFrame({"Indikator": [long_name], "Värde": ["1\u202f234,5"]})
+    from lib import brief_layout
+
+    doc = brief_layout.Brief("t", "Källor: SCB")
+    doc.add_table(frame, [0.2, 0.8], ["illustrative"])
+    text = pdf_text(brief_layout.pdf(doc))
+    assert long_name in text and "1\u202f234,5" in text
+    assert "Illustrativa mål" in text and "sida 1 av 1" in text
+
+
+def test_cli_writes_both_briefs_with_swedish_numbers(tmp_path, con):
+    from lib import cli
+
+    out = tmp_path / "program.pdf"
+    assert cli.main(["brief", "--out", str(out)]) == 0
+    text = pdf_text(out.read_bytes())
+    assert "lägesbild 2025" in text and "Rinkeby" in text and "Syntetiska värden" in text and "sida 1 av" in text
+    area = tmp_path / "rinkeby.pdf"
+    assert cli.main(["brief", "--stadsdel", "rinkeby", "--year", "2025", "--out", str(area)]) == 0
+    text = pdf_text(area.read_bytes())
+    assert "Rinkeby – stadsdelsprofil" in text and "Index 206,9" in text and "Syntetiska värden" in text
+
+
+def test_the_printed_index_has_decimal_commas(con):
+    params = ix.IndexParams(year=YEAR)
+    result, robust = index_at(con, params)
+    table = result.scores.merge(robust, on="area_code").dropna(subset=["rank"]).sort_values("rank").head(22)
+    ranking, _ = briefs.ranking_table(table, levels.units(con, "stadsdel"), origin(con, params), "stadsdel")
+    assert all("," in v and "." not in v for v in ranking["Index"])
+    assert all("." not in v for v in ranking["Täckning"])
+
+
+def test_cli_refuses_an_unknown_stadsdel_and_an_unwritable_file(tmp_path, capsys):
+    from lib import cli
+
+    assert cli.main(["brief", "--stadsdel", "Rinkby", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "Rinkeby" in capsys.readouterr().err  # suggested
+    assert cli.main(["brief", "--out", str(tmp_path / "saknas" / "x.pdf")]) == 2
+    assert "kan inte skriva" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_plan_dates_print_without_a_time_and_numbers_with_a_comma():
+    plan = {
+        "text": pd.DataFrame(columns=["section", "text"]),
+        "goals": pd.DataFrame([{"text": "Fler i arbete", "indicator_code": "x", "target": 62.5, "target_year": 2030}]),
+        "activities": pd.DataFrame(
+            [
+                {
+                    "title": "Läxhjälp",
+                    "status": "pågår",
+                    "start": pd.Timestamp("2026-01-15 00:00:00"),
+                    "end": pd.Timestamp("2026-12-31"),
+                    "budget": 1.5,
+                    "owner": None,
+                    "partners": "",
+                }
+            ]
+        ),
+    }
+    text = " ".join(briefs.plan_lines("Rinkeby-Kista stadsdelsnämnd", plan))
+    assert "2026-01-15–2026-12-31" in text and "00:00" not in text
+    assert "62,5 år 2030" in text and "1,5 mnkr" in text

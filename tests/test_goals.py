@@ -540,3 +540,228 @@ def test_the_follow_up_tables_of_one_delmal(evaluated):
     acts = followup.activity_table(tree, goals.descendants(tree, "P"), "sdn_farsta")
     assert not acts.empty and "Budget (mnkr)" in acts.columns
     assert followup.activity_table(tree, set(), None).empty
+
+
+# --- the final year of the period: only a met target is helt ---------------------------------------------------
+
+
+def test_a_good_trend_that_misses_the_final_year_target_is_not_helt():
+    falling = series((2018, 5.0), (2019, 4.6), (2020, 4.2))  # about −9 % a year, but 4.2 > 4.0
+    assert goals.assess(falling, "lower", 4.0, 2020, RULES, final=True) == D
+    assert goals.assess(falling, "lower", 4.0, 2020, RULES) == H  # before the final year the trend rule applies
+    met = series((2018, 5.0), (2019, 4.5), (2020, 4.0))
+    assert goals.assess(met, "lower", 4.0, 2020, RULES, final=True) == H
+    rising = series((2018, 70.0), (2019, 74.0), (2020, 79.0))
+    assert goals.assess(rising, "higher", 80.0, 2020, RULES, final=True) == D
+    assert goals.assess(rising, "higher", 80.0, 2019, RULES, final=False) == H
+
+
+def test_in_the_final_year_every_helt_delmal_met_its_target(evaluated, con):
+    from lib import aggregate, db
+
+    tree = evaluated[0]
+    outcomes = aggregate.group_values(db.values_long(con), aggregate.standard_groups(db.areas(con)))
+    for place in ("Programområdet", "Staden", "Farsta"):
+        mine = outcomes[outcomes["group"] == place]
+        for year in (goals.FINAL_YEAR, 2025):
+            rows = goals.indicator_assessment(tree, mine, year, YEARS)
+            helt = rows[rows["status"] == H]
+            for r in helt.itertuples():
+                assert (r.outcome - r.target) * (1 if r.direction == "higher" else -1) >= 0, (place, year, r.node_id)
+    by_trend = [
+        r.node_id
+        for year in range(2016, goals.FINAL_YEAR)
+        for r in goals.indicator_assessment(
+            tree, outcomes[outcomes["group"] == "Programområdet"], year, YEARS
+        ).itertuples()
+        if r.status == H and (r.outcome - r.target) * (1 if r.direction == "higher" else -1) < 0
+    ]
+    assert by_trend, "before the final year a strong trend still gives helt"
+
+
+def test_after_the_final_year_the_annual_target_is_the_2020_target():
+    t = goals.annual_targets(10.0, 2014, 7.0, range(2015, 2026))
+    assert t[2019] == pytest.approx(7.5) and t[2020] == 7.0 and t[2025] == 7.0
+
+
+def test_the_rules_text_and_the_underlag_say_the_final_year_rule(evaluated):
+    from lib.goals import ils
+    from ui import goalview
+
+    text = goalview.rules_text(2, 2, 3)
+    assert "slutåret 2020 och senare krävs att målvärdet nås" in text
+    assert "Före slutåret 2020" in text
+    tree, rows, _ = evaluated
+    underlag = goals.ils_underlag(tree, rows, "sdn_farsta", {}, 2018)
+    assert set(underlag["Bedömningsregel"]) == {ils.rule_used(2018)} and "trenden" in ils.rule_used(2018)
+    assert "kräver att målvärdet nås" in ils.rule_used(2020)
+
+
+# --- follow-up texts ----------------------------------------------------------------------------------------------
+
+
+def test_follow_up_bodies_expand_a_group_into_its_members(evaluated):
+    from lib.goals import texts
+
+    tree = evaluated[0]
+    bodies = texts.followup_bodies(tree, "D9")
+    assert "sdn_farsta" in bodies and "stadsdelsnamnderna" not in bodies
+    assert bodies["sdn_farsta"] == "Farsta stadsdelsnämnd"
+
+
+def test_follow_up_text_problems_are_swedish_and_all_at_once(evaluated):
+    from lib.goals import texts
+
+    tree = evaluated[0]
+    assert texts.text_problems(tree, "D9", "sdn_farsta", 2020, "T1", "Analys", "") == []
+    problems = texts.text_problems(tree, "D9", "sdn_farsta", 2020, "T9", "x" * 4001, "y" * 4001)
+    assert any("Okänd period" in p for p in problems)
+    assert sum("högst 4000 tecken" in p for p in problems) == 2
+    assert texts.text_problems(tree, "M1", "sdn_farsta", 2020, "T1", "a", "b") == ["M1 är inget delmål i målträdet."]
+    assert texts.text_problems(tree, "D9", "sdn_farsta", 2020, "VB", " ", "") == [
+        "Skriv en analys eller åtgärder innan du sparar."
+    ]
+
+
+@pytest.fixture(scope="module")
+def followup_db(tmp_path_factory):
+    from lib import db
+    from lib.config import Paths
+
+    path = tmp_path_factory.mktemp("followup_db") / "f.duckdb"
+    db.build_database(Paths().data_dir, path)
+    with db.connect(path) as connection:
+        yield connection
+
+
+def test_a_follow_up_text_is_saved_with_its_audit_row_and_versioned(followup_db):
+    from lib import auth, db
+
+    con = followup_db
+    with pytest.raises(auth.NotAuthorised):
+        db.save_goal_followup(con, None, "D9", "sdn_farsta", 2020, "T1", "a", "b", expected_version=0)
+    with pytest.raises(db.DataError, match="högst 4000 tecken"):
+        db.save_goal_followup(con, "anna", "D9", "sdn_farsta", 2020, "T1", "x" * 4001, "", expected_version=0)
+    assert db.goal_followups(con, "D9").empty
+    assert db.save_goal_followup(con, "anna", "D9", "sdn_farsta", 2020, "T1", "Det går bra", "Fler", 0)
+    assert not db.save_goal_followup(con, "anna", "D9", "sdn_farsta", 2020, "T1", "Det går bra", "Fler", 1)
+    assert db.save_goal_followup(con, "bertil", "D9", "sdn_farsta", 2020, "T1", "Bättre", "Fler", 1)
+    stored = db.goal_followups(con, "D9", 2020)
+    assert stored[["analysis", "editor", "version"]].values.tolist() == [["Bättre", "bertil", 2]]
+    log = db.query(con, "SELECT * FROM audit WHERE table_name = 'goal_followup' ORDER BY id")
+    assert log["editor"].tolist() == ["anna", "bertil"] and log["record_id"].iloc[0] == "D9/sdn_farsta/2020/T1"
+
+
+def test_a_stale_follow_up_save_is_refused_with_the_other_text(followup_db):
+    from lib import db
+
+    con = followup_db
+    db.save_goal_followup(con, "anna", "D10", "sdn_farsta", 2021, "VB", "Annas analys", "", 0)
+    with pytest.raises(db.StaleFollowup) as refused:  # bertil loaded the page before anna saved
+        db.save_goal_followup(con, "bertil", "D10", "sdn_farsta", 2021, "VB", "Bertils analys", "", 0)
+    conflict = refused.value.conflicts[0]
+    assert conflict["updated_by"] == "anna" and conflict["current"]["analysis"] == "Annas analys"
+    assert "anna sparade en annan version" in str(refused.value)
+    assert isinstance(refused.value, db.StaleEdit)
+    assert db.goal_followups(con, "D10", 2021)["analysis"].tolist() == ["Annas analys"]
+
+
+def test_the_underlag_carries_the_latest_follow_up_text(followup_db, evaluated):
+    from lib import db
+
+    con = followup_db
+    db.save_goal_followup(con, "anna", "D9", "sdn_skarholmen", 2018, "T1", "Tidig analys", "Tidiga åtgärder", 0)
+    db.save_goal_followup(con, "anna", "D9", "sdn_skarholmen", 2018, "T2", "Senare analys", "Senare åtgärder", 0)
+    db.save_goal_followup(con, "anna", "D9", "sdn_farsta", 2018, "VB", "Farstas", "", 0)
+    tree, rows, _ = evaluated
+    nodes = tree.nodes.set_index("id")
+    texts = db.goal_followups(con, year=2018)
+    underlag = goals.ils_underlag(tree, rows, "sdn_skarholmen", {}, 2018, texts).set_index("Delmål")
+    d9 = underlag.loc[nodes.loc["D9", "text"]]
+    assert (d9["Period"], d9["Analys"], d9["Åtgärder"]) == ("Tertial 2", "Senare analys", "Senare åtgärder")
+    assert (underlag.drop(index=nodes.loc["D9", "text"])["Analys"] == "").all()
+
+
+def test_a_version_3_database_and_backup_still_open_and_restore(data_copy, tmp_path):
+    """A database (and its backup) written before follow-up texts existed: no goal_followup table, user schema 3."""
+    from lib import backup, db
+
+    path = tmp_path / "db" / "old.duckdb"
+    path.parent.mkdir()
+    db.build_database(data_copy, path)
+    with db.connect(path) as con:
+        db.save_scenario(con, "Gammalt", '{"a": 1}', "anna")
+        con.execute("DROP TABLE goal_followup")
+        con.execute("UPDATE user_schema SET version = 3")
+        con.execute("UPDATE meta SET value = 'old' WHERE key = 'fingerprint'")
+    old_backup = backup.write_backup(path, "manuell")
+    assert backup.read_backup(old_backup).user_schema_version == 3
+    assert db.ensure_database(data_copy, path)  # rebuilt: the user tables carried across
+    with db.connect(path) as con:
+        assert db.scenarios(con)["name"].tolist() == ["Gammalt"]
+        assert db.goal_followups(con).empty
+        db.save_goal_followup(con, "anna", "D9", "sdn_farsta", 2020, "T1", "Ny", "", 0)
+    new_backup = backup.write_backup(path, "manuell")
+    assert backup.read_backup(new_backup).tables["goal_followup"]["analysis"].tolist() == ["Ny"]
+    backup.restore(data_copy, path, old_backup, "anna")
+    with db.connect(path) as con:
+        assert db.scenarios(con)["name"].tolist() == ["Gammalt"] and db.goal_followups(con).empty
+    backup.restore(data_copy, path, new_backup, "anna")
+    with db.connect(path) as con:
+        assert db.goal_followups(con)["analysis"].tolist() == ["Ny"]
+        assert db.query(con, "SELECT max(version) AS v FROM user_schema")["v"].iloc[0] == db.USER_SCHEMA_VERSION == 4
+
+
+# --- the page: editors write, visitors read ------------------------------------------------------------------------
+
+
+def _open_delmal(editor: str | None, year: int, delmal: str = "D9"):
+    from test_pages import open_page
+
+    at = open_page("pages/goals.py", editor=editor, ar=str(year))
+    at.selectbox(key="mal").select(next(o for o in at.selectbox(key="mal").options if o.startswith(f"{delmal} ")))
+    return at.run()
+
+
+def _save(at, analysis: str, actions: str):
+    next(t for t in at.text_area if t.label == "Analys").input(analysis)
+    next(t for t in at.text_area if t.label == "Åtgärder").input(actions)
+    next(b for b in at.button if b.label == "Spara analys och åtgärder").click()
+    return at.run()
+
+
+def test_goals_page_editor_saves_a_follow_up_text_and_a_visitor_reads_it(con):
+    from lib import db
+
+    at = _open_delmal("testare", 2023)
+    assert not at.exception, [e.value for e in at.exception]
+    _save(at, "Biståndet minskar *snabbt*", "Fler jobbspår")
+    assert not at.exception and [s.value for s in at.success] == ["Sparat."]
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Biståndet minskar \\*snabbt\\*" in shown and "Fler jobbspår" in shown  # typed text shown as itself
+    at.run()  # and still there on the next run, from the database
+    assert "Fler jobbspår" in " ".join(m.value for m in at.markdown)
+    stored = db.goal_followups(con, "D9", 2023)
+    assert stored[["analysis", "editor"]].values.tolist() == [["Biståndet minskar *snabbt*", "testare"]]
+
+    visitor = _open_delmal(None, 2023)
+    assert not visitor.exception
+    assert "Fler jobbspår" in " ".join(m.value for m in visitor.markdown)
+    assert not visitor.text_area and not any(b.label == "Spara analys och åtgärder" for b in visitor.button)
+    assert any("Logga in som redigerare" in c.value for c in visitor.caption)
+
+
+def test_goals_page_a_stale_follow_up_save_is_refused_and_keeps_the_text(con):
+    from lib import db
+
+    anna, bertil = _open_delmal("anna", 2022), _open_delmal("bertil", 2022)
+    _save(anna, "Annas analys", "")
+    assert [s.value for s in anna.success] == ["Sparat."]
+    _save(bertil, "Bertils analys", "")
+    assert bertil.error and "**anna** sparade en annan version" in bertil.error[0].value
+    assert next(t for t in bertil.text_area if t.label == "Analys").value == "Bertils analys"
+    assert "Annas analys" in bertil.code[0].value
+    assert db.goal_followups(con, "D9", 2022)["analysis"].tolist() == ["Annas analys"]
+    next(b for b in bertil.button if b.label == "Ladda om texten").click()
+    bertil.run()
+    assert not bertil.error and next(t for t in bertil.text_area if t.label == "Analys").value == "Annas analys"

@@ -117,7 +117,8 @@ def test_context_classes_use_the_neutral_palette_in_the_legend():
 def test_ranking_texts_and_the_top_line():
     layer = index_layer()
     ranked = maplayer.ranking(layer, layer.values, in_programme=False)
-    assert ranked.rank_text["a"] == "plats 1 av 3 (hela staden)"
+    assert ranked.rank_text["a"] == "plats 1 av 3 i hela staden"  # the denominator named (lib.ranks)
+    assert maplayer.ranking(layer, layer.values, in_programme=True).rank_text["a"] == "plats 1 av 3 i programmet"
     assert ranked.cover_text["b"] == "täckning 50 %"
     names = {"a": "Rinkeby", "b": "Bromma", "c": "Tensta", "d": "Östermalm"}
     assert maplayer.top_line(ranked, names, 1, 2025, at_deso=False, context=False) == (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from lib import goals, slides
 
@@ -68,3 +69,105 @@ def test_goal_lines_count_each_status():
     )
     assert counts.count("**0**") == len(s) - 2
     assert activities.startswith("Aktiviteter: **3 av 7** klara.")
+
+
+def test_goal_lines_no_longer_claim_what_the_data_must_say():
+    evaluation = pd.DataFrame(
+        {"level": ["program"], "status": [goals.STATUSES[0]], "activities": [2], "activities_done": [1]}, index=["P"]
+    )
+    assert slides.goal_lines(evaluation)[1] == "Aktiviteter: **1 av 2** klara."
+
+
+def long_values() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "area_code": ["a", "a", "a", "b", "b", "c"],
+            "indicator_code": ["x", "y", "x", "x", "y", "x"],
+            "year": [2020, 2020, 2019, 2020, 2020, 2020],
+            "value": [1.0, 2.0, 3.0, None, 5.0, 6.0],
+            "synthetic": [True, False, True, True, True, False],
+        }
+    )
+
+
+def test_series_origin_counts_the_values_of_the_chosen_units_and_years():
+    origin = slides.series_origin(long_values(), ["a", "b"], ["x", "y"], [2020])
+    assert origin.to_dict("list") == {"area_code": ["a", "b"], "used": [2, 1], "synthetic": [1, 1]}
+
+
+def test_synthetic_marking_adds_up_the_origins_of_the_shown_units():
+    index_origin = pd.DataFrame({"area_code": ["a", "b", "c"], "used": [10, 10, 10], "synthetic": [8, 0, 10]})
+    population = slides.series_origin(long_values(), ["a", "b"], ["y"], [2020])
+    marking = slides.synthetic_marking([index_origin, population], ["a", "b"])
+    assert marking == f"{slides.SYNTHETIC}: 9 av 22 värden bakom siffrorna är modellerade."
+    assert slides.synthetic_marking([index_origin], ["b"]) is None  # only real values: no marking
+    assert slides.synthetic_marking([index_origin.iloc[:0]], ["a"]) is None
+
+
+def test_goals_marking_counts_the_invented_targets():
+    nodes = pd.DataFrame(
+        {
+            "level": ["målområde", "delmål", "delmål", "delmål"],
+            "illustrative": [True, False, True, False],
+            "illustrative_parts": [None, "target", None, "ansvarig"],
+        }
+    )
+    assert slides.goals_marking(nodes) == (
+        f"{slides.ILLUSTRATIVE_GOALS}: 2 av 3 delmåls målvärden är exempel tills programmets egna läses in."
+    )
+    assert slides.goals_marking(nodes.assign(illustrative=False, illustrative_parts=None)) is None
+
+
+def test_top_ranked_are_the_codes_of_the_ranking_table():
+    assert slides.top_ranked(scores(), 3) == ["a", "b", "d"]
+
+
+# --- The page (AppTest) ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", [2, 3, 4, 5, 6])
+def test_every_slide_with_synthetic_values_says_so(number):
+    from test_pages import open_page
+
+    from ui.slides import LABELS
+
+    at = open_page("pages/present.py", present="1")
+    at.segmented_control(key="bild").set_value(LABELS[number - 1]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [c.value for c in at.caption]
+    assert any(slides.SYNTHETIC in c for c in captions), captions
+    assert any(slides.ILLUSTRATIVE_GOALS in c for c in captions) == (number == 5)
+
+
+def test_the_step_keys_are_bound_and_step_round_the_ends():
+    from test_pages import open_page
+
+    from ui.slides import LABELS, STEPS
+
+    at = open_page("pages/present.py", present="1")
+    keys = {b.key: b.proto.shortcut for b in at.button}
+    assert {keys[key] for key, *_ in STEPS} == {"left", "right", "pageup", "pagedown", "space"}
+    at.button(key="nasta_pagedown").click().run()
+    assert at.segmented_control(key="bild").value == LABELS[1]
+    at.button(key="nasta_mellanslag").click().run()
+    assert at.segmented_control(key="bild").value == LABELS[2]
+    at.button(key="foregaende").click().run()
+    at.button(key="foregaende_pageup").click().run()
+    at.button(key="foregaende_pageup").click().run()
+    assert at.segmented_control(key="bild").value == LABELS[-1]
+
+
+def test_the_map_slide_labels_read_across_a_room():
+    """The deck the map slide sends: its name labels are at least 16 px (the other maps keep 13 px)."""
+    import json
+
+    from test_pages import open_page
+
+    from lib.mapview import LABEL_LAYER_ID
+    from ui.slides import LABELS
+
+    at = open_page("pages/present.py", present="1")
+    at.segmented_control(key="bild").set_value(LABELS[1]).run()
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    text = next(layer for layer in deck["layers"] if layer["id"] == LABEL_LAYER_ID)
+    assert text["getSize"] >= 16 and len(text["data"]) >= 10

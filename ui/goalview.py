@@ -23,15 +23,17 @@ def rules_text(tolerance: int, strong: int, window: int) -> str:
     """The attainment rules in Swedish with the thresholds chosen on the page (in per cent and measurements)."""
     icon = goals.STATUS_ICON
     return f"""
-* **{icon[goals.HELT]} Helt uppfyllt** – utfallet når årsmålet, eller går åt rätt håll med minst
-  {strong} % per år (över de senaste {window} mätningarna).
-* **{icon[goals.DELVIS]} Delvis uppfyllt** – går åt rätt håll men långsammare, eller ligger inom
-  {tolerance} % från årsmålet.
+* **{icon[goals.HELT]} Helt uppfyllt** – utfallet når årsmålet. Före slutåret {goals.FINAL_YEAR} räcker det
+  också att utfallet går åt rätt håll med minst {strong} % per år (över de senaste {window} mätningarna);
+  **slutåret {goals.FINAL_YEAR} och senare krävs att målvärdet nås** – en god trend räcker då bara till delvis.
+* **{icon[goals.DELVIS]} Delvis uppfyllt** – går åt rätt håll men långsammare (från {goals.FINAL_YEAR}: åt rätt
+  håll men målvärdet är inte nått), eller ligger inom {tolerance} % från årsmålet.
 * **{icon[goals.EJ]} Ej uppfyllt** – annars. **{icon[goals.EJ_BEDOMD]} Ej bedömd** – utfall
   eller mål saknas.
 * Mål, målområden och programmet: alla delar helt → helt; alla ej → ej; annars delvis (ett enda *ej* håller alltså
   målet på högst *delvis*). Delar som inte kan bedömas räknas inte.
-* Årsmålen går linjärt från basåret {BASELINE_YEAR} till målvärdet 2020.
+* Årsmålen går linjärt från basåret {BASELINE_YEAR} till målvärdet {goals.FINAL_YEAR}; därefter är årsmålet
+  målvärdet.
 """
 
 

@@ -15,6 +15,16 @@ from lib.fmt import number
 from ui import readers, sign_in, writes
 
 
+def upload_note(limit_bytes: int, kinds: str) -> str:
+    """The upload box's own words in Swedish, above it: Streamlit draws "Drag and drop file here", "Limit … per
+    file" and "Browse files" in English and offers no option to translate them (see the README)."""
+    limit = number(limit_bytes / 1e6, 0) if limit_bytes % 1_000_000 == 0 else number(limit_bytes / 2**20, 0)
+    return (
+        f"Dra en fil till rutan eller välj den med knappen ”Browse files”. Högst {limit} MB per fil; {kinds}. "
+        "Rutans egna texter är på engelska."
+    )
+
+
 def values_upload(areas: pd.DataFrame, inds: pd.DataFrame) -> None:
     """Upload a file of values: it is checked (size, zip directory, sheet size, no DTD) before it is parsed, by
     the same `importer.read_upload` as the CLI; nothing is written until the editor presses the button."""
@@ -25,6 +35,7 @@ def values_upload(areas: pd.DataFrame, inds: pd.DataFrame) -> None:
             "alla ladda ner."
         )
         return
+    st.caption(upload_note(importer.MAX_BYTES, "CSV, TXT eller XLSX"))
     upload = st.file_uploader("Fil att läsa in", type=["csv", "txt", "xlsx"], key="importfil")
     u1, u2 = st.columns(2)
     sheet = u1.text_input("Blad i Excelfilen (tomt = första)", key="importblad")
@@ -113,6 +124,7 @@ def goal_tree_upload() -> None:
     if not editor:
         st.caption("Logga in som redigerare för att läsa in ett nytt målträd.")
         return
+    st.caption(upload_note(db.GOAL_TREE_MAX_BYTES, "YAML"))
     upload = st.file_uploader(
         f"Nytt målträd (YAML, högst {number(db.GOAL_TREE_MAX_BYTES / 1e6, 0)} MB)", type=["yaml", "yml"], key="malfil"
     )

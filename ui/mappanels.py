@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
-from lib import classify, levels, maplayer, mapview, provenance
+from lib import classify, levels, maplayer, mapview, provenance, ranks
 from lib import index as ix
 from lib.fmt import number
 from lib.maplayer import COMPOSITE, LayerValues
@@ -22,6 +23,7 @@ LEVEL_OF = {label: code for code, label in wording.LEVEL_LABELS.items()}
 MAP_HEIGHT, MAP_WIDTH = 440, 640
 MAP_KEYS = {"stadsdel": "karta", "deso": "karta_deso"}  # one chart per level: a selection never outlives its map
 PICK_PLACEHOLDER = "Klicka på kartan eller välj"
+URL_STADSDEL = "_karta_stadsdel_i_url"  # session key: the stadsdel this page last wrote into its URL
 
 
 def level_choices() -> tuple[str, bool, bool]:
@@ -41,6 +43,8 @@ def level_choices() -> tuple[str, bool, bool]:
     )
     level = LEVEL_OF[level_label]
     at_deso = level == "deso"
+    if not at_deso:
+        stadsdel_from_url()
     value_choice = r1[1].segmented_control(
         "Värden",
         (wording.ALL_VALUES, wording.REAL_ONLY),
@@ -185,6 +189,31 @@ def deso_from_url(deso_names: dict[str, str]) -> None:
         st.session_state["deso"] = raw
 
 
+def stadsdel_from_url() -> None:
+    """A link's stadsdel (?stadsdel=Sätra) selects it, unless the URL only holds what this page wrote itself.
+
+    Why not `bind="query-params"`: Streamlit drops a bound parameter from a link to another page when that page
+    has a widget with the same key, so "Visa profil" (?stadsdel=Sätra on the Stadsdel page) opened Rinkeby. The
+    map therefore keeps its URL in step by hand (`stadsdel_to_url`)."""
+    raw = st.query_params.get("stadsdel")
+    if raw and raw != st.session_state.get(URL_STADSDEL) and raw in readers.area_names().values():
+        st.session_state["stadsdel"] = raw
+        st.session_state[URL_STADSDEL] = raw
+
+
+def stadsdel_to_url() -> None:
+    """The chosen stadsdel into this page's URL, so a copied link shows it (nothing chosen: no parameter)."""
+    chosen = st.session_state.get("stadsdel")
+    try:
+        if chosen:
+            st.query_params["stadsdel"] = chosen
+        else:
+            st.query_params.pop("stadsdel", None)
+    except StreamlitAPIException:  # still bound by the Stadsdel page's selectbox in the run right after it
+        return
+    st.session_state[URL_STADSDEL] = chosen
+
+
 def select_on_click(level: str, deso_names: dict[str, str]) -> Callable[[], None]:
     """The map's on_select: a click selects the stadsdel or the DeSO in its selectbox (and so in the URL)."""
 
@@ -263,8 +292,10 @@ def unit_picker(at_deso: bool, deso_names: dict[str, str], names: dict[str, str]
             index=None,
             placeholder=PICK_PLACEHOLDER,
             key="stadsdel",
-            bind="query-params",
+            help="Ett klick på kartan väljer stadsdelen här. Under visas dess värde och plats och en länk till "
+            "stadsdelens profil.",
         )
+        stadsdel_to_url()
 
 
 def _where_deso(u: pd.Series) -> None:
@@ -298,6 +329,10 @@ def unit_details(
     else:
         st.markdown(f"**{u['name']}** · {u['district']}")
     st.markdown(f"{layer} {year}: **{shown_value}**  \n{' · '.join([where, *extra])}  \n*{values.status[code]}*")
+    if code in ranked.rank_of:
+        in_programme = st.session_state.get("urval", VIEWS[0]) == VIEWS[0]
+        plural = levels.get(cat.level).plural
+        st.caption(ranks.map_rank_help(len(ranked.rank_of), plural, in_programme, values.context))
     if at_deso:
         p = maps.police_by_deso()
         p = p[p["code"] == code]
@@ -305,7 +340,7 @@ def unit_details(
             st.markdown(p["text"].iloc[0] + ".")
     st.page_link(
         "pages/profile.py",
-        label=f"Visa profil för {u['stadsdel']}" if at_deso else "Visa profil",
+        label=f"Visa profil för {u['stadsdel'] if at_deso else u['name']}",
         icon=":material/person_pin_circle:",
         query_params={"stadsdel": u["stadsdel"] if at_deso else u["name"]},
     )

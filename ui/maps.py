@@ -26,13 +26,15 @@ def composite_deck(
     *,
     level: str = "stadsdel",
     notes: dict[str, str] | None = None,
+    label_size: float | None = None,
 ):
     """The composite index of the units in `values` (code → index) on the map, in quantile classes,
     darker = more risk; the rest are grey context. Returns the deck and its legend table.
 
     `level`: "stadsdel" (the official stadsdel map) or "deso" (the 544 DeSO polygons, named by RegSO and code,
     with their stadsdel and stadsdelsområde in the tooltip). `notes`: the tooltip's last line per code; by
-    default "syntetiskt värde" for stadsdelar and "verkligt värde (SCB)" for DeSO, whose values are all real."""
+    default "syntetiskt värde" for stadsdelar and "verkligt värde (SCB)" for DeSO, whose values are all real.
+    `label_size`: the stadsdel labels' size in pixels (None: the maps' usual size; larger on a slide)."""
     from lib import classify, mapview
     from lib.fmt import number
 
@@ -62,6 +64,7 @@ def composite_deck(
         mapview.view_state(frame, height_px=height, width_px=width),
         tooltip,
         water=geometry.water_json(),
+        label_size=label_size or mapview.LABEL_SIZE_PX,
     )
     return deck, classify.legend_table(cls, decimals, True)
 

@@ -16,8 +16,8 @@ from typing import Any, cast
 import pandas as pd
 import streamlit as st
 
-from lib import auth, db, export, goals, plans
-from ui import readers, writes
+from lib import auth, db, export, fmt, goals, plans
+from ui import numbers, readers, writes
 
 ADDED = "_plan_tillagd"  # session key: confirmation of an added activity, shown after the rerun that lists it
 BASE = "_plan_inlast"  # session key prefix: the rows (or text) with versions an editor loaded, held while they edit
@@ -350,8 +350,15 @@ def new_activity_form(pv: PlanView, year: int) -> None:
         status = f2.selectbox("Status", goals.ACTIVITY_STATUSES, disabled=locked)
         start = f1.date_input("Start", value=dt.date(year, 1, 1), disabled=locked)
         end = f2.date_input("Slut", value=dt.date(year, 12, 31), disabled=locked)
-        budget = f1.number_input("Budget (mnkr)", min_value=0.0, step=0.5, disabled=locked)
+        budget_text = f1.text_input(
+            "Budget (mnkr)", disabled=locked, placeholder="t.ex. 1,5", help=numbers.HELP + " Tomt = 0."
+        )
         if st.form_submit_button("Lägg till", disabled=locked, icon=":material/add:"):
+            try:  # a browser's number field reads "1,5" as 15; the text is read as Swedish
+                budget = fmt.parse_amount(budget_text, 0.0, 1e6, "mnkr") if budget_text.strip() else 0.0
+            except ValueError as exc:
+                st.error(f"Aktiviteten lades inte till: {exc}")
+                return
             fields = {
                 "title": title,
                 "owner": owner,
@@ -364,9 +371,28 @@ def new_activity_form(pv: PlanView, year: int) -> None:
             try:
                 row = plans.validate_activity(fields)
                 writes.apply_plan_changes(cast(str, pv.editor), pv.committee, "plan_activity", [row])
-                st.session_state[ADDED] = f"Lade till ”{row['title']}”."
+                amount = fmt.understood(row["budget"], "mnkr")
+                st.session_state[ADDED] = f"Lade till ”{row['title']}” med budget {amount}."
                 st.rerun()
             except plans.PlanError as exc:
                 st.error("\n".join(exc.problems))
             except auth.NotAuthorised as exc:
                 st.error(str(exc))
+
+
+# --- the history ----------------------------------------------------------------------------------------------
+
+
+def history_tab(pv: PlanView) -> None:
+    """Every saved change of the nämnd's plan, newest first, each field as "fält: före → efter"."""
+    log = db.audit_log(readers.connection(), pv.committee)
+    if log.empty:
+        st.caption("Inga ändringar ännu.")
+        return
+    st.dataframe(
+        plans.history_table(log, pv.ind_name, db.PLAN_FIELD_LABELS),
+        hide_index=True,
+        width="stretch",
+        column_config={"Ändring": st.column_config.TextColumn(width="large")},
+    )
+    st.caption("Tid till minuten. ”–” = tomt fält; en ny rad visas som – → värde, en borttagen som värde → –.")

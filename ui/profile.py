@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import index as ix
-from lib import profile, provenance
+from lib import profile, provenance, ranks
 from lib.config import BASELINE_YEAR, PROGRAMME_START, YEARS
 from lib.fmt import number
 from lib.reference import source_kind
@@ -50,7 +50,12 @@ def key_figures(
         "Index", number(row["composite"], 1), help=f"{wording.METHODS[params.method]}; vikter från Index och vikter."
     )
     if pd.notna(row["rank"]):
-        m3.metric("Plats", f"{int(row['rank'])} av {ranked}", help="1 = högst social risk i jämförelsegruppen.")
+        in_programme = readers.areas().query("in_programme")["code"]
+        value, sentence, rank_help = ranks.profile_rank(
+            int(row["rank"]), ranked, params.universe, ranks.programme_place(result.scores, list(in_programme), code)
+        )
+        m3.metric("Plats", value, help=rank_help)
+        st.caption(sentence)
         st.info(
             f"I 90 % av 1 000 slumpade viktningar (varje vikt ±25 %) hamnar {choice} mellan plats "
             f"**{int(robust['rank_p05'])}** och **{int(robust['rank_p95'])}**; bland de 22 högsta i "

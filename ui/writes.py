@@ -51,3 +51,21 @@ def apply_plan_changes(
 ) -> list[str]:
     """Insert, update and delete rows of a nämnd's plan in one audited transaction (`db.apply_plan_changes`)."""
     return db.apply_plan_changes(readers.connection(), editor, committee, table, upserts, deletes)
+
+
+def save_goal_followup(
+    goal_id: str, body: str, year: int, period: str, analysis: str, actions: str, expected_version: int
+) -> bool:
+    """Store a delmål's follow-up text for the signed-in editor (`db.save_goal_followup`: checked, audited,
+    refused when stale); raises `auth.NotAuthorised` for a visitor, so a page can never write without an editor."""
+    return db.save_goal_followup(
+        readers.connection(),
+        sign_in.current_editor(),
+        goal_id,
+        body,
+        year,
+        period,
+        analysis,
+        actions,
+        expected_version=expected_version,
+    )

@@ -8,6 +8,8 @@ import sys
 from typing import NoReturn
 
 from lib import index as ix
+from lib.cli.allocate import add_parser as add_allocate
+from lib.cli.brief import cmd_brief
 from lib.cli.common import cmd_add_editor
 from lib.cli.data import (
     cmd_backup,
@@ -75,6 +77,12 @@ def parser() -> argparse.ArgumentParser:
     gl.add_argument("--year", type=int, default=YEARS[-1], help="uppföljningsår")
     gl.add_argument("--format", choices=("csv", "json"), default="csv")
     gl.set_defaults(func=cmd_goals)
+    add_allocate(sub)
+    br = sub.add_parser("brief", help="programmets eller en stadsdels brief som PDF (för utskrift)")
+    br.add_argument("--stadsdel", help="stadsdelens namn; utan den: programmets brief")
+    br.add_argument("--year", type=int, default=YEARS[-1], help="år (2012–2025)")
+    br.add_argument("--out", required=True, metavar="FIL.pdf", help="PDF-filen som skrivs")
+    br.set_defaults(func=cmd_brief)
     lg = sub.add_parser("load-goals", help="läs in ett målträd (YAML) efter kontroll")
     lg.add_argument("file", help="YAML-fil i samma format som data/goals.yaml")
     lg.add_argument("--dry-run", action="store_true", help="kontrollera bara (kräver ingen inloggning)")

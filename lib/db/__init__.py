@@ -10,7 +10,8 @@ A package by concept, so each question has one file to open:
 - `queries`: the read functions;
 - `writes`: scenarios and plans, each write one transaction with its audit row;
 - `importing`: importing real values and undoing an import;
-- `goaltrees`: reading, checking, installing and reading back the goal tree.
+- `goaltrees`: reading, checking, installing and reading back the goal tree;
+- `followup`: the follow-up texts (analys, åtgärder) per delmål, nämnd, period and year.
 
 Callers keep using `from lib import db` and `db.name(...)`: everything is re-exported here. A test that replaces a
 function for the code that calls it patches the module where it is looked up (e.g. `lib.db.writes._audit`).
@@ -39,6 +40,7 @@ from lib.db.errors import (
     StaleEdit,
     is_corruption,
 )
+from lib.db.followup import StaleFollowup, goal_followups, save_goal_followup
 from lib.db.goaltrees import (
     GOAL_FRAMES,
     GOAL_TABLES,
@@ -125,6 +127,9 @@ __all__ = [
     "PLAN_FIELD_LABELS",
     "PLAN_ROW_NAMES",
     "StaleEdit",
+    "StaleFollowup",
+    "goal_followups",
+    "save_goal_followup",
     "SCHEMA_VERSION",
     "SOURCE_FILES",
     "DOMAINS",

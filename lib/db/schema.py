@@ -96,7 +96,7 @@ CREATE TABLE reference_figure (
 
 #: Tables users write to. They survive a rebuild from data/: `build_database` copies them across by named
 #: columns (a column added later takes its default), and `user_schema` records which version wrote them.
-USER_SCHEMA_VERSION = 3
+USER_SCHEMA_VERSION = 4
 USER_SCHEMA = """
 CREATE TABLE IF NOT EXISTS user_schema (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS weight_scenario (
@@ -127,6 +127,10 @@ CREATE TABLE IF NOT EXISTS imported_value (
 CREATE TABLE IF NOT EXISTS goal_tree_install (
     id INTEGER PRIMARY KEY, installed_at TIMESTAMP NOT NULL, editor VARCHAR NOT NULL, filename VARCHAR,
     sha256 VARCHAR NOT NULL, yaml_text VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS goal_followup (
+    goal_id VARCHAR NOT NULL, body VARCHAR NOT NULL, year INTEGER NOT NULL, period VARCHAR NOT NULL,
+    analysis VARCHAR NOT NULL, actions VARCHAR NOT NULL, editor VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (goal_id, body, year, period));
 CREATE TABLE IF NOT EXISTS sign_in_failure (
     kind VARCHAR NOT NULL, key VARCHAR NOT NULL, failures INTEGER NOT NULL, first_failure TIMESTAMP NOT NULL,
     last_failure TIMESTAMP NOT NULL, PRIMARY KEY (kind, key));
@@ -141,6 +145,7 @@ USER_TABLES = (
     "imported_value",
     "goal_tree_install",
     "sign_in_failure",
+    "goal_followup",
 )
 UPSERT_IMPORTED = """
 INSERT INTO value (area_code, indicator_code, year, value, source, synthetic, licence)

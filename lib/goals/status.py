@@ -1,12 +1,14 @@
 """How the programme's goals are judged: helt / delvis / ej uppfyllt by rules in the style of the city's ILS (the
 tool's own rules, not the city's).
 
-Årsmål between the baseline year and the 2020 target are interpolated linearly unless given. Rules (thresholds
-in `Rules`, shown on the page):
+Årsmål between the baseline year and the 2020 target are interpolated linearly unless given; from the period's
+final year (`FINAL_YEAR`, 2020) on, the årsmål is the 2020 target itself, never a line drawn past it. Rules
+(thresholds in `Rules`, shown on the page):
 
 * **ej bedömd** – no outcome for the year (nor an earlier one) or no target;
-* **helt uppfyllt** – the outcome meets the årsmål, or moves the right way with a strong trend
-  (at least `strong_trend` relative change a year over the last `window` measurements);
+* **helt uppfyllt** – the outcome meets the årsmål; before the final year also when it moves the right way with a
+  strong trend (at least `strong_trend` relative change a year over the last `window` measurements). In the final
+  year (and after) only a met target is *helt*: a good trend that ends short of the goal is not the goal reached;
 * **delvis uppfyllt** – moves the right way with a weaker trend, or lies within `tolerance` of the årsmål;
 * **ej uppfyllt** – otherwise.
 
@@ -30,6 +32,8 @@ HELT, DELVIS, EJ, EJ_BEDOMD = "helt uppfyllt", "delvis uppfyllt", "ej uppfyllt",
 STATUSES = (HELT, DELVIS, EJ, EJ_BEDOMD)
 STATUS_ICON = {HELT: "✔", DELVIS: "◐", EJ: "✖", EJ_BEDOMD: "?"}
 STATUS_COLOUR = {HELT: "#1a7f37", DELVIS: "#d4a017", EJ: "#c0392b", EJ_BEDOMD: "#9aa0a6"}
+#: The last year of the programme's period: the year of its targets (`target_2020`).
+FINAL_YEAR = 2020
 
 
 @dataclass(frozen=True)
@@ -48,11 +52,14 @@ def annual_targets(
     years: Iterable[int],
     explicit: Mapping[int, float] | None = None,
 ) -> dict[int, float]:
-    """Årsmål: explicit values where given, else linear from the baseline to the 2020 target."""
+    """Årsmål: explicit values where given, else linear from the baseline to the 2020 target, and the 2020 target
+    itself after 2020 (the goal is to reach it and stay there; a line drawn on would invent a stricter goal)."""
     out = {}
     for year in years:
         if explicit and year in explicit:
             out[year] = float(explicit[year])
+        elif year >= FINAL_YEAR:
+            out[year] = float(target_2020)
         elif year > baseline_year:
             share = (year - baseline_year) / (2020 - baseline_year)
             out[year] = baseline + share * (target_2020 - baseline)
@@ -71,8 +78,18 @@ def trend(series: pd.Series, year: int, window: int) -> float:
     return float(slope / level) if level else float("nan")
 
 
-def assess(series: pd.Series, direction: str, target: float | None, year: int, rules: Rules = Rules()) -> str:
-    """The status of one indicator in `year` (series: year → outcome). See the module doc for the rules."""
+def assess(
+    series: pd.Series,
+    direction: str,
+    target: float | None,
+    year: int,
+    rules: Rules = Rules(),
+    final: bool = False,
+) -> str:
+    """The status of one indicator in `year` (series: year → outcome). See the module doc for the rules.
+
+    `final`: `year` is the period's final year (or later), when only a met target is *helt*: the trend rule then
+    gives at most *delvis*, since a goal that was due and is missed is not fulfilled however fast it moves."""
     known = series[(series.index <= year) & series.notna()]
     if known.empty or target is None or not np.isfinite(target):
         return EJ_BEDOMD
@@ -81,7 +98,7 @@ def assess(series: pd.Series, direction: str, target: float | None, year: int, r
     if sign * (outcome - target) >= 0:
         return HELT
     change = trend(series, year, rules.window)
-    if np.isfinite(change) and sign * change >= rules.strong_trend:
+    if np.isfinite(change) and sign * change >= rules.strong_trend and not final:
         return HELT
     if np.isfinite(change) and sign * change > 0:
         return DELVIS
@@ -144,7 +161,7 @@ def indicator_assessment(
                 "outcome_year": outcome_year,
                 "outcome": float(known.iloc[-1]) if len(known) else np.nan,
                 "trend": trend(series, year, rules.window),
-                "status": assess(series, spec.direction, target, year, rules),
+                "status": assess(series, spec.direction, target, year, rules, final=year >= FINAL_YEAR),
             }
         )
     return pd.DataFrame(rows)

@@ -140,6 +140,7 @@ def build_deck(
     area_layer: pdk.Layer | None = None,
     overlays: tuple[pdk.Layer, ...] = (),
     water_on_top: bool = False,
+    label_size: float = LABEL_SIZE_PX,
 ) -> pdk.Deck:
     """Water (under everything, not pickable), stadsdelar (pickable), stadsdelsområde outlines (GeoJSON) and name
     labels, without a basemap. `water`: a GeoJSON dict, True for the shipped water, False for none.
@@ -148,7 +149,8 @@ def build_deck(
     higher priority is drawn (deck.gl's CollisionFilterExtension), e.g. the larger area.
 
     `area_layer` replaces the stadsdel GeoJSON layer (then `collection` may be None), `overlays` are drawn above
-    the stadsdelsområde lines and under the labels, `water_on_top` paints the water over the areas."""
+    the stadsdelsområde lines and under the labels, `water_on_top` paints the water over the areas. `label_size`
+(pixels): larger for a projector (the Presentera map), so the labels read across a room."""
     areas = pdk.Layer(
         "GeoJsonLayer",
         collection,
@@ -175,8 +177,8 @@ def build_deck(
         get_line_color=[20, 20, 20, 255],
         line_width_min_pixels=2.5,
     )
-    padding = collision_padding(labels["name"]) if len(labels) else [0.0] * 4
-    labels = place_labels(labels, view.zoom)
+    padding = collision_padding(labels["name"], label_size) if len(labels) else [0.0] * 4
+    labels = place_labels(labels, view.zoom, label_size)
     priority = {}
     if "priority" in labels.columns:
         labels = labels.assign(priority=spread_priority(labels))
@@ -188,7 +190,7 @@ def build_deck(
         pickable=False,
         get_position=["lon", "lat"],
         get_text="name",
-        get_size=LABEL_SIZE_PX,
+        get_size=label_size,
         # Hide labels that would overlap at the current zoom (higher priority wins). deck.gl tests a label's anchor
         # (the middle of its text) against what labels of higher priority drew there, so partly overlapping labels
         # would both stay: each label is tested with an invisible background box, padded by half the longest

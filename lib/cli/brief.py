@@ -1,0 +1,196 @@
+"""`brief`: the programme brief, or with `--stadsdel` one stadsdel's brief, as PDF from the database – the same
+briefs as the pages' download buttons, for printing a batch before a round of dialogue meetings. Read-only: the
+database is opened for reading and nothing is written but the PDF.
+
+The index is the standard one (the programme's default weights, index 100 = the city, arithmetic mean, stadsdel
+level); the page's brief follows the choices made on the page instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from lib import aggregate, allocation, db, levels, provenance
+from lib import index as ix
+from lib.config import YEARS, Paths
+
+if TYPE_CHECKING:
+    from lib import render
+
+# The maps and the layout engine (geopandas, matplotlib, typst) load inside the functions that draw, so the other
+# commands start as quickly as before.
+
+METHOD_LABEL, AGGREGATION_LABEL = "Index, 100 = jämförelsegruppen", "Aritmetiskt medel"
+
+
+def value_origin(long: pd.DataFrame, indicators: Sequence[str], year: int) -> pd.DataFrame:
+    """Per unit, how many of the index values behind `year` are synthetic (as the pages count them)."""
+    sub = long[long["indicator_code"].isin(list(indicators)) & long["value"].notna()]
+    latest = aggregate.latest_at(sub, year, ("area_code", "indicator_code"))
+    out = latest.assign(synthetic=latest["synthetic"].astype(bool)).groupby("area_code")["synthetic"]
+    out = out.agg(used="size", synthetic="sum").reset_index()
+    out["synthetic"] = out["synthetic"].astype(int)
+    out["text"] = [
+        "verkliga" if s == 0 else "syntetiska" if s == n else f"{s} av {n} syntetiska"
+        for s, n in zip(out["synthetic"], out["used"], strict=True)
+    ]
+    return out
+
+
+def map_figure(scores: pd.DataFrame, units: pd.DataFrame, params: ix.IndexParams) -> render.MapFigure:
+    """The composite index of the programme stadsdelar in the map's five quantile classes and colours."""
+    from lib import classify, geo, render
+
+    s = scores.set_index("area_code")
+    prog = units.loc[units["in_programme"].astype(bool), "code"]
+    shown = s.loc[s.index.intersection(prog), "composite"]
+    cls = classify.classify(shown.to_numpy(), "quantiles", 5)
+    colours = classify.palette(cls.k)
+    table = classify.legend_table(cls, 0, True)
+    return render.MapFigure(
+        {code: colours[step] for code, step in zip(shown.index, cls.bins, strict=True) if step >= 0},
+        list(zip(table["label"][::-1], table["colour"][::-1], strict=True)),
+        f"Sammanvägt index {params.year} – stadsdelar",
+        f"{geo.ATTRIBUTION}. Till största delen syntetiska värden; preliminärt urval av 22 stadsdelar.",
+    )
+
+
+def _index(con, params: ix.IndexParams, draws: int = 1000) -> tuple[ix.IndexResult, pd.DataFrame]:
+    """The index and its robustness (as the pages: Monte Carlo ±25 %, rank range with each area weight 10–40 %)."""
+    fw = ix.Framework.from_meta(db.indicators(con), list(db.domains(con)["code"]), db.domains(con))
+    data, fw = ix.build_index_data(
+        levels.values(con, params.level, params.real_only), levels.units(con, params.level), fw, params.year
+    )
+    robust = ix.monte_carlo(data, fw, params, draws=draws, noise=0.25).merge(
+        ix.rank_range(data, fw, params, band=(0.10, 0.40)), on="area_code"
+    )
+    return ix.compute_index(data, fw, params), robust
+
+
+def _allocation(con, params: ix.IndexParams) -> pd.DataFrame:
+    """The 150 mnkr per stadsdelsnämnd: population × risk against the whole city (index 100 = the city)."""
+    result, _ = _index(con, ix.IndexParams(**{**params.__dict__, "method": "ref100", "universe": "all"}), draws=1)
+    risk = result.scores.set_index("area_code")["composite"] / 100
+    values = db.values_long(con)
+    pop = values[(values["indicator_code"] == "befolkning") & (values["year"] == params.year)]
+    pop = pop.set_index("area_code")["value"]
+    areas = db.areas(con)
+    prog = areas[areas["in_programme"]]
+    units = pd.DataFrame(
+        {
+            "unit": prog["committee"].to_numpy(),
+            "population": prog["code"].map(pop).to_numpy(),
+            "risk": prog["code"].map(risk).to_numpy(),
+        }
+    )
+    return allocation.allocate(units, allocation.AllocationParams())
+
+
+def programme_pdf(con, paths: Paths, year: int) -> bytes:
+    from lib import briefs, geo
+
+    params = ix.IndexParams(year=year)
+    result, robust = _index(con, params)
+    units = levels.units(con, "stadsdel")
+    fw = ix.Framework.from_meta(db.indicators(con), list(db.domains(con)["code"]), db.domains(con))
+    groups = aggregate.group_values(db.values_long(con), aggregate.standard_groups(db.areas(con)))
+    boundaries = geo.load_boundaries(paths.stadsdel_geo, paths.official_geo).frame
+    return briefs.programme_brief_pdf(
+        briefs.ProgrammeInputs(
+            params=params,
+            scores=result.scores,
+            robust=robust,
+            units=units,
+            origin=value_origin(levels.values(con, "stadsdel"), fw.indicators, year),
+            goal_tree=db.goal_tree(con),
+            goal_outcomes=groups[groups["group"] == "Programområdet"][["indicator_code", "year", "value"]],
+            goal_year=year,
+            allocation=_allocation(con, params),
+            method_label=METHOD_LABEL,
+            aggregation_label=AGGREGATION_LABEL,
+            frame=boundaries,
+            map_figure=map_figure(result.scores, units, params),
+            outlines=geo.district_outlines(boundaries),
+        )
+    )
+
+
+def area_pdf(con, code: str, year: int) -> bytes:
+    from lib import briefs
+
+    params = ix.IndexParams(year=year)
+    result, robust = _index(con, params)
+    areas = db.areas(con)
+    area = areas.set_index("code").loc[code]
+    values = levels.values(con, "stadsdel")
+    police = levels.police_shares(con)
+    long = db.values_long(con)
+    return briefs.area_brief_pdf(
+        briefs.AreaInputs(
+            area=area,
+            score=result.scores.set_index("area_code").loc[code],
+            robust=robust.set_index("area_code").loc[code],
+            own=values[values["area_code"] == code],
+            groups=aggregate.group_values(long, aggregate.standard_groups(areas)),
+            group_status=provenance.group_status(long, aggregate.standard_groups(areas)),
+            indicators=db.indicators(con),
+            pairs=db.real_and_model(con, code),
+            police=police[police["area_code"] == code],
+            has_deso=bool((levels.units(con, "deso")["area_code"] == code).any()),
+            plan=db.plan(con, area["committee"]),
+            references=db.reference_figures(con),
+            year=year,
+        )
+    )
+
+
+def find_area(areas: pd.DataFrame, name: str) -> tuple[str | None, list[str]]:
+    """The code of the stadsdel called `name` (or with that code), any case; else None and close names."""
+    key = name.strip().casefold()
+    for code, shown in zip(areas["code"], areas["name"], strict=True):
+        if key in (str(code).casefold(), str(shown).casefold()):
+            return str(code), []
+    return None, difflib.get_close_matches(name.strip(), [str(n) for n in areas["name"]], n=3, cutoff=0.5)
+
+
+def writable(out: Path) -> bool:
+    """Whether `out` can be written: not a directory, in a folder that exists and may be written to."""
+    folder = out.parent if str(out.parent) else Path(".")
+    return not out.is_dir() and folder.is_dir() and os.access(folder, os.W_OK)
+
+
+def cmd_brief(paths: Paths, args: argparse.Namespace) -> int:
+    """Write the programme brief (or one stadsdel's with `--stadsdel`) for `--year` as PDF to `--out`."""
+    out = Path(args.out)
+    if not writable(out):
+        print(f"Fel: kan inte skriva {out} (finns mappen, och får den skrivas i?).", file=sys.stderr)
+        return 2
+    if args.year not in YEARS:
+        print(f"Fel: året {args.year} finns inte ({YEARS[0]}–{YEARS[-1]}).", file=sys.stderr)
+        return 2
+    db.ensure_database(paths.data_dir, paths.db_path)
+    with db.connect(paths.db_path, read_only=True) as con:
+        if args.stadsdel:
+            code, close = find_area(db.areas(con), args.stadsdel)
+            if code is None:
+                hint = f" Menade du: {', '.join(close)}?" if close else " Se `python -m lib.cli info` för namnen."
+                print(f"Fel: ingen stadsdel heter {args.stadsdel!r}.{hint}", file=sys.stderr)
+                return 2
+            pdf = area_pdf(con, code, args.year)
+        else:
+            pdf = programme_pdf(con, paths, args.year)
+    try:
+        out.write_bytes(pdf)
+    except OSError as exc:
+        print(f"Fel: kan inte skriva {out}: {exc.strerror or exc}.", file=sys.stderr)
+        return 2
+    print(f"Skrev {out} ({len(pdf) // 1024} kB).")
+    return 0
