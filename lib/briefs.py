@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import geopandas as gpd
 import pandas as pd
 
-from lib import goals, levels, profile, provenance, reference, render
+from lib import allocation, goals, levels, profile, provenance, reference, render
 from lib.config import YEARS
 from lib.fmt import number
 from lib.index import IndexParams
@@ -112,13 +112,18 @@ def goals_table(tree: goals.GoalTree, outcomes: pd.DataFrame, year: int) -> pd.D
 
 
 def allocation_table(alloc: pd.DataFrame) -> pd.DataFrame:
-    """The 150 mnkr per stadsdelsnämnd: by need, in equal parts and by population."""
+    """The 150 mnkr per stadsdelsnämnd: by need, in equal parts and by population, each column rounded from the
+    whole kronor so that it sums to the total as printed."""
+
+    def column(kr: str) -> list[str]:
+        return [number(v, 1) for v in allocation.in_mnkr(alloc[kr].to_numpy(), 1)]
+
     return pd.DataFrame(
         {
             "Stadsdelsnämnd": alloc["unit"],
-            "Efter behov (mnkr)": [number(v, 1) for v in alloc["amount"]],
-            "Lika delar": [number(v, 1) for v in alloc["equal"]],
-            "Efter folkmängd": [number(v, 1) for v in alloc["population_only"]],
+            "Efter behov (mnkr)": column("amount_kr"),
+            "Lika delar": column("equal_kr"),
+            "Efter folkmängd": column("population_only_kr"),
         }
     )
 

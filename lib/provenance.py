@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from lib.aggregate import latest_at
 from lib.fmt import number
 
 REAL, SYNTHETIC = "verkligt", "syntetiskt"
@@ -336,3 +337,19 @@ def figure_number(value: float) -> str:
     if value.is_integer():
         return number(value, 0)
     return number(value, 1 if round(value, 1) == value else 2)
+
+
+def value_origin(long: pd.DataFrame, indicators: Iterable[str], year: int) -> pd.DataFrame:
+    """Per unit, how many of the index values behind `year` are synthetic: area_code, used, synthetic and a text
+    for tables ("verkliga", "16 av 20 syntetiska", "syntetiska") – the count the pages, the brief and the CLI
+    show."""
+    sub = long[long["indicator_code"].isin(list(indicators)) & long["value"].notna()]
+    latest = latest_at(sub, year, ("area_code", "indicator_code"))
+    counts = latest.assign(synthetic=latest["synthetic"].astype(bool)).groupby("area_code")["synthetic"]
+    out = counts.agg(used="size", synthetic="sum").reset_index()
+    out["synthetic"] = out["synthetic"].astype(int)
+    out["text"] = [
+        "verkliga" if s == 0 else "syntetiska" if s == n else f"{s} av {n} syntetiska"
+        for s, n in zip(out["synthetic"], out["used"], strict=True)
+    ]
+    return out

@@ -17,6 +17,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import geopandas as gpd
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -63,6 +64,26 @@ class MapFigure:
     legend: Sequence[tuple[str, str]]
     title: str
     caption: str
+
+
+def programme_map_figure(scores: pd.DataFrame, units: pd.DataFrame, title: str, caption: str) -> MapFigure:
+    """The composite index of the programme's units (`scores`: area_code, composite; `units`: code,
+    in_programme) in the map's five quantile classes and colours – the same figure for the page's PDF and the
+    CLI's brief."""
+    from lib import classify
+
+    s = scores.set_index("area_code")
+    prog = units.loc[units["in_programme"].astype(bool), "code"]
+    shown = s.loc[s.index.intersection(prog), "composite"]
+    cls = classify.classify(shown.to_numpy(), "quantiles", 5)
+    colours = classify.palette(cls.k)
+    table = classify.legend_table(cls, 0, True)
+    return MapFigure(
+        {code: colours[step] for code, step in zip(shown.index, cls.bins, strict=True) if step >= 0},
+        list(zip(table["label"][::-1], table["colour"][::-1], strict=True)),
+        title,
+        caption,
+    )
 
 
 @dataclass(frozen=True)

@@ -80,15 +80,8 @@ def legend_chart(legend: pd.DataFrame) -> None:
 def _composite_map_figure(params: ix.IndexParams, title: str):
     """Colours of the composite index over the programme stadsdelar – or, at DeSO level, the DeSO in them
     (quantiles), for print. The caption says whether the values are synthetic or real."""
-    from lib import classify, render
+    from lib import render
 
-    scores = results.index_result(params).scores.set_index("area_code")
-    u = readers.units(params.level)
-    prog = u.loc[u["in_programme"].astype(bool), "code"]
-    shown = scores.loc[scores.index.intersection(prog), "composite"]
-    cls = classify.classify(shown.to_numpy(), "quantiles", 5)
-    colours = classify.palette(cls.k)
-    table = classify.legend_table(cls, 0, True)
     if params.level == "deso":
         caption = (
             "Kartdata: SCB (DeSO 2018), CC0; stadsdelsområden: Stockholms stad, CC0. Statistik: SCB (CC0) – alla "
@@ -100,13 +93,7 @@ def _composite_map_figure(params: ix.IndexParams, title: str):
         )
     else:
         caption = f"{geo.ATTRIBUTION}. Till största delen syntetiska värden; preliminärt urval av 22 stadsdelar."
-    fig = render.MapFigure(
-        {code: colours[step] for code, step in zip(shown.index, cls.bins, strict=True) if step >= 0},
-        list(zip(table["label"][::-1], table["colour"][::-1], strict=True)),
-        title,
-        caption,
-    )
-    return fig
+    return render.programme_map_figure(results.index_result(params).scores, readers.units(params.level), title, caption)
 
 
 #: A ring (outer circle, inner hole) as a Vega symbol path: the mark of a synthetic value.

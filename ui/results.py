@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import aggregate, levels, validation
+from lib import allocation, levels, provenance, validation
 from lib import index as ix
 from ui import readers, wording
 
@@ -58,17 +58,7 @@ def value_origin(level: str, year: int, real_only: bool) -> pd.DataFrame:
     """Per unit, how many of the index values behind `year` are synthetic: area_code, used, synthetic and a text
     for tables ("verkliga", "16 av 20 syntetiska", "syntetiska")."""
     _, fw = index_inputs(level, year, real_only)
-    long = readers.level_values(level, real_only)
-    sub = long[long["indicator_code"].isin(fw.indicators) & long["value"].notna()]
-    latest = aggregate.latest_at(sub, year, ("area_code", "indicator_code"))
-    counts = latest.assign(synthetic=latest["synthetic"].astype(bool)).groupby("area_code")["synthetic"]
-    out = counts.agg(used="size", synthetic="sum").reset_index()
-    out["synthetic"] = out["synthetic"].astype(int)
-    out["text"] = [
-        "verkliga" if s == 0 else "syntetiska" if s == n else f"{s} av {n} syntetiska"
-        for s, n in zip(out["synthetic"], out["used"], strict=True)
-    ]
-    return out
+    return provenance.value_origin(readers.level_values(level, real_only), fw.indicators, year)
 
 
 def missing_domains_text(level: str, real_only: bool, year: int) -> str | None:
@@ -132,14 +122,5 @@ def allocation_units(params: ix.IndexParams, year: int, by: str) -> pd.DataFrame
     """The 22 programme stadsdelar as allocation rows: unit (`by`: committee, district or name), population and
     risk (1 = city level) from the index with the current weights, normalised against the whole city."""
     ref = index_result(ix.IndexParams(**{**params.__dict__, "method": "ref100", "universe": "all"}))
-    risk = ref.scores.set_index("area_code")["composite"] / 100
-    values = readers.values_long()
-    pop = values[(values["indicator_code"] == "befolkning") & (values["year"] == year)].set_index("area_code")["value"]
-    prog = readers.areas()[readers.areas()["in_programme"]]
-    return pd.DataFrame(
-        {
-            "unit": prog[by].to_numpy(),
-            "population": prog["code"].map(pop).to_numpy(),
-            "risk": prog["code"].map(risk).to_numpy(),
-        }
-    )
+    composite = ref.scores.set_index("area_code")["composite"]
+    return allocation.programme_units(readers.areas(), readers.values_long(), composite, year, by)

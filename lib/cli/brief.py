@@ -12,7 +12,6 @@ import argparse
 import difflib
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,33 +30,13 @@ if TYPE_CHECKING:
 METHOD_LABEL, AGGREGATION_LABEL = "Index, 100 = jämförelsegruppen", "Aritmetiskt medel"
 
 
-def value_origin(long: pd.DataFrame, indicators: Sequence[str], year: int) -> pd.DataFrame:
-    """Per unit, how many of the index values behind `year` are synthetic (as the pages count them)."""
-    sub = long[long["indicator_code"].isin(list(indicators)) & long["value"].notna()]
-    latest = aggregate.latest_at(sub, year, ("area_code", "indicator_code"))
-    out = latest.assign(synthetic=latest["synthetic"].astype(bool)).groupby("area_code")["synthetic"]
-    out = out.agg(used="size", synthetic="sum").reset_index()
-    out["synthetic"] = out["synthetic"].astype(int)
-    out["text"] = [
-        "verkliga" if s == 0 else "syntetiska" if s == n else f"{s} av {n} syntetiska"
-        for s, n in zip(out["synthetic"], out["used"], strict=True)
-    ]
-    return out
-
-
 def map_figure(scores: pd.DataFrame, units: pd.DataFrame, params: ix.IndexParams) -> render.MapFigure:
-    """The composite index of the programme stadsdelar in the map's five quantile classes and colours."""
-    from lib import classify, geo, render
+    """The programme map of the brief, as the page prints it for the standard index."""
+    from lib import geo, render
 
-    s = scores.set_index("area_code")
-    prog = units.loc[units["in_programme"].astype(bool), "code"]
-    shown = s.loc[s.index.intersection(prog), "composite"]
-    cls = classify.classify(shown.to_numpy(), "quantiles", 5)
-    colours = classify.palette(cls.k)
-    table = classify.legend_table(cls, 0, True)
-    return render.MapFigure(
-        {code: colours[step] for code, step in zip(shown.index, cls.bins, strict=True) if step >= 0},
-        list(zip(table["label"][::-1], table["colour"][::-1], strict=True)),
+    return render.programme_map_figure(
+        scores,
+        units,
         f"Sammanvägt index {params.year} – stadsdelar",
         f"{geo.ATTRIBUTION}. Till största delen syntetiska värden; preliminärt urval av 22 stadsdelar.",
     )
@@ -109,7 +88,7 @@ def programme_pdf(con, paths: Paths, year: int) -> bytes:
             scores=result.scores,
             robust=robust,
             units=units,
-            origin=value_origin(levels.values(con, "stadsdel"), fw.indicators, year),
+            origin=provenance.value_origin(levels.values(con, "stadsdel"), fw.indicators, year),
             goal_tree=db.goal_tree(con),
             goal_outcomes=groups[groups["group"] == "Programområdet"][["indicator_code", "year", "value"]],
             goal_year=year,
