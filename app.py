@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.layout import ATTRIBUTION_NOTE, NAVIGATION, PAGE_CSS, PAGE_FILES, SYNTHETIC_NOTE, log_run, run_clock, run_page
 from ui.sign_in import sign_in_panel
+from ui.urlstate import link_params, presenting
 
 st.set_page_config(page_title="Sammanhållen stad", page_icon="🏙️", layout="wide")
 
@@ -13,11 +14,11 @@ pages = {
 }
 
 # ?present=1 (or the Presentera page) hides the navigation and chrome for a projector.
-presenting = st.query_params.get("present") == "1"
-page = st.navigation(pages, position="hidden" if presenting else "sidebar")
+in_present_mode = presenting()
+page = st.navigation(pages, position="hidden" if in_present_mode else "sidebar")
 st.html(PAGE_CSS)
-if presenting and page.title != "Presentera":
-    st.switch_page("pages/present.py", query_params={"present": "1"})
+if in_present_mode and page.title != "Presentera":
+    st.switch_page("pages/present.py", query_params=link_params("present", present="1"))
 with st.sidebar:
     st.caption(SYNTHETIC_NOTE)
     st.caption(ATTRIBUTION_NOTE)

@@ -1,5 +1,5 @@
 """The printable briefs (programme and stadsdel) assembled from plain inputs: tables, texts and a map figure in,
-PDF bytes out (through `lib/render.py`).
+PDF bytes out (composed by `lib/brief_pages.py`; the printed tables and lines come from `lib/brief_tables.py`).
 
 Why here and not next to the download buttons: what a brief says (which rows, which sentences, which values are
 marked synthetic) is a decision worth testing without a browser or a Streamlit session; `ui/briefs.py` only
@@ -8,39 +8,26 @@ gathers the cached inputs and hands them over.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pandas as pd
 
-from lib import allocation, goals, levels, profile, provenance, reference, render
-from lib.config import YEARS
+from lib import brief_pages, goals, levels, profile, provenance, render
+from lib.brief_tables import (
+    allocation_table,
+    followup_entries,
+    goals_table,
+    plan_lines,
+    print_indicators,
+    published_figures_table,
+    ranking_table,
+)
 from lib.fmt import number
 from lib.index import IndexParams
 
-RANKING_WIDTHS_DESO = [0.06, 0.33, 0.16, 0.08, 0.1, 0.11, 0.16]
-RANKING_WIDTHS = [0.05, 0.16, 0.2, 0.07, 0.09, 0.13, 0.09, 0.18]
 INDICATOR_WIDTHS = [0.3, 0.07, 0.09, 0.09, 0.11, 0.12, 0.17]
-
-
-def shorten(text: str, width: int) -> str:
-    """`text` cut at a word to at most `width` characters, so a long name does not burst a printed cell."""
-    return textwrap.shorten(str(text), width, placeholder=" …")
-
-
-def print_goal(node: pd.Series, width: int) -> str:
-    """A goal for a printed table, at most `width` characters, marked "(illustrativt)" when invented or
-    "(illustrativt: placering, …)" when known but with invented parts (then under its short name, to leave room)."""
-    if node["illustrative"]:
-        text, mark = node["text"], " (illustrativt)"
-    else:
-        parts = goals.illustrative_parts(node)
-        mark = f" (illustrativt: {', '.join(goals.DOT_PARTS[p] for p in parts)})" if parts else ""
-        text = node["short"] if parts and isinstance(node["short"], str) and node["short"] else node["text"]
-    return shorten(text, max(20, width - len(mark))) + mark
 
 
 # --- the programme brief ---------------------------------------------------------------------------------------
@@ -64,29 +51,6 @@ def values_line(params: IndexParams, origin: pd.DataFrame) -> str:
     )
 
 
-def ranking_table(
-    table: pd.DataFrame, units: pd.DataFrame, origin: pd.DataFrame, level: str
-) -> tuple[pd.DataFrame, list[float]]:
-    """The printed ranking (the rows of `table`: scores merged with robustness, in rank order) and its column
-    widths. A DeSO names its stadsdel; a stadsdel its stadsdelsområde and how often it is among the 22 highest."""
-    u = units.set_index("code")
-    texts = origin.set_index("area_code")["text"]
-    columns = {"Plats": table["rank"].astype(int), levels.get(level).label: table["area_code"].map(u["name"])}
-    if level == "deso":
-        columns["Stadsdel"] = table["area_code"].map(u["stadsdel"])
-    else:
-        columns["Stadsdelsområde"] = table["area_code"].map(u["district"])
-    columns |= {
-        "Index": [number(v, 1) for v in table["composite"]],
-        "Plats i 90 %": [f"{int(a)}–{int(b)}" for a, b in zip(table["rank_p05"], table["rank_p95"], strict=True)],
-    }
-    if level != "deso":
-        columns["Bland 22 högsta"] = [f"{number(100 * s, 0)} %" for s in table["share_top_22"]]
-    columns["Täckning"] = [f"{number(100 * c, 1)} %" for c in table["coverage"]]
-    columns["Värden"] = table["area_code"].map(texts).fillna("–")
-    return pd.DataFrame(columns), RANKING_WIDTHS_DESO if level == "deso" else RANKING_WIDTHS
-
-
 def stability_line(table: pd.DataFrame, names: pd.Series) -> str:
     """How stable the five highest are under random weights, in one sentence."""
     top5 = table.head(5)
@@ -94,37 +58,6 @@ def stability_line(table: pd.DataFrame, names: pd.Series) -> str:
         f"De fem med högst risk ({', '.join(top5['area_code'].map(names))}) ligger kvar bland de fem högsta i minst "
         f"{number(100 * top5['share_top_5'].min(), 0)} % av 1 000 slumpade viktningar (varje vikt ±25 %). Täckning: "
         "andel av indexets 20 indikatorer som har ett värde."
-    )
-
-
-def goals_table(tree: goals.GoalTree, outcomes: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The programme's goals below the top with their assessment in `year` (outcomes of the programme area)."""
-    rows = goals.indicator_assessment(tree, outcomes, year, YEARS)
-    evaluation = goals.evaluate(tree, rows).set_index("id")
-    nodes = tree.nodes[tree.nodes["level"] != "program"]
-    return pd.DataFrame(
-        {
-            "Nivå": nodes["level"],
-            "Mål": [print_goal(n, 400) for _, n in nodes.iterrows()],
-            "Bedömning": [f"{evaluation.loc[i, 'status']}" for i in nodes["id"]],
-        }
-    )
-
-
-def allocation_table(alloc: pd.DataFrame) -> pd.DataFrame:
-    """The 150 mnkr per stadsdelsnämnd: by need, in equal parts and by population, each column rounded from the
-    whole kronor so that it sums to the total as printed."""
-
-    def column(kr: str) -> list[str]:
-        return [number(v, 1) for v in allocation.in_mnkr(alloc[kr].to_numpy(), 1)]
-
-    return pd.DataFrame(
-        {
-            "Stadsdelsnämnd": alloc["unit"],
-            "Efter behov (mnkr)": column("amount_kr"),
-            "Lika delar": column("equal_kr"),
-            "Efter folkmängd": column("population_only_kr"),
-        }
     )
 
 
@@ -154,6 +87,10 @@ class ProgrammeInputs:
     outlines: gpd.GeoDataFrame | None = None
     missing_text: str | None = None
     validation: render.ValidationPage | None = None
+    #: The year's follow-up texts (`lib.db.goal_followups`): analys and åtgärder per delmål, nämnd and period.
+    followups: pd.DataFrame | None = None
+    #: The index areas' names by code, so the brief can say which weights it was made with.
+    domain_names: Mapping[str, str] | None = None
 
 
 def programme_intro(inputs: ProgrammeInputs) -> list[str]:
@@ -172,9 +109,29 @@ def programme_intro(inputs: ProgrammeInputs) -> list[str]:
         level_line,
         values_line(params, inputs.origin),
         *filter(None, [inputs.missing_text]),
-        f"Index: {inputs.method_label.lower()}, {inputs.aggregation_label.lower()}, vikter enligt "
-        "verktygets vy när briefen skapades.",
+        f"Index: {inputs.method_label.lower()}, {inputs.aggregation_label.lower()}, "
+        + (
+            weights_text(params, inputs.domain_names)
+            if inputs.domain_names
+            else "vikter enligt verktygets vy när briefen skapades."
+        ),
     ]
+
+
+def weights_text(params: IndexParams, names: Mapping[str, str]) -> str:
+    """The weights a brief was made with, in words: each area's share of the weight, or "standardvikter".
+
+    Why: a printed brief outlives the screen it came from, and the ranking depends on the weights."""
+    ratings = {code: 1.0 for code in names if code != "kontext"} | {
+        c: float(w) for c, w in params.domain_weights if c in names
+    }
+    total = sum(ratings.values())
+    indicator = {float(w) for _, w in params.indicator_weights}
+    own_indicators = "; egna vikter för enskilda indikatorer" if len(indicator) > 1 else ""
+    if total > 0 and len(set(ratings.values())) == 1 and not own_indicators:
+        return "standardvikter (lika vikt för de fyra områdena)."
+    shares = ", ".join(f"{names[c].lower()} {number(100 * w / total, 0)} %" for c, w in ratings.items() if total > 0)
+    return f"områdenas vikter: {shares}{own_indicators}."
 
 
 def text_colour(background: str) -> str:
@@ -213,7 +170,7 @@ def programme_brief_pdf(inputs: ProgrammeInputs) -> bytes:
     ranking, widths = ranking_table(table, inputs.units, inputs.origin, inputs.params.level)
     units = inputs.units.set_index("code")
     label_names = units["stadsdel"] if "stadsdel" in units else units["name"]  # a DeSO is labelled by its stadsdel
-    return render.programme_brief(
+    return brief_pages.programme_brief(
         inputs.params.year,
         programme_intro(inputs),
         inputs.frame,
@@ -228,6 +185,7 @@ def programme_brief_pdf(inputs: ProgrammeInputs) -> bytes:
         map_labels=map_labels(inputs.frame, table["area_code"], label_names.dropna().astype(str).to_dict()),
         synthetic=has_synthetic(inputs.params, inputs.origin),
         validation=inputs.validation,
+        followups=followup_entries(inputs.goal_tree, inputs.followups),
     )
 
 
@@ -257,6 +215,9 @@ class AreaInputs:
     plan: Mapping[str, pd.DataFrame]
     references: pd.DataFrame
     year: int
+    #: The goal tree and the year's follow-up texts: its nämnd's analys and åtgärder per delmål, when written.
+    goal_tree: goals.GoalTree | None = None
+    followups: pd.DataFrame | None = None
 
 
 def area_lines(inputs: AreaInputs, table: pd.DataFrame) -> list[str]:
@@ -295,24 +256,6 @@ def area_lines(inputs: AreaInputs, table: pd.DataFrame) -> list[str]:
     return lines
 
 
-def print_indicators(table: pd.DataFrame) -> pd.DataFrame:
-    """The indicator table (`lib.profile.indicator_table`) as printed: short names, Swedish numbers, short sources."""
-    return pd.DataFrame(
-        [
-            {
-                "Indikator": r.name,
-                "År": int(r.year),
-                "Värde": number(float(r.value), int(r.decimals)),
-                "Staden": number(r.city, int(r.decimals)),
-                "Risk (100 = staden)": "" if r.context or not pd.notna(r.risk) else number(r.risk, 0),
-                "Status": provenance.status(r.synthetic),
-                "Källa": provenance.short_source(r.source, r.licence, r.synthetic),
-            }
-            for r in table.itertuples()
-        ]
-    )
-
-
 def trend_table(inputs: AreaInputs) -> pd.DataFrame:
     """The stadsdel's, the programme area's and the city's series of every index indicator, with their status."""
     trend = profile.trend_frame(
@@ -321,79 +264,13 @@ def trend_table(inputs: AreaInputs) -> pd.DataFrame:
     return trend[["name", "serie", "year", "value", "status"]]
 
 
-def plan_lines(committee: str, plan: Mapping[str, pd.DataFrame]) -> list[str]:
-    """The nämnd's plan as printed lines: priorities, local goals and activities as stored."""
-    lines = [f"{committee}."]
-    texts = plan["text"].set_index("section")["text"] if not plan["text"].empty else pd.Series(dtype=str)
-    lines.append("Prioriteringar: " + (texts.get("prioriteringar") or "inga registrerade ännu."))
-    for g in plan["goals"].itertuples():
-        lines.append(f"Lokalt mål: {g.text or g.indicator_code} – {_plain(g.target)} år {g.target_year}.")
-    for act in plan["activities"].itertuples():
-        lines.append(
-            f"Aktivitet: {act.title} ({act.status}; {day(act.start)}–{day(act.end)}; {_plain(act.budget)} mnkr; "
-            f"{act.owner or '–'}; {act.partners or '–'})."
-        )
-    if plan["goals"].empty and plan["activities"].empty:
-        lines.append("Inga lokala mål eller aktiviteter registrerade ännu.")
-    return lines
-
-
-def day(value: object) -> str:
-    """A date as printed: 2026-03-01, never with a time of day; missing → "–"."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "–"
-    try:
-        return pd.Timestamp(value).date().isoformat()
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _plain(v: object) -> str:
-    """A typed number in Swedish form with the decimals it needs (1,5 – not 1.5; 150 – not 150,0)."""
-    try:
-        f = float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return str(v)
-    return _figure_value(f) if pd.notna(f) else "–"
-
-
-def _figure_value(v: float) -> str:
-    return number(v, 0 if float(v).is_integer() else 1 if round(v, 1) == v else 2)
-
-
-def published_figures_table(
-    references: pd.DataFrame, indicators: pd.DataFrame, district: str, name: str
-) -> tuple[pd.DataFrame, list[str]]:
-    """The published figures for a stadsdelsområde and one of its stadsdelar as a print table, each source marked
-    first- or second-hand, with the lines that explain it."""
-    refs = references
-    mine = refs[
-        ((refs["area_level"] == "stadsdelsomrade") & (refs["area"] == district))
-        | ((refs["area_level"] == "stadsdel") & (refs["area"] == name))
-    ]
-    ind_names = dict(zip(indicators["code"], indicators["name"], strict=True))
-    table = pd.DataFrame(
-        {
-            "Mått": [
-                ind_names[c] if isinstance(c, str) and c in ind_names else provenance.reference_measure(f)
-                for c, f in zip(mine["indicator_code"], mine["figure_indicator"], strict=True)
-            ],
-            "Område": mine["area"],
-            "År": mine["year"].astype(int),
-            "Värde": [_figure_value(v) for v in mine["value"]],
-            "Källa": [
-                f"{(urlsplit(str(u)).hostname or '–').removeprefix('www.')}"
-                + (f" ({reference.SECOND_HAND})" if reference.is_second_hand(u) else "")
-                for u in mine["source_url"]
-            ],
-        }
-    )
-    lines = [
-        f"Verkliga siffror för {district} och {name} (fullständiga länkar under Data och källor i verktyget).",
-        f"{reference.SECOND_HAND.capitalize()}: siffran kommer inte direkt från utgivaren utan från t.ex. ett "
-        "uppslagsverk, en nyhetsartikel eller en kopia på en dokumentsajt.",
-    ]
-    return table.reset_index(drop=True), lines
+def committee_followups(inputs: AreaInputs) -> list[brief_pages.Followup]:
+    """The stadsdel's nämnd's follow-up texts (its delmål, every period of the year)."""
+    if inputs.goal_tree is None or inputs.followups is None:
+        return []
+    bodies = inputs.goal_tree.bodies
+    own = set(bodies.loc[bodies["name"] == inputs.area["committee"], "id"])
+    return followup_entries(inputs.goal_tree, inputs.followups, own) if own else []
 
 
 def area_brief_pdf(inputs: AreaInputs) -> bytes:
@@ -402,7 +279,7 @@ def area_brief_pdf(inputs: AreaInputs) -> bytes:
     a = inputs.area
     table = profile.indicator_table(inputs.own, inputs.groups, inputs.indicators, inputs.year)
     figures, figure_lines = published_figures_table(inputs.references, inputs.indicators, a["district"], a["name"])
-    return render.area_brief(
+    return brief_pages.area_brief(
         a["name"],
         area_lines(inputs, table),
         print_indicators(table),
@@ -411,4 +288,5 @@ def area_brief_pdf(inputs: AreaInputs) -> bytes:
         figures,
         figure_lines,
         indicator_widths=INDICATOR_WIDTHS,
+        followups=committee_followups(inputs),
     )

@@ -27,9 +27,14 @@ def map_rank_help(total: int, plural: str, in_programme: bool, context: bool) ->
     """What the Karta page's place counts, and how it relates to the profile's."""
     group = f"programmets urval ({total} {plural} med värde)" if in_programme else f"alla {total} {plural} med värde"
     top = "högst värde" if context else "högst risk"
+    switch = (
+        "Välj urvalet Hela staden för platsen bland alla."
+        if in_programme
+        else "Välj urvalet Programmet för platsen i programmet."
+    )
     return (
-        f"Platsen räknas bland de {plural} som kartan visar: {group}; 1 = {top}. Välj urvalet Hela staden för "
-        "platsen bland alla. Stadsdelens profil anger platsen i indexets jämförelsegrupp."
+        f"Platsen räknas bland de {plural} som kartan visar: {group}; 1 = {top}. {switch} Stadsdelens profil anger "
+        "platsen i indexets jämförelsegrupp."
     )
 
 

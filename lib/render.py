@@ -1,5 +1,5 @@
-"""Static renderings for print and hand-outs: the map and trend charts as PNG (matplotlib) and the PDF briefs
-(laid out by typst through `lib/brief_layout.py`; no browser needed).
+"""Static renderings for print and hand-outs: the map and trend charts as PNG (matplotlib), no browser needed. The
+PDF briefs that carry them are composed in `lib/brief_pages.py` and laid out by typst (`lib/brief_layout.py`).
 
 Everything takes prepared tables and returns bytes, so the pages decide what goes in and the tests can read the
 result back (pypdf for text, PIL for the image).
@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ParamSpec, TypeVar
@@ -23,14 +23,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
-from lib import brief_layout
-from lib.brief_layout import Brief
 from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA
 from lib.fmt import number
 from lib.mapview import WATER_RGBA
 
 A4 = (8.27, 11.69)
-FOOTER = "Sammanhållen stad · källor: SCB (CC0), Stockholms stad (CC0), Polisen – se Data och källor i verktyget"
 
 #: Every text is drawn as typed: no mathtext (`$x^2$` in a plan text would be typeset as maths, and an unbalanced
 #: `$` or `\frac` can fail the whole PDF) and no LaTeX. Matplotlib reads these when a text artist is created, so
@@ -64,6 +61,26 @@ class MapFigure:
     legend: Sequence[tuple[str, str]]
     title: str
     caption: str
+    #: Said next to the map when it shows synthetic values (`map_marking`): which units, and that they are modelled.
+    marking: str = ""
+
+
+#: How many unit names a map's marking lists before it says "och n till".
+MARKED_NAMES = 8
+
+
+def map_marking(synthetic: Mapping[str, bool], names: Mapping[str, str], plural: str = "stadsdelar") -> str:
+    """The sentence a printed map carries when synthetic values are shown (`synthetic`: shown unit code → whether
+    its value is, or rests on, modelled values): all of them, or which; empty when every value is real."""
+    marked = [names.get(c, c) for c, s in synthetic.items() if s]
+    if not marked:
+        return ""
+    if len(marked) == len(synthetic):
+        return f"Syntetiska värden: alla {len(marked)} {plural} på kartan har modellerade värden, inte statistik."
+    listed = ", ".join(sorted(marked)[:MARKED_NAMES]) + (
+        f" och {len(marked) - MARKED_NAMES} till" if len(marked) > MARKED_NAMES else ""
+    )
+    return f"Syntetiska värden för {len(marked)} av {len(synthetic)} {plural} på kartan: {listed}."
 
 
 def programme_map_figure(scores: pd.DataFrame, units: pd.DataFrame, title: str, caption: str) -> MapFigure:
@@ -167,7 +184,12 @@ def map_png(
     figure, ax = plt.subplots(figsize=(9, 8), dpi=120)
     draw_map(ax, frame, fig, outlines, water, labels)
     if texts:
-        figure.text(0.02, 0.01, fig.caption, fontsize=8, color="#444444")
+        figure.text(0.02, 0.01, textwrap.fill(fig.caption, 150), fontsize=8, color="#444444", va="top")
+        if fig.marking:
+            ax.text(
+                0.0, 1.0, textwrap.fill(fig.marking, 95), transform=ax.transAxes, fontsize=9.5, fontweight="bold",
+                color="#9a3d00", va="top", bbox={"facecolor": "#fff1e0", "edgecolor": "#d9822b", "pad": 4},
+            )  # fmt: skip
     else:
         ax.set_title("", loc="left")
     out = io.BytesIO()
@@ -241,121 +263,3 @@ def trend_png(name: str, trends) -> bytes:
         _trend_legend(figure, marked)
     figure.subplots_adjust(hspace=0.75, wspace=0.3, top=1 - 0.85 / (1.75 * rows + 0.9))
     return _figure_png(figure)
-
-
-#: Indicators per trend chart in a brief: four rows of three, so one chart fits an A4 page.
-TRENDS_PER_IMAGE = 12
-
-
-def _has(frame, text: str) -> bool:
-    """Whether any cell of `frame` mentions `text` (say "syntetisk" or "illustrativt"), to mark its page."""
-    return bool(len(frame)) and frame.astype(str).apply(lambda c: c.str.contains(text, case=False)).any().any()
-
-
-def programme_layout(
-    year: int,
-    intro: Sequence[str],
-    frame: gpd.GeoDataFrame,
-    map_fig: MapFigure,
-    ranking,
-    stability: str,
-    goals_table,
-    allocation,
-    outlines: gpd.GeoDataFrame | None = None,
-    *,
-    ranking_widths: Sequence[float] | None = None,
-    ranking_fills: Sequence[tuple[str, str] | None] | None = None,
-    map_labels: Sequence[tuple[str, float, float]] = (),
-    synthetic: bool = True,
-    validation: ValidationPage | None = None,
-) -> Brief:
-    """The programme brief as blocks: map, ranking with robustness, goal status, allocation, and – when given –
-    the index validated against SCB's socioekonomisk områdestyp. `synthetic`: whether its index values are
-    (partly) synthetic, so the pages showing them say so in the footer."""
-    syn = ["synthetic"] if synthetic else []
-    doc = Brief(f"Sammanhållen stad – lägesbild {year}", FOOTER)
-    doc.add_title(f"Program för en sammanhållen stad – lägesbild {year}")
-    doc.add_lines(intro, syn)
-    doc.add_heading(map_fig.title)
-    legend = ", ".join(label for label, _ in map_fig.legend)
-    doc.add_image(
-        map_png(frame, map_fig, outlines, labels=map_labels, texts=False),
-        f"{map_fig.caption} Klasser (mörkare = högre risk): {legend}.",
-        syn,
-    )
-    doc.add_page_break()
-    doc.add_heading("Rangordning och hur säker den är")
-    doc.add_text(stability, keep_with_next=True)
-    doc.add_table(ranking, ranking_widths, syn, ranking_fills, fill_column=list(ranking.columns).index("Index"))
-    doc.add_heading("Måluppfyllelse")
-    doc.add_text(
-        "Bedömt enligt regler i ILS-stil (verktygets egna): helt, delvis eller ej uppfyllt. Delar markerade "
-        "(illustrativt) är exempel, inte programmets text.",
-        keep_with_next=True,
-    )
-    doc.add_table(goals_table, [0.12, 0.62, 0.26], syn + (["illustrative"] if _has(goals_table, "illustrativ") else []))
-    doc.add_heading("Fördelning av de föreslagna 150 mnkr efter behov")
-    doc.add_text(
-        "150 mnkr föreslås för stadsdelsnämndernas lokala arbete med social hållbarhet under programperioden. "
-        "Räkneexempel: behov = folkmängd × social risk (indexet mot staden), jämfört med lika delar och fördelning "
-        "efter folkmängd.",
-        keep_with_next=True,
-    )
-    doc.add_table(allocation, [0.4, 0.2, 0.2, 0.2], syn)
-    if validation is not None:
-        doc.add_heading("Validering mot SCB:s socioekonomiska områdestyp")
-        doc.add_lines(validation.lines)
-        doc.add_text("Indexklass (rader) mot SCB:s typ (kolumner), antal RegSO", keep_with_next=True)
-        doc.add_table(validation.crosstab, [0.3] + [0.14] * (len(validation.crosstab.columns) - 1))  # type: ignore[attr-defined]
-        doc.add_text("Där indexet och SCB skiljer sig mest", keep_with_next=True)
-        doc.add_table(validation.disagreements)
-    return doc
-
-
-@literal_text
-def programme_brief(*args: Any, **kwargs: Any) -> bytes:
-    """The programme brief as PDF (arguments as `programme_layout`)."""
-    return brief_layout.pdf(programme_layout(*args, **kwargs))
-
-
-def area_layout(
-    name: str,
-    lines: Sequence[str],
-    indicators,
-    trends,
-    plan_lines: Sequence[str],
-    figures=None,
-    figure_lines: Sequence[str] = (),
-    indicator_widths: Sequence[float] | None = None,
-) -> Brief:
-    """The brief for one stadsdel as blocks: key figures, every indicator, trends, the published figures for its
-    area (when `figures` has rows; its source column says which are second hand) and its nämnd's action plan."""
-    doc = Brief(f"Sammanhållen stad – {name}", FOOTER)
-    syn = ["synthetic"] if _has(indicators, "syntetisk") else []
-    doc.add_title(f"{name} – stadsdelsprofil")
-    doc.add_lines(lines, syn)
-    doc.add_table(indicators, indicator_widths, syn)
-    if len(trends):
-        span = f"{int(trends['year'].min())}–{int(trends['year'].max())}"
-        doc.add_heading(f"{name} – utveckling {span}")
-        marked = "status" in trends.columns and (trends["status"] != "verkligt").any()
-        names = list(dict.fromkeys(trends["name"]))
-        caption = "Streckat: basår 2014, prickat: programstart 2015." + (
-            " Fylld punkt: verkligt värde; ofylld punkt: syntetiskt värde." if "status" in trends.columns else ""
-        )
-        for start in range(0, len(names), TRENDS_PER_IMAGE):  # a chart of at most four rows fits a page
-            part = trends[trends["name"].isin(names[start : start + TRENDS_PER_IMAGE])]
-            doc.add_image(trend_png(name, part), caption, ["synthetic"] if marked else [])
-    if figures is not None and len(figures):
-        doc.add_heading("Publicerad statistik")
-        doc.add_lines(figure_lines)
-        doc.add_table(figures, [0.34, 0.16, 0.07, 0.1, 0.33])
-    doc.add_heading("Stadsdelsnämndens handlingsplan")
-    doc.add_lines(plan_lines)
-    return doc
-
-
-@literal_text
-def area_brief(*args: Any, **kwargs: Any) -> bytes:
-    """The stadsdel brief as PDF (arguments as `area_layout`)."""
-    return brief_layout.pdf(area_layout(*args, **kwargs))

@@ -77,9 +77,11 @@ def explanation(data: pd.DataFrame, definition: str, higher_is_worse: bool, meas
     )
 
 
-def change_text(data: pd.DataFrame, order: Sequence[str], baseline: int, decimals: int) -> str | None:
+def change_text(data: pd.DataFrame, order: Sequence[str], baseline: int, decimals: int, unit: str = "") -> str | None:
     """ "Förändring 2015–2025: **Rinkeby**: 1,0 → 2,0 (+100 %) · …" from the baseline (or the first year) to the
-    last; for a measure of one year only, a sentence saying so; None when there is nothing to say."""
+    last; a share ("% av …" in `unit`) changes in procentenheter, "12,0 → 20,0 (+8,0 procentenheter)", since
+    "+67 %" of a percentage reads as points; for a measure of one year only, a sentence saying so; None when there
+    is nothing to say."""
     years = sorted(int(y) for y in data["year"].unique())
     last = int(data["year"].max())
     start = baseline if baseline in set(data["year"]) else int(data["year"].min())
@@ -88,10 +90,12 @@ def change_text(data: pd.DataFrame, order: Sequence[str], baseline: int, decimal
         change = change_since(data[data["serie"] == serie].set_index("year")["value"], start, last)
         if change and start != last:
             a, b, rel = change
-            sentences.append(
-                f"**{serie}**: {number(a, decimals)} → {number(b, decimals)} "
-                f"({'+' if rel >= 0 else '−'}{number(abs(rel) * 100, 0)} %)"
+            moved = (
+                f"{provenance.signed(b - a, decimals)} procentenheter"
+                if provenance.is_share(unit)
+                else f"{'+' if rel >= 0 else '−'}{number(abs(rel) * 100, 0)} %"
             )
+            sentences.append(f"**{serie}**: {number(a, decimals)} → {number(b, decimals)} ({moved})")
     if sentences:
         return f"Förändring {start}–{last}: " + " · ".join(sentences)
     if len(years) == 1:

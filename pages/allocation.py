@@ -1,12 +1,11 @@
 """Fördelning av medel: share the proposed 150 mnkr in proportion to need, and compare with simpler splits."""
 
-import altair as alt
 import streamlit as st
 
 from lib import allocation as al
-from lib import allocation_tables
+from lib import allocation_tables, charts, export_tables
 from lib.fmt import number
-from ui import downloads, layout, numbers, readers, results, urlstate, wording
+from ui import downloads, layout, numbers, readers, results, tables, urlstate
 
 layout.page_setup()
 
@@ -22,34 +21,34 @@ st.markdown(
 
 years = readers.data_years()
 c1, c2, c3 = st.columns([1.2, 1.6, 1])
-total = numbers.amount_input(c1, "Summa (mnkr)", key="summa", default=150.0, minimum=1.0, maximum=10_000.0)
+total = numbers.amount_input(c1, "Summa (mnkr)", key=urlstate.TOTAL, default=150.0, minimum=1.0, maximum=10_000.0)
 unit_label = c2.segmented_control(
-    "Fördela på", list(UNITS), default="Stadsdelsnämnder", required=True, key="enhet", bind="query-params"
+    "Fördela på", list(UNITS), default="Stadsdelsnämnder", required=True, key=urlstate.UNIT, bind="query-params"
 )
-year = int(c3.selectbox("Indexår", years[::-1], key="ar", bind="query-params"))
+year = int(c3.selectbox("Indexår", years[::-1], key=urlstate.YEAR, bind="query-params"))
 c4, c5, c6 = st.columns(3)
 exponent = c4.select_slider(
     "Hur starkt risken väger (exponent)",
     [0.0, 0.5, 1.0, 1.5, 2.0, 3.0],
     value=1.0,
-    key="exponent",
+    format_func=lambda v: number(v, 1),
+    key=urlstate.EXPONENT,
     bind="query-params",
     help="0 = bara folkmängd, 1 = proportionellt mot risken, 2 = risken i kvadrat.",
 )
-threshold = c5.slider(
+threshold = c5.select_slider(  # a select slider, so the steps read 0,05 and not 0.05
     "Tröskel (1,0 = stadens nivå)",
-    0.0,
-    1.5,
-    0.0,
-    0.05,
-    key="troskel",
+    [round(0.05 * i, 2) for i in range(31)],
+    value=0.0,
+    format_func=lambda v: number(v, 2),
+    key=urlstate.THRESHOLD,
     bind="query-params",
     help="Bara risk över tröskeln räknas som behov. 1,0 = bara det som ligger över stadens nivå.",
 )
 floor = numbers.amount_input(
     c6,
     "Golv per enhet (mnkr)",
-    key="golv",
+    key=urlstate.FLOOR,
     default=0.0,
     minimum=0.0,
     maximum=10_000.0,
@@ -85,34 +84,13 @@ m2.metric("Per invånare, högst", f"{number(result['per_capita_kr'].max(), 0)} 
 m3.metric("Per invånare, lägst", f"{number(result['per_capita_kr'].min(), 0)} kr")
 
 long = allocation_tables.by_method(result)
-chart = (
-    alt.Chart(long)
-    .mark_bar()
-    .encode(
-        y=alt.Y("unit:N", sort=list(result["unit"]), title=None, axis=alt.Axis(labelFontSize=13, labelLimit=260)),
-        yOffset=alt.YOffset("metod:N", sort=list(METHOD_LABELS.values())),
-        x=alt.X("mnkr:Q", title="Miljoner kronor"),
-        color=alt.Color(
-            "metod:N",
-            sort=list(METHOD_LABELS.values()),
-            scale=alt.Scale(range=["#b30000", "#9aa0a6", "#1f4e8c"]),
-            legend=alt.Legend(orient="top", title=None, labelFontSize=14),
-        ),
-        tooltip=["unit", "metod", alt.Tooltip("mnkr:Q", format=".1f")],
-    )
-    .properties(height=max(260, 54 * len(result)) if len(result) <= 8 else 22 * 3 * len(result))
-)
+chart = charts.allocation_bars(long, list(result["unit"]), list(METHOD_LABELS.values()), UNITS[unit_label].capitalize())
 st.altair_chart(chart, width="stretch")
 
-table = allocation_tables.table(result)
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config=wording.number_columns(table, skip=("Andel",))
-    | {"Andel": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
-)
-downloads.download_buttons(allocation_tables.export(result), f"fordelning_{year}", "fordelning")
+styled, columns = tables.allocation(allocation_tables.table(result), UNITS[unit_label].capitalize())
+st.dataframe(styled, hide_index=True, width="stretch", column_config=columns)
+sheet = export_tables.allocation(allocation_tables.export(result))
+downloads.download_buttons(sheet, f"fordelning_{year}", "fordelning")
 st.caption(
     f"Behov = folkmängd {year} × (risk − tröskel)^exponent, där risk är det sammanvägda indexet mot staden (1 = "
     "stadens nivå) med vikterna från sidan Index och vikter. Fördelningen gäller programmets 22 stadsdelar i det "

@@ -1,13 +1,12 @@
 """Jämför: two stadsdelar side by side, or one stadsdel against its stadsdelsområde, the programme area and the city;
 each value with its own year and whether it is real or modelled."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib import comparison
+from lib import charts, comparison, export_tables
 from lib.fmt import number
-from ui import downloads, layout, maps, readers, results, tables, urlstate
+from ui import downloads, layout, readers, results, tables, urlstate
 
 layout.page_setup()
 
@@ -26,12 +25,14 @@ st.title("Jämför")
 st.markdown(
     "Ställ två stadsdelar bredvid varandra – eller en stadsdel mot sitt stadsdelsområde, programområdet och staden."
 )
-mode = st.segmented_control("Jämförelse", MODES, default=MODES[0], required=True, key="jamfor", bind="query-params")
+mode = st.segmented_control(
+    "Jämförelse", MODES, default=MODES[0], required=True, key=urlstate.COMPARE_MODE, bind="query-params"
+)
 c1, c2, c3 = st.columns([2, 2, 1])
-a = c1.selectbox("Stadsdel", names, index=names.index("Rinkeby"), key="stadsdel", bind="query-params")
+a = c1.selectbox("Stadsdel", names, index=names.index("Rinkeby"), key=urlstate.STADSDEL, bind="query-params")
 if mode == MODES[0]:
-    b = c2.selectbox("Jämför med", names, index=names.index("Skärholmen"), key="stadsdel_b", bind="query-params")
-year = int(c3.selectbox("År", years[::-1], key="ar", bind="query-params"))
+    b = c2.selectbox("Jämför med", names, index=names.index("Skärholmen"), key=urlstate.STADSDEL_B, bind="query-params")
+year = int(c3.selectbox("År", years[::-1], key=urlstate.YEAR, bind="query-params"))
 
 values = readers.stadsdel_values()
 groups = readers.group_values().merge(readers.group_status(), on=["group", "indicator_code", "year"], how="left")
@@ -52,28 +53,7 @@ else:
 table, real_mask, decimals = comparison.table(table_inds, series, readers.CONTEXT)
 dots = comparison.risk_dots(inds, series, city)
 labels = list(series)
-chart = alt.layer(
-    alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color="#111", strokeDash=[5, 3]).encode(x="x:Q"),
-    alt.Chart(dots)
-    .mark_point(filled=True, size=130, strokeWidth=0, opacity=1)
-    .encode(
-        y=alt.Y("indikator:N", sort=list(inds["name"]), title=None, axis=alt.Axis(labelFontSize=13, labelLimit=260)),
-        x=alt.X("risk:Q", title="Risk mot staden (100 = staden)", scale=alt.Scale(zero=False)),
-        fill=alt.Fill(
-            "serie:N",
-            scale=alt.Scale(domain=labels, range=PALETTE[: len(labels)]),
-            legend=alt.Legend(orient="top", title=None, labelFontSize=14, symbolStrokeWidth=0),
-        ),
-        **maps.status_channels(orient="bottom", short=True),  # below the axis: beside the series it would be cut
-        tooltip=[
-            alt.Tooltip("serie:N", title="Serie"),
-            alt.Tooltip("indikator:N", title="Indikator"),
-            alt.Tooltip("år:O", title="År"),
-            alt.Tooltip("status:N", title="Status"),
-            alt.Tooltip("risk:Q", title="Risk mot staden", format=".0f"),
-        ],
-    ),
-).properties(height=28 * len(inds) + 60)
+chart = charts.compare_risk(dots, list(inds["name"]), labels, PALETTE)
 
 left, right = st.columns([1.2, 1], gap="large")
 with left:
@@ -93,8 +73,17 @@ with right:
     if mode == MODES[0]:
         st.markdown(comparison.worse_sentence(inds, a, series[a], b, series[b]))
 
-st.dataframe(tables.rows_with_real_marked(table, real_mask, decimals, labels), hide_index=True, width="stretch")
-downloads.download_buttons(table, f"jamforelse_{year}", "jamfor_tabell")
+order, columns = tables.comparison_columns(labels)
+st.dataframe(
+    tables.rows_with_real_marked(table, real_mask, decimals, labels),
+    hide_index=True,
+    width="stretch",
+    column_order=order,
+    column_config=columns,
+)
+downloads.download_buttons(
+    export_tables.comparison(table, real_mask, decimals, table_inds), f"jamforelse_{year}", "jamfor_tabell"
+)
 st.caption(
     f"Varje mått visar sitt senaste värde till och med {year}, med sitt eget år. Fetstil på ljusorange botten: "
     "verkligt värde (SCB 2024/2025, stadens folkmängd 2014–2016); övriga är syntetiska (modellerade). Område och stad "

@@ -3,10 +3,10 @@ and year) and which are synthetic."""
 
 import streamlit as st
 
-from lib import export, importer, provenance, reference, source_tables
+from lib import export_tables, importer, provenance, reference, source_tables
 from lib.config import YEARS
 from lib.fmt import number
-from ui import downloads, geometry, import_panels, layout, readers, wording
+from ui import downloads, geometry, import_panels, layout, readers, tables, urlstate
 
 layout.page_setup()
 
@@ -49,13 +49,7 @@ st.dataframe(
     width="stretch",
     column_config={"Definition": st.column_config.TextColumn(width="large")},
 )
-st.download_button(
-    "Ladda ner katalogen (CSV)",
-    export.csv_bytes(catalogue),
-    file_name="indikatorkatalog.csv",
-    mime="text/csv",
-    icon=":material/download:",
-)
+downloads.csv_button(export_tables.form(catalogue), "Ladda ner katalogen (CSV)", "indikatorkatalog.csv")
 
 st.subheader("Verkliga data")
 st.markdown(
@@ -95,7 +89,7 @@ men verkliga värden.
 )
 
 REAL_TABLES = source_tables.REAL_TABLES
-which = st.selectbox("Tabell att visa och ladda ner", REAL_TABLES, key="verklig_tabell", bind="query-params")
+which = st.selectbox("Tabell att visa och ladda ner", REAL_TABLES, key=urlstate.REAL_TABLE, bind="query-params")
 ind_name = dict(zip(inds["code"], inds["name"], strict=True))
 build_real_table = {  # only the table asked for is read
     REAL_TABLES[0]: lambda: source_tables.deso_value_table(deso_real, ind_name),
@@ -107,14 +101,12 @@ build_real_table = {  # only the table asked for is read
     REAL_TABLES[4]: lambda: source_tables.police_table(readers.police_shares()),
 }
 real_table = build_real_table[which]()
-st.dataframe(
-    real_table,
-    hide_index=True,
-    width="stretch",
-    height=280,
-    column_config=wording.number_columns(real_table) | {"År": st.column_config.NumberColumn(format="%d")},
-)
-downloads.download_buttons(real_table, f"verkliga_data_{REAL_TABLES.index(which) + 1}", "verklig_tabell_ned")
+real_view = tables.numeric(real_table, {"Andel av DeSO i stadsdelen": 3})
+if {"Indikator", "Värde"} <= set(real_table.columns):
+    real_view = tables.by_row(real_view, ["Värde"], export_tables.indicator_decimals(real_table["Indikator"], inds))
+st.dataframe(real_view, hide_index=True, width="stretch", height=280)
+real_sheet = export_tables.real_table(real_table, inds, which)
+downloads.download_buttons(real_sheet, f"verkliga_data_{REAL_TABLES.index(which) + 1}", "verklig_tabell_ned")
 st.caption(f"{number(len(real_table), 0)} rader · varje rad med källa, licens och år. {layout.ATTRIBUTION_NOTE}.")
 
 st.subheader("Så är de syntetiska värdena gjorda")
@@ -151,14 +143,10 @@ st.caption(
 )
 ref_table = source_tables.reference_table(refs, ind_name, calibration)
 st.dataframe(
-    ref_table,
+    tables.numeric(ref_table).format(tables.published, subset=["Värde"]),
     hide_index=True,
     width="stretch",
-    column_config=wording.number_columns(ref_table)
-    | {
-        "Källa": st.column_config.LinkColumn(display_text="öppna"),
-        "År": st.column_config.NumberColumn(format="%d"),
-    },
+    column_config={"Källa": st.column_config.LinkColumn(display_text="öppna")},
 )
 
 st.subheader("Läs in verkliga värden")
@@ -175,11 +163,14 @@ areas_all = readers.areas()
 t1, t2 = st.columns(2)
 with t1:
     st.markdown("**Mall, lång layout**")
-    downloads.download_buttons(importer.template("long", areas_all, inds, YEARS[-1]), "mall_lang", "mall_lang")
+    mall_lang = export_tables.form(importer.template("long", areas_all, inds, YEARS[-1]))
+    downloads.download_buttons(mall_lang, "mall_lang", "mall_lang")
 with t2:
     st.markdown("**Mall, bred layout**")
     downloads.download_buttons(
-        importer.template("wide", areas_all, readers.index_indicators(), YEARS[-1]), "mall_bred", "mall_bred"
+        export_tables.form(importer.template("wide", areas_all, readers.index_indicators(), YEARS[-1])),
+        "mall_bred",
+        "mall_bred",
     )
 import_panels.values_upload(areas_all, inds)
 import_panels.import_history()

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from lib import goals
+from lib import export_tables, goals
 from lib.config import BASELINE_YEAR, YEARS
 from lib.fmt import number
 from lib.goals import followup
-from ui import downloads, followup_panel, goalview, layout, readers, wording
+from ui import downloads, followup_panel, goalview, layout, readers, tables, urlstate
 
 layout.page_setup()
 
@@ -31,13 +31,15 @@ area_nodes = nodes[nodes["level"] == "målområde"]
 outer_districts = sorted(areas.loc[areas["outer_city"], "district"].unique())
 programme_areas = sorted(areas.loc[areas["in_programme"], "name"])
 c1, c2, c3, c4 = st.columns([1, 2.2, 2, 2])
-year = int(c1.selectbox("År", years[::-1], key="ar", bind="query-params"))
-body_name = c2.selectbox("Vad ansvarar vi för?", [ALL, *sorted(body_label)], key="ansvar", bind="query-params")
-area_name = c3.selectbox("Målområde", [ALL, *area_nodes["text"]], key="malomrade", bind="query-params")
+year = int(c1.selectbox("År", years[::-1], key=urlstate.YEAR, bind="query-params"))
+body_name = c2.selectbox(
+    "Vad ansvarar vi för?", [ALL, *sorted(body_label)], key=urlstate.RESPONSIBLE, bind="query-params"
+)
+area_name = c3.selectbox("Målområde", [ALL, *area_nodes["text"]], key=urlstate.GOAL_AREA, bind="query-params")
 place = c4.selectbox(
     "Utfall för",
     [PROGRAMME, "Staden", *outer_districts, *programme_areas],
-    key="utfall",
+    key=urlstate.OUTCOME_FOR,
     bind="query-params",
     help="Programmets mål följs upp över programområdet; välj ett stadsdelsområde eller en stadsdel för att se "
     "utfallet där (relativa mål räknas då från områdets eget basvärde).",
@@ -45,9 +47,9 @@ place = c4.selectbox(
 
 with st.expander("Bedömningsregler"):
     r1, r2, r3 = st.columns(3)
-    tolerance = r1.slider("Tolerans mot årsmålet (%)", 0, 10, 2, key="tolerans", bind="query-params")
-    strong = r2.slider("Stark trend (% per år)", 1, 10, 2, key="trend", bind="query-params")
-    window = r3.slider("Trend över antal mätningar", 2, 5, 3, key="fonster", bind="query-params")
+    tolerance = r1.slider("Tolerans mot årsmålet (%)", 0, 10, 2, key=urlstate.TOLERANCE, bind="query-params")
+    strong = r2.slider("Stark trend (% per år)", 1, 10, 2, key=urlstate.STRONG_TREND, bind="query-params")
+    window = r3.slider("Trend över antal mätningar", 2, 5, 3, key=urlstate.TREND_WINDOW, bind="query-params")
     st.markdown(goalview.rules_text(tolerance, strong, window))
 rules = goals.Rules(tolerance=tolerance / 100, strong_trend=strong / 100, window=window)
 
@@ -94,7 +96,7 @@ st.caption(
 choices = [n for n in shown.nodes["id"] if n != followup.PROGRAMME_ID]
 label_of = {n: followup.node_label(nodes, n) for n in choices}
 chosen_label = (
-    st.selectbox("Välj ett mål eller delmål", [label_of[n] for n in choices], key="mal", bind="query-params")
+    st.selectbox("Välj ett mål eller delmål", [label_of[n] for n in choices], key=urlstate.GOAL, bind="query-params")
     if choices
     else None
 )
@@ -105,11 +107,13 @@ if chosen_label:
     subtree = goals.descendants(tree, node_id) | {node_id}
     my_rows = rows[rows["node_id"].isin(subtree)]
     if not my_rows.empty:
-        goalview.indicator_table(followup.indicator_table(my_rows, nodes, inds["name"], BASELINE_YEAR))
+        places = my_rows["indicator_code"].map(inds["decimals"]).astype(int).tolist()
+        goalview.indicator_table(followup.indicator_table(my_rows, nodes, inds["name"], BASELINE_YEAR), places)
         first = my_rows.iloc[0]
         code = first["indicator_code"]
         both = followup.outcome_and_targets(outcomes, first, years)
-        chart = goalview.outcome_chart(both, inds.loc[code, "unit"], f"{inds.loc[code, 'name']} – {place}")
+        title = f"{inds.loc[code, 'name']} – {place}"
+        chart = goalview.outcome_chart(both, inds.loc[code, "unit"], title, int(inds.loc[code, "decimals"]))
         st.altair_chart(chart, width="stretch")
         st.caption(
             ":orange[Utfallen är syntetiska]"
@@ -124,7 +128,7 @@ if chosen_label:
     acts = followup.activity_table(tree, subtree, body_id)
     if not acts.empty:
         st.markdown("**Aktiviteter och åtaganden**")
-        st.dataframe(acts, hide_index=True, width="stretch")
+        goalview.activity_table(acts)
 
 if body_id:
     st.subheader(f"ILS-underlag för {body_name}")
@@ -140,5 +144,7 @@ if body_id:
             "(ja) eller vilka delar som är det; påhittade mål, roller och aktiviteter är märkta (illustrativt)."
         )
         slug = "".join(ch if ch.isalnum() else "_" for ch in body_name.lower())
-        downloads.download_buttons(underlag, f"ils_underlag_{slug}_{year}", "ils_underlag")
-        st.dataframe(underlag, hide_index=True, width="stretch", column_config=wording.number_columns(underlag))
+        sheet = export_tables.ils(underlag, inds.reset_index(), downloads.outcome_synthetic(place))
+        downloads.download_buttons(sheet, f"ils_underlag_{slug}_{year}", "ils_underlag")
+        places = underlag["Indikator"].map(dict(zip(inds["name"], inds["decimals"], strict=True))).fillna(1)
+        st.dataframe(tables.ils_underlag(underlag, places.astype(int).tolist()), hide_index=True, width="stretch")

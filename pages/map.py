@@ -43,16 +43,16 @@ names = cat.names
 
 deso_names = results.unit_labels("deso")
 if at_deso:
-    mappanels.deso_from_url(deso_names)
+    urlstate.deso_from_url(deso_names)
 
 # --- The map -----------------------------------------------------------------------------------------------------
 labels = geometry.programme_labels() if in_programme else geometry.district_labels()
 size = (mappanels.MAP_HEIGHT, mappanels.MAP_WIDTH)
 if at_deso:
-    selected = st.session_state.get("deso")
+    selected = st.session_state.get(urlstate.DESO)
     deck = maps.choropleth_deso_deck(values, classes, ranked, shown_codes, labels, size, show_police, selected)
 else:
-    chosen = {n: c for c, n in names.items()}.get(st.session_state.get("stadsdel") or "")
+    chosen = {n: c for c, n in names.items()}.get(st.session_state.get(urlstate.STADSDEL) or "")
     outline = maplayer.outlines(pick, show_shift, chosen)
     deck = maps.choropleth_deck(values, classes, ranked, shown_codes, labels, size, police, outline)
 
@@ -88,10 +88,10 @@ if show_shift and pick is not None:
     st.markdown(maplayer.shift_line(pick, names))
 
 table = maplayer.table(values, ranked, classes.step_of, cat.units, lvl.label, year, police, at_deso=at_deso)
-mappanels.table_panel(table, values.source_line, f"karta_{level}_{layer}_{year}")
+mappanels.table_panel(table, values, f"karta_{level}_{layer}_{year}")
 
 # The printed map draws the stadsdelar over the water and says "darker = more risk": not for DeSO (they cover the
 # lakes) nor for context measures.
 if not values.context and not at_deso:
     caption = " · ".join(credits).replace("**", "").replace("`", "") + ". " + values.source_line
-    mappanels.png_button(classes, f"{layer} {year} ({classes.legend_unit})", caption, year)
+    mappanels.png_button(classes, f"{layer} {year} ({classes.legend_unit})", caption, year, values.synthetic, names)

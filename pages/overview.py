@@ -84,8 +84,13 @@ elif status["synthetic_values"]:
     )
     st.caption(f"{calibration} Se *Data och källor*.")
 c1, c2, c3 = st.columns(3)
-c1.page_link("pages/map.py", label="Till kartan", icon=":material/map:")
-c2.page_link("pages/present.py", label="Presentera", icon=":material/slideshow:", query_params={"present": "1"})
+c1.page_link("pages/map.py", label="Till kartan", icon=":material/map:", query_params=urlstate.link_params("map"))
+c2.page_link(
+    "pages/present.py",
+    label="Presentera",
+    icon=":material/slideshow:",
+    query_params=urlstate.link_params("present", present="1"),
+)
 year = max(readers.indicator_years("ekonomiskt_bistand"))
 # Read now (the user's level too): the callable runs where the session cannot be read.
 brief_params = urlstate.current_index_params(year, level=None)

@@ -5,7 +5,7 @@ import streamlit as st
 from lib import plans
 from lib.config import BASELINE_YEAR
 from lib.fmt import number
-from ui import layout, readers, results, sign_in, urlstate, wording
+from ui import layout, readers, results, sign_in, tables, urlstate
 from ui import plans as plan_ui
 
 layout.page_setup()
@@ -27,8 +27,8 @@ st.markdown(
     "aktiviteter. Här finns planen, från nulägesanalys till uppföljning."
 )
 c1, c2 = st.columns([3, 1])
-committee = c1.selectbox("Stadsdelsnämnd", list(committee_of), key="namnd", bind="query-params")
-year = int(c2.selectbox("År", years[::-1], key="ar", bind="query-params"))
+committee = c1.selectbox("Stadsdelsnämnd", list(committee_of), key=urlstate.COMMITTEE, bind="query-params")
+year = int(c2.selectbox("År", years[::-1], key=urlstate.YEAR, bind="query-params"))
 district = committee_of[committee]
 editor = sign_in.current_editor()
 if not editor:
@@ -50,7 +50,7 @@ with tabs[0]:
     ).drop(columns="code")
     empty = view[view["Index"].isna()]
     view = view[view["Index"].notna()].round(1)
-    st.dataframe(view, hide_index=True, width="stretch", column_config=wording.number_columns(view))
+    st.dataframe(tables.numeric(view, {"Plats i staden": 0}), hide_index=True, width="stretch")
     if len(empty):
         st.caption(f"Utan värden (färre än 1 000 invånare): {', '.join(empty['Stadsdel'])}.")
     weakest = plans.weakest_indicators(

@@ -1,10 +1,9 @@
 """Presentera: six slides for a dialogue meeting, large type, no chrome, the slide in the URL."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib import allocation, goals, slides
+from lib import allocation, charts, goals, slides
 from lib.config import YEARS
 from lib.fmt import number
 from ui import geometry, layout, maps, readers, results, urlstate
@@ -86,7 +85,7 @@ elif number_of == 4:
         "Stadsdel",
         options,
         index=options.index("Rinkeby"),
-        key="stadsdel",
+        key=urlstate.STADSDEL,
         bind="query-params",
         label_visibility="collapsed",
     )
@@ -99,16 +98,7 @@ elif number_of == 4:
     m2.metric("Plats", f"{int(row['rank'])} av {int(result.scores['rank'].notna().sum())}")
     m3.metric("Plats i 90 % av viktningarna", f"{int(robust['rank_p05'])}–{int(robust['rank_p95'])}")
     area_df = slides.domain_scores(row, result.domain_weights, domain_names)
-    bars = (
-        alt.Chart(area_df)
-        .mark_bar(height=34, color="#1f4e8c")
-        .encode(
-            y=alt.Y("område:N", title=None, sort=None, axis=alt.Axis(labelFontSize=20, labelLimit=400)),
-            x=alt.X("poäng:Q", title="100 = staden", axis=alt.Axis(labelFontSize=16, titleFontSize=16)),
-        )
-    )
-    rule = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(strokeDash=[6, 4], color="#111").encode(x="x:Q")
-    st.altair_chart((bars + rule).properties(height=230), width="stretch")
+    st.altair_chart(charts.slide_domains(area_df), width="stretch")
     marking([code])
 
 elif number_of == 5:
@@ -132,15 +122,6 @@ elif number_of == 5:
 else:
     st.title("De föreslagna 150 mnkr – efter behov")
     out = allocation.allocate(results.allocation_units(params, year, "district"), allocation.AllocationParams())
-    chart = (
-        alt.Chart(out)
-        .mark_bar(color="#b30000")
-        .encode(
-            y=alt.Y("unit:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=20, labelLimit=400)),
-            x=alt.X("amount:Q", title="Miljoner kronor", axis=alt.Axis(labelFontSize=16, titleFontSize=16)),
-        )
-    )
-    text = chart.mark_text(align="left", dx=6, fontSize=20).encode(text=alt.Text("amount:Q", format=".0f"))
-    st.altair_chart((chart + text).properties(height=330), width="stretch")
+    st.altair_chart(charts.slide_allocation(out), width="stretch")
     st.markdown("Behov = folkmängd × social risk. Lika delar hade gett **25 mnkr** var.")
     marking(programme, slides.series_origin(readers.values_long(), programme, ["befolkning"], [year]))

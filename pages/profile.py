@@ -20,8 +20,8 @@ st.markdown(
     "Var stadsdelen står i indexet, vad som driver det, hur det har utvecklats och varifrån varje siffra kommer."
 )
 c1, c2 = st.columns([3, 1])
-choice = c1.selectbox("Stadsdel", names, index=names.index("Rinkeby"), key="stadsdel", bind="query-params")
-year = int(c2.selectbox("År", years[::-1], key="ar", bind="query-params"))
+choice = c1.selectbox("Stadsdel", names, index=names.index("Rinkeby"), key=urlstate.STADSDEL, bind="query-params")
+year = int(c2.selectbox("År", years[::-1], key=urlstate.YEAR, bind="query-params"))
 code = code_of[choice]
 info = areas.loc[code]
 
@@ -38,7 +38,7 @@ status = (
 st.markdown(f"{status} Stadsdelsnämnd: {info['committee']}.")
 st.download_button(
     "Stadsdelsprofil som PDF",
-    lambda: briefs.area_brief_pdf(code, year),
+    lambda: briefs.area_brief_pdf(code, year, params),
     file_name=f"stadsdelsprofil_{code}_{year}.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",

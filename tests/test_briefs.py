@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import re
 
+import geopandas as gpd
 import pandas as pd
 from pypdf import PdfReader
 
-from lib import aggregate, allocation, briefs, db, geo, levels, profile, provenance, render
+from conftest import ROOT
+from lib import aggregate, allocation, brief_pages, briefs, db, geo, levels, profile, provenance, render
 from lib import index as ix
 from lib.config import Paths
 
@@ -82,6 +84,7 @@ def test_programme_brief_names_the_level_marks_synthetic_values_and_prints_the_r
     text = pdf_text(pdf)
     assert "Nivå: stadsdel" in text
     assert "syntetiska" in text  # the values line and the ranking's Värden column mark modelled values
+    assert brief_pages.MAP_SYNTHETIC.strip() in text  # and the map says so under it
     assert "Rinkeby" in text
     assert "Stadsdelsnämnd" in text and "Efter behov (mnkr)" in text
     top = result.scores.dropna(subset=["rank"]).sort_values("rank").iloc[0]
@@ -168,7 +171,7 @@ def small_area_inputs(plan: list[str]) -> tuple:
 
 
 def test_text_that_looks_like_markup_is_printed_as_typed():
-    text = pdf_text(render.area_brief(*small_area_inputs(MARKUP)))
+    text = pdf_text(brief_pages.area_brief(*small_area_inputs(MARKUP)))
     for line in MARKUP:
         assert line in text, line
 
@@ -177,14 +180,14 @@ def test_a_long_plan_flows_onto_more_pages_with_numbered_footers_marked_where_sy
     from lib import brief_layout
 
     plan = [f"Aktivitet {i}: läxhjälp, sommarjobb och föreningsliv i Husby under året." for i in range(160)]
-    pdf = render.area_brief(*small_area_inputs(plan))
+    pdf = brief_pages.area_brief(*small_area_inputs(plan))
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
     assert len(pages) >= 2
     assert f"sida 1 av {len(pages)}" in pages[0] and f"sida {len(pages)} av {len(pages)}" in pages[-1]
     assert "Syntetiska värden" in pages[0]  # the indicator table's page
     assert "Syntetiska värden" not in pages[-1]  # only the plan there
     assert "Aktivitet 159:" in pages[-1]
-    png = brief_layout.png_pages(render.area_layout(*small_area_inputs(plan)), ppi=30)
+    png = brief_layout.png_pages(brief_pages.area_layout(*small_area_inputs(plan)), ppi=30)
     assert len(png) == len(pages) and png[0].startswith(b"\x89PNG")
 
 
@@ -211,6 +214,36 @@ def test_cli_writes_both_briefs_with_swedish_numbers(tmp_path, con):
     assert cli.main(["brief", "--stadsdel", "rinkeby", "--year", "2025", "--out", str(area)]) == 0
     text = pdf_text(area.read_bytes())
     assert "Rinkeby – stadsdelsprofil" in text and "Index 206,9" in text and "Syntetiska värden" in text
+
+
+def test_cli_brief_with_weights_says_them_and_refuses_bad_ones(tmp_path, capsys, con):
+    from lib import cli
+
+    out = tmp_path / "vikter.pdf"
+    assert cli.main(["brief", "--weights", "Försörjning=3", "--out", str(out)]) == 0
+    text = " ".join(pdf_text(out.read_bytes()).split())
+    assert "försörjning 50 %" in text and "hälsa 17 %" in text
+    standard = tmp_path / "standard.pdf"
+    assert cli.main(["brief", "--out", str(standard)]) == 0
+    assert "standardvikter" in " ".join(pdf_text(standard.read_bytes()).split())
+    for bad in ("Hälsa=x", "Okänt=2", "Sociala risker=0,Hälsa=0,Säkerhet och trygghet=0,Försörjning=0"):
+        assert cli.main(["brief", "--weights", bad, "--out", str(tmp_path / "fel.pdf")]) == 2
+        assert capsys.readouterr().err.startswith("Fel:")
+    assert not (tmp_path / "fel.pdf").exists()
+
+
+def test_weights_in_words():
+    names = {
+        "sociala_risker": "Sociala risker",
+        "halsa": "Hälsa",
+        "trygghet": "Säkerhet och trygghet",
+        "f": "Försörjning",
+    }
+    assert briefs.weights_text(ix.IndexParams(), names).startswith("standardvikter")
+    text = briefs.weights_text(ix.IndexParams(domain_weights=(("f", 3.0),)), names)
+    assert text == "områdenas vikter: sociala risker 17 %, hälsa 17 %, säkerhet och trygghet 17 %, försörjning 50 %."
+    own = ix.IndexParams(indicator_weights=(("a", 5.0), ("b", 2.0)))
+    assert "egna vikter för enskilda indikatorer" in briefs.weights_text(own, names)
 
 
 def test_the_printed_index_has_decimal_commas(con):
@@ -253,3 +286,223 @@ def test_plan_dates_print_without_a_time_and_numbers_with_a_comma():
     text = " ".join(briefs.plan_lines("Rinkeby-Kista stadsdelsnämnd", plan))
     assert "2026-01-15–2026-12-31" in text and "00:00" not in text
     assert "62,5 år 2030" in text and "1,5 mnkr" in text
+
+
+# --- the pages of the briefs (lib/brief_pages.py): contents, validation, text as typed ----------------------------
+
+
+def test_area_brief_lists_the_stadsdel_its_indicators_and_plan():
+    import pandas as pd
+
+    indicators = pd.DataFrame({"Indikator": ["Ohälsotal"], "År": [2020], "Värde": [25.1], "Status": ["syntetisk"]})
+    trends = pd.DataFrame(
+        {"name": ["Ohälsotal"] * 2, "serie": ["Husby", "Staden"], "year": [2020, 2020], "value": [25.1, 15.0]}
+    )
+    pdf = brief_pages.area_brief(
+        "Husby",
+        ["Ingår i programmets preliminära urval."],
+        indicators,
+        trends,
+        ["Prioriteringar: arbete och försörjning."],
+    )
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert len(reader.pages) >= 1
+    for expected in ("Husby", "Ohälsotal", "preliminära", "Prioriteringar", "syntetisk"):
+        assert expected in text
+
+
+def test_area_brief_marks_second_hand_published_figures():
+    import pandas as pd
+
+    indicators = pd.DataFrame({"Indikator": ["Ohälsotal"], "År": [2020], "Värde": [25.1], "Status": ["syntetisk"]})
+    trends = pd.DataFrame({"name": ["Ohälsotal"], "serie": ["Husby"], "year": [2020], "value": [25.1]})
+    figures = pd.DataFrame(
+        {
+            "Mått": ["Ohälsotal", "Förvärvsfrekvens 20–64 år"],
+            "Område": ["Rinkeby-Kista", "Rinkeby"],
+            "År": [2016, 2012],
+            "Värde": ["33,6", "51"],
+            "Källa": ["statistik.stockholm.se", "sv.wikipedia.org (andrahandskälla)"],
+        }
+    )
+    pdf = brief_pages.area_brief("Husby", [], indicators, trends, ["Plan."], figures, ["Verkliga siffror."])
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Publicerad statistik" in text and "andrahandskälla" in text and "statistik.stockholm.se" in text
+
+
+def test_programme_brief_has_a_validation_page():
+    import pandas as pd
+
+    frame = gpd.read_file(ROOT / "geo" / "stadsdelar.geojson")
+    fig = render.MapFigure({"rinkeby": "#bd0026"}, [("över 150", "#bd0026")], "Sammanvägt index 2025", "Kartdata")
+    ranking = pd.DataFrame({"Plats": [1], "Stadsdel": ["Rinkeby"], "Index": ["255,4"], "Värden": ["verkliga"]})
+    goals = pd.DataFrame({"Nivå": ["mål"], "Mål": ["Fler i arbete"], "Bedömning": ["delvis uppfyllt"]})
+    alloc = pd.DataFrame({"Stadsdelsnämnd": ["Rinkeby-Kista stadsdelsnämnd"], "Efter behov (mnkr)": ["40,8"]})
+    cross = pd.DataFrame({"Indexklass": ["1 (3 RegSO)"], **{f"Typ {t}": [3 if t == 1 else 0] for t in range(1, 6)}})
+    gaps = pd.DataFrame(
+        {
+            "RegSO": ["Vinsta"],
+            "Stadsdel": ["Vinsta"],
+            "Plats i indexet": ["20 av 127"],
+            "Indexklass": [3],
+            "SCB:s typ": ["Typ 4"],
+            "Indexet visar": ["högre risk än SCB:s typ"],
+        }
+    )
+    page = render.ValidationPage(["Rangkorrelation (Spearman) 0,84; 84 % i samma klass."], cross, gaps)
+    pdf = brief_pages.programme_brief(2025, ["Intro."], frame, fig, ranking, "Stabil.", goals, alloc, validation=page)
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    for expected in ("Validering", "Spearman", "0,84", "1 (3 RegSO)", "Typ 5", "Vinsta", "20 av 127"):
+        assert expected in text, expected
+    without = brief_pages.programme_brief(2025, ["Intro."], frame, fig, ranking, "Stabil.", goals, alloc)
+    assert "Validering" not in pdf_text(without)
+
+
+PLAN_TEXTS = ["Budget $5$ mnkr och $x^2$", "Andel \\frac{1}{2} av 50 % i a_b", "Mål $x^$ och $\\nonexistent$"]
+
+
+def test_plan_text_reaches_the_area_brief_as_typed():
+    """`$…$`, backslashes, per cent and underscores in a nämnd's plan are printed as typed – not typeset as maths,
+    and never a failed PDF – even when the process has maths switched on."""
+    import matplotlib
+    import pandas as pd
+
+    indicators = pd.DataFrame({"Indikator": ["Ohälsotal $x_1$"], "År": [2020], "Värde": ["25,1"], "Status": ["s"]})
+    trends = pd.DataFrame({"name": ["Ohälsotal $x_1$"], "serie": ["Husby"], "year": [2020], "value": [25.1]})
+    with matplotlib.rc_context({"text.parse_math": True}):
+        pdf = brief_pages.area_brief("Husby", ["Rad med $x^2$."], indicators, trends, PLAN_TEXTS)
+    text = pdf_text(pdf)
+    for expected in (
+        "$x^2$",
+        "Rad med $x^2$.",
+        "Budget $5$ mnkr",
+        "\\frac{1}{2}",
+        "50 %",
+        "a_b",
+        "$x^$",
+        "$\\nonexistent$",
+        "Ohälsotal $x_1$",
+    ):
+        assert expected in text, expected
+
+
+def test_goal_text_reaches_the_programme_brief_as_typed():
+    import pandas as pd
+
+    frame = gpd.read_file(ROOT / "geo" / "stadsdelar.geojson")
+    fig = render.MapFigure({"rinkeby": "#bd0026"}, [("över $100$", "#bd0026")], "Index $x^2$", "Kartdata_1 $x^$")
+    ranking = pd.DataFrame({"Plats": [1], "Stadsdel": ["Rinkeby"], "Index": ["255,4"]})
+    goals = pd.DataFrame({"Nivå": ["mål"], "Mål": PLAN_TEXTS[:1], "Bedömning": ["delvis uppfyllt"]})
+    alloc = pd.DataFrame({"Stadsdelsnämnd": ["Rinkeby-Kista $\\frac$"], "Efter behov (mnkr)": ["40,8"]})
+    pdf = brief_pages.programme_brief(2025, ["Intro $x^2$ 5 %."], frame, fig, ranking, "Stabil.", goals, alloc)
+    text = pdf_text(pdf)
+    for expected in (
+        "Budget $5$ mnkr och $x^2$",
+        "Intro $x^2$ 5 %.",
+        "Index $x^2$",
+        "Kartdata_1 $x^$",
+        "Rinkeby-Kista $\\frac$",
+        "över $100$",
+    ):
+        assert expected in text, expected
+    image = render.map_png(frame, fig)  # the same texts on the printed map: drawn, not an error
+    assert image.startswith(b"\x89PNG")
+
+
+def test_a_nämnds_plan_reaches_its_profile_pdf_as_typed(monkeypatch):
+    """The page's own brief: the plan as stored for the nämnd goes into the PDF text unchanged."""
+    import pandas as pd
+    from streamlit.testing.v1 import AppTest
+
+    from lib import db
+
+    def plan(con, committee):
+        return {
+            "text": pd.DataFrame({"section": ["prioriteringar"], "text": [PLAN_TEXTS[0]]}),
+            "goals": pd.DataFrame(
+                {"text": [PLAN_TEXTS[1]], "indicator_code": ["ohalsotal"], "target": [20.0], "target_year": [2027]}
+            ),
+            "activities": pd.DataFrame(
+                {
+                    "title": [PLAN_TEXTS[2]],
+                    "status": ["pågår"],
+                    "start": [2025],
+                    "end": [2026],
+                    "budget": [1.5],
+                    "owner": ["a_b"],
+                    "partners": ["$y$"],
+                }
+            ),
+        }
+
+    monkeypatch.setattr(db, "plan", plan)
+
+    def script():
+        import streamlit as st
+
+        from ui import briefs
+
+        st.session_state["pdf"] = briefs.area_brief_pdf("husby", 2025)
+
+    at = AppTest.from_function(script, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = pdf_text(at.session_state["pdf"])
+    for expected in (
+        "Prioriteringar: Budget $5$ mnkr och $x^2$",
+        "Lokalt mål: Andel \\frac{1}{2} av 50 % i a_b",
+        "Aktivitet: Mål $x^$ och $\\nonexistent$",
+        "a_b; $y$",
+    ):
+        assert expected in text, expected
+
+
+# --- follow-up texts (analys and åtgärder per delmål, nämnd and period) in both briefs ----------------------------
+
+
+def followup_texts(tree) -> tuple[pd.DataFrame, str, str]:
+    """Two nämnder's texts on one delmål: one long with markup-looking text, one short."""
+    from lib.goals.texts import COLUMNS, followup_bodies
+
+    goal = next(g for g in tree.nodes.loc[tree.nodes["level"] == "delmål", "id"] if len(followup_bodies(tree, g)) > 1)
+    (mine, my_name), (other, _) = list(followup_bodies(tree, goal).items())[:2]
+    long = " ".join(f"Mening {i} om läget, *fet* och #set och $x$." for i in range(40))
+    rows = [
+        (goal, mine, YEAR, "T2", long, "Fler [coacher] till @ungdomar.", "anna", pd.Timestamp("2025-08-30 14:05"), 1),
+        (goal, mine, YEAR, "T1", "Första tertialen.", "", "anna", pd.Timestamp("2025-04-30 09:00"), 1),
+        (goal, other, YEAR, "VB", "Den andra nämndens analys.", "Åtgärd B.", "bo", pd.Timestamp("2025-12-01"), 1),
+    ]
+    return pd.DataFrame(rows, columns=COLUMNS), long, my_name
+
+
+def test_followup_texts_are_printed_in_both_briefs_wrapped_and_as_typed(con):
+    from types import SimpleNamespace
+
+    from lib import brief_tables
+
+    tree = db.goal_tree(con)
+    texts, long, my_name = followup_texts(tree)
+    entries = brief_tables.followup_entries(tree, texts)
+    periods = [e[0].rsplit(", ", 1)[1] for e in entries if my_name in e[0]]
+    assert periods == [f"Tertial 1 {YEAR}", f"Tertial 2 {YEAR}"]  # in the year's order
+    frame = gpd.read_file(ROOT / "geo" / "stadsdelar.geojson")
+    fig = render.MapFigure({"rinkeby": "#bd0026"}, [("över 150", "#bd0026")], "Index 2025", "Kartdata")
+    ranking = pd.DataFrame({"Plats": [1], "Stadsdel": ["Rinkeby"], "Index": ["255,4"]})
+    small = pd.DataFrame({"A": ["a"]})
+    pdf = brief_pages.programme_brief(YEAR, ["Intro."], frame, fig, ranking, "Stabil.", small, small, followups=entries)
+    text = pdf_text(pdf)
+    assert "Uppföljning: analys och åtgärder" in text
+    assert f"Analys: {long}" in text  # wrapped over lines, printed as typed
+    assert "Åtgärder: Fler [coacher] till @ungdomar." in text and "Den andra nämndens analys." in text
+    assert "2025-08-30" not in text and "14:05" not in text  # when it was saved is the audit's business
+
+    area = SimpleNamespace(goal_tree=tree, followups=texts, area={"committee": my_name})
+    own = briefs.committee_followups(area)  # type: ignore[arg-type]
+    assert own and all(my_name in head for head, *_ in own)
+    text = pdf_text(brief_pages.area_brief(*small_area_inputs(["Plan."]), followups=own))
+    assert "Nämndens uppföljning av delmålen" in text and "Första tertialen." in text
+    assert "Den andra nämndens analys." not in text
+    assert brief_tables.followup_entries(tree, texts.iloc[0:0]) == []

@@ -41,3 +41,9 @@ def test_the_map_counts_in_its_view_and_says_so():
     text = ranks.map_rank_help(22, "stadsdelar", True, context=False)
     assert "programmets urval (22 stadsdelar med värde)" in text and "1 = högst risk" in text
     assert "1 = högst värde" in ranks.map_rank_help(106, "stadsdelar", False, context=True)
+
+
+def test_the_map_help_points_to_the_other_view():
+    assert "Välj urvalet Hela staden" in ranks.map_rank_help(22, "stadsdelar", True, context=False)
+    whole = ranks.map_rank_help(106, "stadsdelar", False, context=False)
+    assert "Välj urvalet Programmet" in whole and "Hela staden för" not in whole

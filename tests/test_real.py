@@ -176,7 +176,7 @@ def test_area_brief_marks_real_points_and_the_years():
 
     from pypdf import PdfReader
 
-    from lib import render
+    from lib import brief_pages
 
     indicators = pd.DataFrame(
         {"Indikator": ["Förvärvsfrekvens"], "År": [2024], "Värde": ["60,2"], "Status": ["verkligt"], "Källa": ["SCB"]}
@@ -190,7 +190,7 @@ def test_area_brief_marks_real_points_and_the_years():
             "status": ["syntetiskt", "verkligt", "syntetiskt"],
         }
     )
-    pdf = render.area_brief("Rinkeby", ["Polisen 2025: …"], indicators, trends, ["Plan."])
+    pdf = brief_pages.area_brief("Rinkeby", ["Polisen 2025: …"], indicators, trends, ["Plan."])
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
     assert "verkligt" in pages[0] and "SCB" in pages[0]
     text = " ".join(pages)  # the trend chart is an image; its years and point legend are printed beside it

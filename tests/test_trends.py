@@ -71,6 +71,15 @@ def test_change_text_from_the_baseline_or_the_first_year():
     assert trends.change_text(two_years_no_pair, ["Rinkeby"], 2015, 1) is None
 
 
+def test_change_of_a_share_is_in_procentenheter():
+    data = trends.series(values(), groups(), "x", ["Rinkeby", "Tensta"], NAMES, [])
+    text = trends.change_text(data, ["Rinkeby", "Tensta"], 2015, 1, "% av befolkningen")
+    assert text == (
+        "Förändring 2015–2025: **Rinkeby**: 10,0 → 15,0 (+5,0 procentenheter) · "
+        "**Tensta**: 20,0 → 18,0 (−2,0 procentenheter)"
+    )
+
+
 def test_wide_and_download():
     data = trends.series(values(), groups(), "x", ["Rinkeby"], NAMES, ["Staden"])
     wide, synthetic = trends.wide(data, ["Rinkeby", "Staden", "Programområdet"], 0)

@@ -54,7 +54,7 @@ def programme_brief_pdf(year: int, params: ix.IndexParams | None = None) -> byte
     `params`: the index to show, read with `current_index_params(year)` during the script run. A download
     button's callable runs later in a thread of its own, where neither the session nor the URL can be read, so
     without it the brief would always show the standard index."""
-    params = params if params is not None else urlstate.current_index_params(year, level=None)
+    params = params if params is not None else urlstate.current_index_params(year, level=None, in_url=False)
     params = usable_weights(
         ix.IndexParams(**{**params.__dict__, "year": results.level_year(params.level, params.real_only, year)})
     )
@@ -83,14 +83,19 @@ def programme_brief_pdf(year: int, params: ix.IndexParams | None = None) -> byte
             outlines=geometry.district_outlines(),
             missing_text=results.missing_domains_text(params.level, params.real_only, params.year),
             validation=_validation_page(params),
+            followups=db.goal_followups(readers.connection(), year=year),
+            domain_names=dict(zip(readers.domains()["code"], readers.domains()["name"], strict=True)),
         )
     )
 
 
-def area_brief_pdf(code: str, year: int) -> bytes:
-    """The printable brief for one stadsdel: profile, every indicator, trends and its nämnd's plan."""
+def area_brief_pdf(code: str, year: int, params: ix.IndexParams | None = None) -> bytes:
+    """The printable brief for one stadsdel: profile, every indicator, trends and its nämnd's plan.
+
+    `params`: the index the page shows, read during the script run. A download callable runs after the run, when
+    neither the URL nor the session can be read, so without it the brief would fall back to the standard index."""
     area = readers.areas().set_index("code").loc[code]
-    params = urlstate.current_index_params(year)
+    params = params if params is not None else urlstate.current_index_params(year, in_url=False)
     own = readers.stadsdel_values()
     police = readers.police_shares()
     return lib_briefs.area_brief_pdf(
@@ -108,5 +113,7 @@ def area_brief_pdf(code: str, year: int) -> bytes:
             plan=db.plan(readers.connection(), area["committee"]),
             references=readers.reference_figures(),
             year=year,
+            goal_tree=readers.goal_tree(),
+            followups=db.goal_followups(readers.connection(), year=year),
         )
     )

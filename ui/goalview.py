@@ -5,14 +5,16 @@ The tables behind them come from `lib.goals.followup`; what is left here is how 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib import goals
+from lib import charts, goals
 from lib.config import BASELINE_YEAR
 from lib.goals.followup import LEVEL_LABELS
-from ui import wording
+from ui import tables
 
 OUTCOME_SERIES = ["Utfall", "Årsmål"]
 #: Marks a line whose content is an example, as the page shows it.
@@ -37,60 +39,18 @@ def rules_text(tolerance: int, strong: int, window: int) -> str:
 """
 
 
-def status_bar(summary: pd.DataFrame) -> alt.LayerChart:
+def status_bar(summary: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """One normalised stacked bar per level (målområden, mål, delmål) with the count on each segment; the
     statuses keep their colours and order whichever occur. `summary` is `followup.status_counts`."""
     domain = [f"{goals.STATUS_ICON[s]} {s}" for s in goals.STATUSES]
-    order = list(LEVEL_LABELS.values())
-    bar = (
-        alt.Chart(summary)
-        .mark_bar(height=24)
-        .encode(
-            y=alt.Y("nivå:N", sort=order, title=None, axis=alt.Axis(labelFontSize=14, labelOverlap=False)),
-            x=alt.X("antal:Q", stack="normalize", axis=None),
-            color=alt.Color(
-                "status:N",
-                scale=alt.Scale(domain=domain, range=[goals.STATUS_COLOUR[s] for s in goals.STATUSES]),
-                legend=alt.Legend(orient="top", title=None, labelFontSize=14),
-            ),
-            order=alt.Order("ordning:N"),
-            tooltip=["nivå", "status", "antal"],
-        )
-    )
-    labels = (
-        alt.Chart(summary)
-        .mark_text(color="white", fontSize=14, fontWeight="bold")
-        .encode(
-            y=alt.Y("nivå:N", sort=order),
-            x=alt.X("antal:Q", stack="normalize", bandPosition=0.5),
-            detail="status:N",
-            order=alt.Order("ordning:N"),
-            text="antal:Q",
-        )
-    )
-    return (bar + labels).properties(height=130)
+    colours = [goals.STATUS_COLOUR[s] for s in goals.STATUSES]
+    return charts.goal_status_bar(summary, list(LEVEL_LABELS.values()), domain, colours)
 
 
-def outcome_chart(both: pd.DataFrame, unit: str, title: str) -> alt.Chart:
-    """Outcomes as a solid line and the årsmål path as a dashed one (`followup.outcome_and_targets`)."""
-    return (
-        alt.Chart(both)
-        .mark_line(point=True, strokeWidth=3)
-        .encode(
-            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=13)),
-            y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False)),
-            color=alt.Color(
-                "serie:N",
-                scale=alt.Scale(domain=OUTCOME_SERIES, range=["#1f4e8c", "#e08214"]),
-                legend=alt.Legend(orient="top", title=None, labelFontSize=14),
-            ),
-            strokeDash=alt.StrokeDash(
-                "serie:N", scale=alt.Scale(domain=OUTCOME_SERIES, range=[[1, 0], [6, 4]]), legend=None
-            ),
-            tooltip=["serie", "year", alt.Tooltip("value:Q", format=".1f")],
-        )
-        .properties(height=260, title=title)
-    )
+def outcome_chart(both: pd.DataFrame, unit: str, title: str, decimals: int = 1) -> alt.Chart:
+    """Outcomes as a solid line and the årsmål path as a dashed one (`followup.outcome_and_targets`), values in
+    the indicator's own decimals."""
+    return charts.goal_outcome(both, unit, title, decimals, OUTCOME_SERIES)
 
 
 def node_heading(tree: goals.GoalTree, node_id: str, status: str) -> None:
@@ -125,12 +85,39 @@ def node_heading(tree: goals.GoalTree, node_id: str, status: str) -> None:
         st.markdown("  \n".join(lines))
 
 
-def indicator_table(view: pd.DataFrame) -> None:
-    """The assessed indicators (`followup.indicator_table`) with numbers in the reader's locale."""
+def indicator_table(view: pd.DataFrame, decimals: Sequence[int]) -> None:
+    """The assessed indicators (`followup.indicator_table`), each row's values in its indicator's decimals and the
+    trend as a signed per cent a year, in Swedish form in any browser."""
     st.dataframe(
-        view,
+        tables.goal_indicators(view, decimals),
         hide_index=True,
         width="stretch",
-        column_config=wording.number_columns(view)
-        | {"Trend per år": st.column_config.NumberColumn(format="%.1f %%", help="Relativ förändring per år")},
+        column_config={
+            "Delmål": st.column_config.TextColumn(width=60),
+            "Bättre när": st.column_config.TextColumn("Bättre", help="Bättre när värdet är lägre eller högre"),
+            "Målvärdet": st.column_config.TextColumn("Mål", help="Målvärdet: ur källan eller illustrativt"),
+            "Trend per år": st.column_config.Column(
+                "Trend/år", help="Relativ förändring per år över de senaste mätningarna"
+            ),
+        },
+    )
+
+
+def activity_table(acts: pd.DataFrame) -> None:
+    """The activities (`followup.activity_table`): dates without a time, the budget in Swedish form, whether the
+    activity is an example next to its name, and widths that fit 1280 px."""
+    st.dataframe(
+        tables.swedish(acts, {"Budget (mnkr)": 1}),
+        hide_index=True,
+        width="stretch",
+        column_order=["Aktivitet", "Illustrativ", "Ansvarig", "Start", "Slut", "Status", "Budget (mnkr)"],
+        column_config={
+            "Aktivitet": st.column_config.TextColumn(pinned=True, width=325),
+            "Illustrativ": st.column_config.CheckboxColumn(help="Aktiviteten är ett exempel", width=76),
+            "Ansvarig": st.column_config.TextColumn(width=130),
+            "Start": st.column_config.DateColumn(format="YYYY-MM-DD", width=82),
+            "Slut": st.column_config.DateColumn(format="YYYY-MM-DD", width=82),
+            "Status": st.column_config.TextColumn(width=72),
+            "Budget (mnkr)": st.column_config.Column("Mnkr", help="Budget, miljoner kronor", width=52),
+        },
     )

@@ -4,26 +4,24 @@ and texts come from `lib.maplayer`; this module only reads, asks and draws."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
-from lib import classify, levels, maplayer, mapview, provenance, ranks
+from lib import classify, export_tables, levels, maplayer, mapview, provenance, ranks
 from lib import index as ix
 from lib.fmt import number
 from lib.maplayer import COMPOSITE, LayerValues
-from ui import downloads, geometry, layout, maps, readers, results, wording
+from ui import downloads, geometry, layout, maps, readers, results, tables, urlstate, wording
 
 VIEWS = ("Programmet", "Hela staden")
 LEVEL_OF = {label: code for code, label in wording.LEVEL_LABELS.items()}
 MAP_HEIGHT, MAP_WIDTH = 440, 640
 MAP_KEYS = {"stadsdel": "karta", "deso": "karta_deso"}  # one chart per level: a selection never outlives its map
 PICK_PLACEHOLDER = "Klicka på kartan eller välj"
-URL_STADSDEL = "_karta_stadsdel_i_url"  # session key: the stadsdel this page last wrote into its URL
 
 
 def level_choices() -> tuple[str, bool, bool]:
@@ -34,7 +32,7 @@ def level_choices() -> tuple[str, bool, bool]:
         tuple(wording.LEVEL_LABELS.values()),
         default=wording.LEVEL_LABELS["stadsdel"],
         required=True,
-        key="niva",
+        key=urlstate.LEVEL,
         bind="query-params",
         help=(
             "Stadsdel: stadens 117 stadsdelar. DeSO: SCB:s 544 demografiska statistikområden (2018 års gränser), "
@@ -44,13 +42,13 @@ def level_choices() -> tuple[str, bool, bool]:
     level = LEVEL_OF[level_label]
     at_deso = level == "deso"
     if not at_deso:
-        stadsdel_from_url()
+        urlstate.stadsdel_from_url()
     value_choice = r1[1].segmented_control(
         "Värden",
         (wording.ALL_VALUES, wording.REAL_ONLY),
         default=wording.ALL_VALUES,
         required=True,
-        key="verkliga",
+        key=urlstate.REAL_ONLY,
         bind="query-params",
         disabled=at_deso,
         help=(
@@ -63,7 +61,7 @@ def level_choices() -> tuple[str, bool, bool]:
         VIEWS,
         default=VIEWS[0],
         required=True,
-        key="urval",
+        key=urlstate.MAP_SCOPE,
         bind="query-params",
         help=(
             "Programmet: de 22 stadsdelarna i det preliminära urvalet (på DeSO-nivå: DeSO-områdena i dem) jämförs "
@@ -111,15 +109,15 @@ def layer_choices(cat: Catalogue) -> tuple[str, int, str]:
     """The second row: layer, year, classes. Bound widgets put the shown label in the URL, so options are readable
     names (?lager=Ohälsotal). Returns (layer, year, scheme)."""
     r2 = st.columns([2.6, 1, 2.3])
-    layer = r2[0].selectbox("Visa på kartan", cat.layers, key="lager", bind="query-params")
+    layer = r2[0].selectbox("Visa på kartan", cat.layers, key=urlstate.LAYER, bind="query-params")
     if layer in cat.ind_code:
         rows = cat.present.loc[cat.present["indicator_code"] == cat.ind_code[layer], "year"]
         years = sorted(int(y) for y in rows.unique())
     else:
         years = readers.index_years(cat.level, cat.real_only)
-    year = int(r2[1].selectbox("År", years[::-1], key="ar", bind="query-params"))
+    year = int(r2[1].selectbox("År", years[::-1], key=urlstate.YEAR, bind="query-params"))
     scheme_of = {label: key for key, label in classify.SCHEMES.items()}
-    scheme = scheme_of[r2[2].selectbox("Klassindelning", list(scheme_of), key="klassning", bind="query-params")]
+    scheme = scheme_of[r2[2].selectbox("Klassindelning", list(scheme_of), key=urlstate.CLASSES, bind="query-params")]
     return layer, year, scheme
 
 
@@ -127,7 +125,7 @@ def overlay_toggles(box, at_deso: bool) -> tuple[bool, bool]:
     """Polisen's areas, and (stadsdel level) the index's shift of the selection of 22, in the container `box`."""
     show_police = box.toggle(
         "Utsatta områden 2025",
-        key="polisen",
+        key=urlstate.POLICE,
         bind="query-params",
         help="De DeSO som ligger helt eller delvis i ett utsatt eller särskilt utsatt område enligt Polisen 2025: "
         "kant och streck, tätare färg ju större del av DeSO-området.",
@@ -136,7 +134,7 @@ def overlay_toggles(box, at_deso: bool) -> tuple[bool, bool]:
     if not at_deso:
         show_shift = box.toggle(
             "Indexets urval av 22",
-            key="urvalsskifte",
+            key=urlstate.SELECTION_SHIFT,
             bind="query-params",
             help="Visa hur indexet med nuvarande vikter skulle ändra urvalet av 22 stadsdelar: blå kant = skulle "
             "komma in, lila kant = skulle falla ut.",
@@ -180,38 +178,6 @@ def selection_shift(params: ix.IndexParams, units: pd.DataFrame) -> dict:
     result = results.index_result(params)
     order = units.reindex(result.scores["area_code"])
     return ix.selection(result.scores, order["outer_city"].to_numpy(bool), order["in_programme"].to_numpy(bool))
-
-
-def deso_from_url(deso_names: dict[str, str]) -> None:
-    """A DeSO link (?deso=0180C6070) names the DeSO by its code; the selectbox shows "Rinkeby (0180C6070)"."""
-    raw = st.query_params.get("deso")
-    if raw in deso_names and "deso" not in st.session_state:
-        st.session_state["deso"] = raw
-
-
-def stadsdel_from_url() -> None:
-    """A link's stadsdel (?stadsdel=Sätra) selects it, unless the URL only holds what this page wrote itself.
-
-    Why not `bind="query-params"`: Streamlit drops a bound parameter from a link to another page when that page
-    has a widget with the same key, so "Visa profil" (?stadsdel=Sätra on the Stadsdel page) opened Rinkeby. The
-    map therefore keeps its URL in step by hand (`stadsdel_to_url`)."""
-    raw = st.query_params.get("stadsdel")
-    if raw and raw != st.session_state.get(URL_STADSDEL) and raw in readers.area_names().values():
-        st.session_state["stadsdel"] = raw
-        st.session_state[URL_STADSDEL] = raw
-
-
-def stadsdel_to_url() -> None:
-    """The chosen stadsdel into this page's URL, so a copied link shows it (nothing chosen: no parameter)."""
-    chosen = st.session_state.get("stadsdel")
-    try:
-        if chosen:
-            st.query_params["stadsdel"] = chosen
-        else:
-            st.query_params.pop("stadsdel", None)
-    except StreamlitAPIException:  # still bound by the Stadsdel page's selectbox in the run right after it
-        return
-    st.session_state[URL_STADSDEL] = chosen
 
 
 def select_on_click(level: str, deso_names: dict[str, str]) -> Callable[[], None]:
@@ -282,7 +248,7 @@ def unit_picker(at_deso: bool, deso_names: dict[str, str], names: dict[str, str]
             index=None,
             format_func=lambda c: deso_names.get(c, c),
             placeholder=PICK_PLACEHOLDER,
-            key="deso",
+            key=urlstate.DESO,
             bind="query-params",
         )
     else:
@@ -291,11 +257,11 @@ def unit_picker(at_deso: bool, deso_names: dict[str, str], names: dict[str, str]
             sorted(names.values()),
             index=None,
             placeholder=PICK_PLACEHOLDER,
-            key="stadsdel",
+            key=urlstate.STADSDEL,
             help="Ett klick på kartan väljer stadsdelen här. Under visas dess värde och plats och en länk till "
             "stadsdelens profil.",
         )
-        stadsdel_to_url()
+        urlstate.stadsdel_to_url()
 
 
 def _where_deso(u: pd.Series) -> None:
@@ -330,7 +296,7 @@ def unit_details(
         st.markdown(f"**{u['name']}** · {u['district']}")
     st.markdown(f"{layer} {year}: **{shown_value}**  \n{' · '.join([where, *extra])}  \n*{values.status[code]}*")
     if code in ranked.rank_of:
-        in_programme = st.session_state.get("urval", VIEWS[0]) == VIEWS[0]
+        in_programme = st.session_state.get(urlstate.MAP_SCOPE, VIEWS[0]) == VIEWS[0]
         plural = levels.get(cat.level).plural
         st.caption(ranks.map_rank_help(len(ranked.rank_of), plural, in_programme, values.context))
     if at_deso:
@@ -342,7 +308,7 @@ def unit_details(
         "pages/profile.py",
         label=f"Visa profil för {u['stadsdel'] if at_deso else u['name']}",
         icon=":material/person_pin_circle:",
-        query_params={"stadsdel": u["stadsdel"] if at_deso else u["name"]},
+        query_params=urlstate.link_params("profile", stadsdel=u["stadsdel"] if at_deso else u["name"]),
     )
 
 
@@ -369,26 +335,36 @@ def overlay_captions(show_police: bool, show_shift: bool, synthetic_in_view: boo
         st.caption(":orange[**Syntetiska värden**] – se Data och källor.")
 
 
-def table_panel(table: pd.DataFrame, source_line: str, name: str) -> None:
-    """The map's figures as a table, with its source and downloads."""
+def table_panel(table: pd.DataFrame, values: LayerValues, name: str) -> None:
+    """The map's figures as a table, with its source and downloads (marked and rounded as the layer is)."""
     with st.expander("Tabell – samma siffror som kartan", expanded=False):
-        st.dataframe(table, hide_index=True, width="stretch", column_config=wording.number_columns(table))
-        st.caption(source_line)
-        downloads.download_buttons(table, name.replace(" ", "_").replace(":", ""), "karta_tabell")
+        st.dataframe(
+            tables.numeric(table, {c: values.decimals for c in table.columns if str(c).startswith("Värde")}),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(values.source_line)
+        sheet = export_tables.map_table(table, values.source_line, values.decimals)
+        downloads.download_buttons(sheet, name.replace(" ", "_").replace(":", ""), "karta_tabell")
 
 
-def png_button(classes: maplayer.Classes, title: str, caption: str, year: int) -> None:
-    """The stadsdel map as a picture for print."""
+def png_button(
+    classes: maplayer.Classes, title: str, caption: str, year: int, synthetic: pd.Series, names: Mapping[str, str]
+) -> None:
+    """The stadsdel map as a picture for print, saying next to the map which of its values are synthetic
+    (`synthetic`: by unit code; `names`: unit names by code)."""
 
     def map_png() -> bytes:
         from lib import render
 
         legend = classes.legend
+        shown = [c for c, s in classes.step_of.items() if s >= 0]
         figure = render.MapFigure(
-            {c: classes.colours[s] for c, s in classes.step_of.items() if s >= 0},
+            {c: classes.colours[classes.step_of[c]] for c in shown},
             list(zip(legend["label"][::-1], legend["colour"][::-1], strict=True)),
             title,
             caption,
+            render.map_marking(synthetic.reindex(shown).fillna(True).astype(bool).to_dict(), names),
         )
         return render.map_png(geometry.boundaries().frame, figure, geometry.district_outlines())
 

@@ -238,7 +238,8 @@ def show_conflict(pv: PlanView, table: str, labels: dict[str, str]) -> None:
     st.dataframe(
         plans.conflict_table(conflict["conflicts"], pv.ind_name, db.PLAN_FIELD_LABELS), hide_index=True, width="stretch"
     )
-    csv = export.inert(conflict["unsaved"].rename(columns=labels)).to_csv(index=False, sep=";", decimal=",")
+    unsaved = export.prepare(conflict["unsaved"].rename(columns=labels), names=pv.ind_name, values=False)
+    csv = export.csv_bytes(unsaved).decode("utf-8-sig")
     st.caption("Dina osparade ändringar:")
     st.code(csv, language=None)
     c1, c2 = st.columns(2)

@@ -7,12 +7,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from lib import charts, export_tables, profile, provenance, ranks
 from lib import index as ix
-from lib import profile, provenance, ranks
 from lib.config import BASELINE_YEAR, PROGRAMME_START, YEARS
 from lib.fmt import number
 from lib.reference import source_kind
-from ui import downloads, maps, readers, wording
+from ui import downloads, readers, urlstate, wording
 
 DOMAIN_COLOURS = ["#1f4e8c", "#2a9d8f", "#e9a03b", "#b5179e"]
 LINE_COLOURS = {"stadsdel": "#b30000", "Programområdet": "#e08214", "Staden": "#5b6470"}
@@ -70,43 +70,12 @@ def key_figures(
     )
 
 
-def _domain_chart(area_df: pd.DataFrame, domain_names: list[str], ref100: bool) -> alt.LayerChart | alt.FacetChart:
-    y = alt.Y("område:N", sort=domain_names, title=None, axis=alt.Axis(labelFontSize=14, labelLimit=220))
-    bars = (
-        alt.Chart(area_df)
-        .mark_bar(height=26)
-        .encode(
-            y=y,
-            x=alt.X("poäng:Q", title="Områdespoäng"),
-            color=alt.Color("område:N", scale=alt.Scale(domain=domain_names, range=DOMAIN_COLOURS), legend=None),
-            tooltip=["område", alt.Tooltip("poäng:Q", format=".1f"), alt.Tooltip("programområdet:Q", format=".1f")],
-        )
-    )
-    ticks = alt.Chart(area_df).mark_tick(color="#e08214", thickness=4, size=34).encode(y=y, x="programområdet:Q")
-    layers = [bars, ticks]
-    if ref100:
-        layers.append(alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color="#111", strokeDash=[5, 3]).encode(x="x:Q"))
-    return alt.layer(*layers).properties(height=190)
-
-
-def _contribution_chart(result: ix.IndexResult, code: str, domain_name: dict[str, str]) -> alt.Chart:
+def _top_contributions(result: ix.IndexResult, code: str, domain_name: dict[str, str]) -> pd.DataFrame:
+    """The eight indicators that weigh most in the unit's index (name, område, andel)."""
     shares = result.contributions.loc[code].rename("andel").rename_axis("code").reset_index()
     shares = shares.merge(readers.index_indicators()[["code", "name", "domain"]], on="code")
     shares["område"] = shares["domain"].map(domain_name)
-    top = shares.nlargest(8, "andel")
-    return (
-        alt.Chart(top)
-        .mark_bar()
-        .encode(
-            y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=230, labelFontSize=13)),
-            x=alt.X("andel:Q", title="Andel av indexet", axis=alt.Axis(format="%")),
-            color=alt.Color(
-                "område:N", scale=alt.Scale(domain=list(domain_name.values()), range=DOMAIN_COLOURS), legend=None
-            ),
-            tooltip=["name", "område", alt.Tooltip("andel:Q", format=".1%")],
-        )
-        .properties(height=230, title="Vad bidrar mest till indexet?")
-    )
+    return shares.nlargest(8, "andel")
 
 
 def domains_view(code: str, choice: str, year: int, params: ix.IndexParams, result: ix.IndexResult) -> None:
@@ -123,11 +92,15 @@ def domains_view(code: str, choice: str, year: int, params: ix.IndexParams, resu
     )
     c1, c2 = st.columns([1.3, 1], gap="large")
     with c1:
-        st.altair_chart(_domain_chart(area_df, list(domain_name.values()), params.method == "ref100"), width="stretch")
+        domain_chart = charts.profile_domains(
+            area_df, list(domain_name.values()), DOMAIN_COLOURS, params.method == "ref100"
+        )
+        st.altair_chart(domain_chart, width="stretch")
         reference = "streckad linje: jämförelsegruppen = 100 · " if params.method == "ref100" else ""
         st.caption(f"Stapel: {choice} · {reference}orange streck: programområdets befolkningsvägda medel.")
     with c2:
-        st.altair_chart(_contribution_chart(result, code, domain_name), width="stretch")
+        top = _top_contributions(result, code, domain_name)
+        st.altair_chart(charts.profile_contributions(top, list(domain_name.values()), DOMAIN_COLOURS), width="stretch")
     row = result.scores.set_index("area_code").loc[code]
     names = readers.indicators().set_index("code")["name"]
     if row["dominance"]:
@@ -167,7 +140,8 @@ def indicator_view(code: str, year: int, flags: pd.Series) -> None:
             ),
         },
     )
-    downloads.download_buttons(numeric, f"indikatorer_{code}_{year}", "profil_tabell")
+    sheet = export_tables.profile(numeric, table["decimals"].tolist())
+    downloads.download_buttons(sheet, f"indikatorer_{code}_{year}", "profil_tabell")
 
 
 def real_and_model_view(code: str, choice: str) -> None:
@@ -243,66 +217,24 @@ def deso_view(choice: str, police: pd.DataFrame, deso_units: pd.DataFrame) -> No
             "pages/map.py",
             label=f"{deso} på kartan",
             icon=":material/map:",
-            query_params={"niva": wording.LEVEL_LABELS["deso"], "deso": deso},
+            query_params=urlstate.link_params("map", niva=wording.LEVEL_LABELS["deso"], deso=deso),
         )
 
 
 def trend_chart(code: str, choice: str) -> alt.FacetChart:
-    """Small multiples of the stadsdel, the programme area and the city, real points filled and modelled ringed."""
+    """Small multiples of the stadsdel, the programme area and the city, real points filled and modelled ringed,
+    each value in its indicator's own decimals."""
     own = readers.stadsdel_values()
+    inds = readers.indicators()
     trend = profile.trend_frame(
-        own[own["area_code"] == code], readers.group_values(), readers.group_status(), readers.indicators(), choice
+        own[own["area_code"] == code], readers.group_values(), readers.group_status(), inds, choice
     )
-    series_scale = alt.Scale(domain=[choice, "Programområdet", "Staden"], range=list(LINE_COLOURS.values()))
-    x = alt.X(
-        "year:O",
-        title=None,
-        scale=alt.Scale(domain=list(YEARS)),
-        axis=alt.Axis(labelAngle=0, values=[2012, 2015, 2020, 2025]),
-    )
-    y_value = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
-    lines = (
-        alt.Chart()
-        .mark_line(strokeWidth=1.6)
-        .encode(
-            x=x,
-            y=y_value,
-            color=alt.Color(
-                "serie:N", scale=series_scale, legend=alt.Legend(orient="top", title=None, labelFontSize=14)
-            ),
-        )
-    )
-    points = (
-        alt.Chart()
-        .mark_point(filled=True, size=48, strokeWidth=0, opacity=1)
-        .encode(
-            x=x,
-            y=y_value,
-            fill=alt.Fill("serie:N", scale=series_scale, legend=None),
-            **maps.status_channels(),
-            tooltip=[
-                alt.Tooltip("serie:N", title="Serie"),
-                alt.Tooltip("name:N", title="Indikator"),
-                alt.Tooltip("year:O", title="År"),
-                alt.Tooltip("value:Q", title="Värde", format=",.1f"),
-                alt.Tooltip("unit:N", title="Enhet"),
-                alt.Tooltip("status:N", title="Status"),
-            ],
-        )
-    )
+    decimals = trend["indicator_code"].map(inds.set_index("code")["decimals"]).fillna(1).astype(int)
+    trend = trend.assign(värde=charts.value_text(trend["value"], decimals))
+    colours = dict(zip([choice, "Programområdet", "Staden"], LINE_COLOURS.values(), strict=True))
     marks = pd.DataFrame({"year": [BASELINE_YEAR, PROGRAMME_START], "vad": ["basår", "programstart"]})
-    rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#888").encode(x="year:O", tooltip=["vad"])
     order = list(readers.index_indicators()["name"])
-    return (
-        alt.layer(lines, points, rules, data=trend)
-        .properties(width=205, height=120)
-        .facet(
-            facet=alt.Facet("name:N", title=None, sort=order, header=alt.Header(labelFontSize=13, labelLimit=220)),
-            columns=3,
-        )
-        .resolve_scale(y="independent")
-        .configure_legend(labelLimit=260)
-    )
+    return charts.profile_trends(trend, colours, order, list(YEARS), marks)
 
 
 def published_view(district: str, choice: str) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import urlstate
+
 SLIDES = ("Programmet", "Kartan", "Rangordningen", "En stadsdel", "Målen", "Pengarna")
 LABELS = [f"{i} {name}" for i, name in enumerate(SLIDES, 1)]
 
@@ -45,8 +47,8 @@ h3 {font-size: 1.7rem !important;}
 
 def _step(delta: int) -> None:
     """Move `delta` slides on, round the end (after the last slide comes the first)."""
-    current = LABELS.index(st.session_state.get("bild", LABELS[0]))
-    st.session_state["bild"] = LABELS[(current + delta) % len(LABELS)]
+    current = LABELS.index(st.session_state.get(urlstate.SLIDE, LABELS[0]))
+    st.session_state[urlstate.SLIDE] = LABELS[(current + delta) % len(LABELS)]
 
 
 def slide_row() -> int:
@@ -57,9 +59,17 @@ def slide_row() -> int:
     for (key, label, delta, shortcut, tip), col in zip(STEPS, (back, forward, tabs, tabs, tabs), strict=True):
         col.button(label, key=key, on_click=_step, args=(delta,), shortcut=shortcut, help=tip, width="stretch")
     slide = tabs.segmented_control(
-        "Bild", LABELS, default=LABELS[0], required=True, key="bild", bind="query-params", label_visibility="collapsed"
+        "Bild",
+        LABELS,
+        default=LABELS[0],
+        required=True,
+        key=urlstate.SLIDE,
+        bind="query-params",
+        label_visibility="collapsed",
     )
-    leave.page_link("pages/overview.py", label="Avsluta", icon=":material/close:")
+    leave.page_link(
+        "pages/overview.py", label="Avsluta", icon=":material/close:", query_params=urlstate.link_params("overview")
+    )
     return LABELS.index(slide) + 1
 
 

@@ -9,10 +9,10 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from lib import charts, levels, ranking, validation
+from lib import charts, export_tables, levels, ranking, validation
 from lib import index as ix
 from lib.fmt import number
-from ui import downloads, geometry, maps, readers, results, wording
+from ui import downloads, geometry, maps, readers, results, urlstate, wording
 from ui.weights import DOMAIN_COLOURS, domain_names, indicator_names
 
 TABLE, MAP, UNCERTAINTY, SELECTION, VALIDATION = VIEWS = ("Tabell", "Karta", "Osäkerhet", "Urval", "Validering")
@@ -26,7 +26,7 @@ def view_choice() -> str:
         VIEWS,
         default=VIEWS[0],
         required=True,
-        key="visa",
+        key=urlstate.INDEX_VIEW,
         bind="query-params",
         label_visibility="collapsed",
     )
@@ -36,22 +36,25 @@ def ranking_columns(deso: bool) -> dict:
     """Widths and help texts of the ranking's columns."""
     unit_word = "DeSO-området" if deso else "stadsdelen"
     return {
-        "Plats": st.column_config.NumberColumn(width=52),
-        "Index": st.column_config.NumberColumn(width=60),
+        "Plats": st.column_config.NumberColumn(width=46),
+        "Stadsdel": st.column_config.TextColumn(width=150),  # the longest names whole at 1280 px
+        "Index": st.column_config.NumberColumn(width=56),
         "Täckning": st.column_config.TextColumn(
-            help="Andel av indexets 20 indikatorer som har ett värde för " + unit_word, width=78
+            help="Andel av indexets 20 indikatorer som har ett värde för " + unit_word, width=74
         ),
         "Syntetiska": st.column_config.TextColumn(
             help="Hur många av indexets värden som är syntetiska (modellerade): ”0 av 5” = bara verkliga värden",
             width=84,
         ),
         "90 %-spann": st.column_config.TextColumn(
-            help=f"Mellan vilka platser {unit_word} hamnar i 90 % av 1 000 slumpade viktningar (±25 %)", width=84
+            "90 %",
+            help=f"90 %-spann: mellan vilka platser {unit_word} hamnar i 90 % av 1 000 slumpade viktningar (±25 %)",
+            width=56,
         ),
         "Topp 22": st.column_config.ProgressColumn(
             format="percent", min_value=0, max_value=1, help="Andel av dragningarna bland de 22 högsta"
         ),
-        "Ändring": st.column_config.TextColumn(help="Jämfört med standardvikterna: ▲ = högre risk-placering", width=68),
+        "Ändring": st.column_config.TextColumn(help="Jämfört med standardvikterna: ▲ = högre risk-placering", width=64),
         "Flaggor": st.column_config.NumberColumn(
             help=f"Antal indikatorer där {unit_word} ligger över 90:e percentilen eller minst 1,2 × referensen"
         ),
@@ -59,7 +62,7 @@ def ranking_columns(deso: bool) -> dict:
             help="Stadsdelen ingår i det preliminära urvalet av 22 stadsdelar"
             if deso
             else "Med i det preliminära urvalet av 22 stadsdelar",
-            width=56,
+            width=50,
         ),
     }
 
@@ -81,8 +84,8 @@ def ranking_table(table: pd.DataFrame, params: ix.IndexParams, origin: pd.DataFr
         column_order=shown,
         column_config=ranking_columns(deso),
     )
-    export = ranking.ranking_export(view, rows["coverage"])
-    downloads.download_buttons(export, "rangordning_deso" if deso else "rangordning", "rangordning")
+    sheet = export_tables.ranking(ranking.ranking_export(view, rows["coverage"]))
+    downloads.download_buttons(sheet, "rangordning_deso" if deso else "rangordning", "rangordning")
     st.caption(ranking.hidden_columns_caption(list(view.columns), shown))
 
 
@@ -221,7 +224,9 @@ def validation_tables(val, types_year: int) -> None:
         )
     stadsdel = readers.units("regso").set_index("code")["stadsdel"]
     downloads.download_buttons(
-        ranking.validation_export(val.table, stadsdel), f"validering_regso_{types_year}", "validering"
+        export_tables.validation(ranking.validation_export(val.table, stadsdel), types_year),
+        f"validering_regso_{types_year}",
+        "validering",
     )
 
 
@@ -235,7 +240,7 @@ def validation_view(params: ix.IndexParams) -> None:
         type_years,
         default=type_years[-1],
         required=True,
-        key="omradestyp_ar",
+        key=urlstate.AREA_TYPE_YEAR,
         bind="query-params",
     )
     try:

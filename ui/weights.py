@@ -44,19 +44,19 @@ def standard_state() -> dict[str, object]:
     """The widgets' values of the standard index: equal weights, the default method, all units compared."""
     area, ind = urlstate.default_ratings()
     return {
-        **{f"vikt_{c}": r for c, r in area.items()},
-        **{f"ind_{c}": r for c, r in ind.items()},
-        "metod": METHODS["ref100"],
-        "aggregering": AGGREGATIONS["arithmetic"],
-        "jamforelse": UNIVERSES["all"],
-        "kapa": False,
+        **{urlstate.domain_key(c): r for c, r in area.items()},
+        **{urlstate.indicator_key(c): r for c, r in ind.items()},
+        urlstate.METHOD: METHODS["ref100"],
+        urlstate.AGGREGATION: AGGREGATIONS["arithmetic"],
+        urlstate.UNIVERSE: UNIVERSES["all"],
+        urlstate.WINSOR: False,
     }
 
 
 def chosen_level() -> tuple[str, bool]:
     """The level and value switch as the widgets hold them (for callbacks, which run before the widgets)."""
-    level = LEVEL_CODE.get(str(st.session_state.get("niva")), "stadsdel")
-    return level, st.session_state.get("verkliga") == wording.REAL_ONLY
+    level = LEVEL_CODE.get(str(st.session_state.get(urlstate.LEVEL)), "stadsdel")
+    return level, st.session_state.get(urlstate.REAL_ONLY) == wording.REAL_ONLY
 
 
 def reset_weights() -> None:
@@ -64,25 +64,25 @@ def reset_weights() -> None:
     URL follow what is chosen."""
     for key, value in standard_state().items():
         st.session_state[key] = value
-    st.session_state["ar"] = readers.index_years(*chosen_level())[-1]
+    st.session_state[urlstate.YEAR] = readers.index_years(*chosen_level())[-1]
 
 
 def load_scenario(text: str) -> None:
     """Set every widget to a saved scenario (a callback: the widgets take the values on the rerun)."""
     params = ix.params_from_json(text)
     for code, rating in dict(params.domain_weights).items():
-        st.session_state[f"vikt_{code}"] = int(rating)
+        st.session_state[urlstate.domain_key(code)] = int(rating)
     for code, rating in dict(params.indicator_weights).items():
-        st.session_state[f"ind_{code}"] = int(rating)
+        st.session_state[urlstate.indicator_key(code)] = int(rating)
     level = params.level if params.level in wording.LEVEL_LABELS else "stadsdel"
-    st.session_state["niva"] = wording.LEVEL_LABELS[level]
-    st.session_state["verkliga"] = wording.REAL_ONLY if params.real_only else wording.ALL_VALUES
+    st.session_state[urlstate.LEVEL] = wording.LEVEL_LABELS[level]
+    st.session_state[urlstate.REAL_ONLY] = wording.REAL_ONLY if params.real_only else wording.ALL_VALUES
     years = readers.index_years(level, params.real_only)
-    st.session_state["ar"] = params.year if params.year in years else years[-1]
-    st.session_state["metod"] = METHODS[params.method]
-    st.session_state["aggregering"] = AGGREGATIONS[params.aggregation]
-    st.session_state["jamforelse"] = UNIVERSES[params.universe]
-    st.session_state["kapa"] = params.winsor > 0
+    st.session_state[urlstate.YEAR] = params.year if params.year in years else years[-1]
+    st.session_state[urlstate.METHOD] = METHODS[params.method]
+    st.session_state[urlstate.AGGREGATION] = AGGREGATIONS[params.aggregation]
+    st.session_state[urlstate.UNIVERSE] = UNIVERSES[params.universe]
+    st.session_state[urlstate.WINSOR] = params.winsor > 0
 
 
 def level_controls() -> tuple[str, bool, int]:
@@ -94,7 +94,7 @@ def level_controls() -> tuple[str, bool, int]:
             LEVEL_OPTIONS,
             default=LEVEL_OPTIONS[0],
             required=True,
-            key="niva",
+            key=urlstate.LEVEL,
             bind="query-params",
             help="Stadsdel: programmets 117 stadsdelar. DeSO: SCB:s 544 demografiska statistikområden (2018), "
             "med verkliga värden 2024/2025.",
@@ -106,7 +106,7 @@ def level_controls() -> tuple[str, bool, int]:
         VALUE_OPTIONS,
         default=VALUE_OPTIONS[0],
         required=True,
-        key="verkliga",
+        key=urlstate.REAL_ONLY,
         bind="query-params",
         disabled=deso,
         help="På DeSO-nivå är alla värden verkliga (SCB 2024/2025), så valet gör ingen skillnad."
@@ -115,12 +115,12 @@ def level_controls() -> tuple[str, bool, int]:
     )
     real_only = value_choice == wording.REAL_ONLY
     years = readers.index_years(level, real_only)
-    held = st.session_state.get("ar")
+    held = st.session_state.get(urlstate.YEAR)
     if held is not None and held not in years:
         # A year the new level lacks (2016 → DeSO): Streamlit would show the default but leave ?ar=2016 in the
         # URL; setting the state makes the URL follow what is shown.
-        st.session_state["ar"] = years[-1]
-    year = int(c3.selectbox("År", years[::-1], key="ar", bind="query-params"))
+        st.session_state[urlstate.YEAR] = years[-1]
+    year = int(c3.selectbox("År", years[::-1], key=urlstate.YEAR, bind="query-params"))
     if deso:
         st.caption(
             "På DeSO-nivå är alla värden verkliga – SCB:s statistik per DeSO 2024/2025 – så värdeväljaren är låst."
@@ -145,7 +145,7 @@ def indicator_sliders(columns: Sequence[DeltaGenerator], level: str, year: int, 
                 0,
                 10,
                 defaults[ind.code],
-                key=f"ind_{ind.code}",
+                key=urlstate.indicator_key(ind.code),
                 bind="query-params",
                 disabled=ind.code not in present,
                 help=None if ind.code in present else f"Inget värde på {where} {year} – påverkar inte indexet.",
@@ -155,20 +155,22 @@ def indicator_sliders(columns: Sequence[DeltaGenerator], level: str, year: int, 
 
 def method_controls(level: str) -> tuple[str, str, str, bool]:
     """Normalisation, aggregation, comparison group and capping, as codes."""
-    method = inverse(METHODS)[st.selectbox("Normalisering", list(METHODS.values()), key="metod", bind="query-params")]
+    method = inverse(METHODS)[
+        st.selectbox("Normalisering", list(METHODS.values()), key=urlstate.METHOD, bind="query-params")
+    ]
     aggregation = inverse(AGGREGATIONS)[
-        st.radio("Sammanvägning", list(AGGREGATIONS.values()), key="aggregering", bind="query-params")
+        st.radio("Sammanvägning", list(AGGREGATIONS.values()), key=urlstate.AGGREGATION, bind="query-params")
     ]
     universe = inverse(UNIVERSES)[
         st.radio(
             "Jämförelsegrupp",
             list(UNIVERSES.values()),
-            key="jamforelse",
+            key=urlstate.UNIVERSE,
             bind="query-params",
             help="Vid DeSO: de DeSO-områden som ligger i gruppens stadsdelar." if level == "deso" else None,
         )
     ]
-    winsor = st.checkbox("Kapa extremvärden (5 %)", key="kapa", bind="query-params")
+    winsor = st.checkbox("Kapa extremvärden (5 %)", key=urlstate.WINSOR, bind="query-params")
     return method, aggregation, universe, winsor
 
 
@@ -208,7 +210,7 @@ def area_sliders(settings: ix.IndexParams, missing: list[str]) -> ix.IndexParams
             0,
             10,
             defaults[code],
-            key=f"vikt_{code}",
+            key=urlstate.domain_key(code),
             bind="query-params",
             disabled=code in missing,
             help=f"{name} saknar verkliga data på {where} – reglaget påverkar inte indexet här."

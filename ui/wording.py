@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import streamlit as st
-
 METHODS = {
     "ref100": "Index, 100 = jämförelsegruppen",
     "zscore": "z-poäng",
@@ -27,15 +24,6 @@ def _join_names(names: list[str]) -> str:
     """["Hälsa", "Säkerhet och trygghet"] → "Hälsa och säkerhet och trygghet" (the first keeps its capital)."""
     parts = [names[0], *(n[:1].lower() + n[1:] for n in names[1:])]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
-
-
-def number_columns(frame: pd.DataFrame, skip: tuple[str, ...] = ()) -> dict:
-    """Column config showing every numeric column in the reader's locale (decimal comma in Swedish browsers)."""
-    return {
-        col: st.column_config.NumberColumn(format="localized")
-        for col in frame.columns
-        if col not in skip and pd.api.types.is_float_dtype(frame[col])
-    }
 
 
 #: Filled points are real values, hollow ones modelled; every chart that marks them uses this legend.

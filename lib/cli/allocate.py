@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from lib import allocation as al
-from lib import allocation_tables, db, export, fmt, levels
+from lib import allocation_tables, db, export, export_tables, fmt, levels
 from lib import index as ix
 from lib.config import Paths
 
@@ -71,7 +71,7 @@ def cmd_allocate(paths: Paths, args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
-    table = export.inert(allocation_tables.export(result))
+    table = export.inert(export_tables.allocation(allocation_tables.export(result)))
     if args.format == "json":
         print(table.to_json(orient="records", force_ascii=False))
     else:

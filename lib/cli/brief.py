@@ -3,7 +3,7 @@ briefs as the pages' download buttons, for printing a batch before a round of di
 database is opened for reading and nothing is written but the PDF.
 
 The index is the standard one (the programme's default weights, index 100 = the city, arithmetic mean, stadsdel
-level); the page's brief follows the choices made on the page instead.
+level), or with `--weights` the areas weighted as given; the page's brief follows the choices made on the page.
 """
 
 from __future__ import annotations
@@ -73,10 +73,26 @@ def _allocation(con, params: ix.IndexParams) -> pd.DataFrame:
     return allocation.allocate(units, allocation.AllocationParams())
 
 
-def programme_pdf(con, paths: Paths, year: int) -> bytes:
+def domain_names(con) -> dict[str, str]:
+    """The index areas' names by code (without the context measures), for `--weights` and the brief's text."""
+    domains = db.domains(con)
+    return {c: n for c, n in zip(domains["code"], domains["name"], strict=True) if c != "kontext"}
+
+
+def index_params(con, year: int, weights: str | None) -> ix.IndexParams:
+    """The standard index for `year`, or with `--weights` ("Hälsa=2,Försörjning=1"; the others 1). Raises
+    ValueError with a Swedish message for a weight that cannot be read, before any work starts."""
+    names = domain_names(con)
+    parsed = ix.parse_weights(weights or "", names)
+    if sum((dict.fromkeys(names, 1.0) | parsed).values()) <= 0:
+        raise ValueError("minst ett område måste ha en vikt större än 0.")
+    return ix.IndexParams(year=year, domain_weights=tuple(sorted(parsed.items())))
+
+
+def programme_pdf(con, paths: Paths, year: int, params: ix.IndexParams | None = None) -> bytes:
     from lib import briefs, geo
 
-    params = ix.IndexParams(year=year)
+    params = params or ix.IndexParams(year=year)
     result, robust = _index(con, params)
     units = levels.units(con, "stadsdel")
     fw = ix.Framework.from_meta(db.indicators(con), list(db.domains(con)["code"]), db.domains(con))
@@ -98,14 +114,16 @@ def programme_pdf(con, paths: Paths, year: int) -> bytes:
             frame=boundaries,
             map_figure=map_figure(result.scores, units, params),
             outlines=geo.district_outlines(boundaries),
+            followups=db.goal_followups(con, year=year),
+            domain_names=domain_names(con),
         )
     )
 
 
-def area_pdf(con, code: str, year: int) -> bytes:
+def area_pdf(con, code: str, year: int, params: ix.IndexParams | None = None) -> bytes:
     from lib import briefs
 
-    params = ix.IndexParams(year=year)
+    params = params or ix.IndexParams(year=year)
     result, robust = _index(con, params)
     areas = db.areas(con)
     area = areas.set_index("code").loc[code]
@@ -127,6 +145,8 @@ def area_pdf(con, code: str, year: int) -> bytes:
             plan=db.plan(con, area["committee"]),
             references=db.reference_figures(con),
             year=year,
+            goal_tree=db.goal_tree(con),
+            followups=db.goal_followups(con, year=year),
         )
     )
 
@@ -157,15 +177,20 @@ def cmd_brief(paths: Paths, args: argparse.Namespace) -> int:
         return 2
     db.ensure_database(paths.data_dir, paths.db_path)
     with db.connect(paths.db_path, read_only=True) as con:
+        try:
+            params = index_params(con, args.year, getattr(args, "weights", None))
+        except ValueError as exc:
+            print(f"Fel: {exc}", file=sys.stderr)
+            return 2
         if args.stadsdel:
             code, close = find_area(db.areas(con), args.stadsdel)
             if code is None:
                 hint = f" Menade du: {', '.join(close)}?" if close else " Se `python -m lib.cli info` för namnen."
                 print(f"Fel: ingen stadsdel heter {args.stadsdel!r}.{hint}", file=sys.stderr)
                 return 2
-            pdf = area_pdf(con, code, args.year)
+            pdf = area_pdf(con, code, args.year, params)
         else:
-            pdf = programme_pdf(con, paths, args.year)
+            pdf = programme_pdf(con, paths, args.year, params)
     try:
         out.write_bytes(pdf)
     except OSError as exc:

@@ -81,6 +81,7 @@ def parser() -> argparse.ArgumentParser:
     br = sub.add_parser("brief", help="programmets eller en stadsdels brief som PDF (för utskrift)")
     br.add_argument("--stadsdel", help="stadsdelens namn; utan den: programmets brief")
     br.add_argument("--year", type=int, default=YEARS[-1], help="år (2012–2025)")
+    br.add_argument("--weights", help='områdenas vikter, t.ex. "Hälsa=2,Försörjning=1" (övriga 1; standard: lika)')
     br.add_argument("--out", required=True, metavar="FIL.pdf", help="PDF-filen som skrivs")
     br.set_defaults(func=cmd_brief)
     lg = sub.add_parser("load-goals", help="läs in ett målträd (YAML) efter kontroll")

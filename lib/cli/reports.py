@@ -8,7 +8,7 @@ import sys
 
 import pandas as pd
 
-from lib import db, levels
+from lib import db, export_tables, levels, provenance
 from lib import index as ix
 from lib.config import YEARS, Paths
 
@@ -45,7 +45,8 @@ def cmd_index(paths: Paths, args: argparse.Namespace) -> int:
         return 2
     data, framework = ix.build_index_data(values, areas, framework, args.year)
     result = ix.compute_index(data, framework, params)
-    table = index_table(result, areas, framework)
+    origin = provenance.value_origin(values, framework.indicators, args.year).set_index("area_code")["synthetic"]
+    table = export_tables.cli_index(index_table(result, areas, framework), origin.to_dict())
     if args.format == "json":
         print(table.to_json(orient="records", force_ascii=False))
     else:
@@ -111,6 +112,8 @@ def cmd_goals(paths: Paths, args: argparse.Namespace) -> int:
             ],
         }
     )
+    programme = set(areas.loc[areas["in_programme"].astype(bool), "code"])
+    table = export_tables.cli_goals(table, inds, export_tables.outcome_synthetic(values, programme))
     if args.format == "json":
         print(table.to_json(orient="records", force_ascii=False))
     else:

@@ -74,17 +74,18 @@ def target_invented(nodes: pd.DataFrame, node_id: str) -> bool:
 def indicator_table(
     rows: pd.DataFrame, nodes: pd.DataFrame, indicator_names: pd.Series | Mapping[str, str], baseline_year: int
 ) -> pd.DataFrame:
-    """The assessed indicators (rows of `indicator_assessment`) as the page's table: Swedish columns, values
-    rounded to one decimal, the trend in per cent a year, the status with its icon."""
+    """The assessed indicators (rows of `indicator_assessment`) as the page's table: Swedish columns, the values
+    unrounded (the screen shows each in its own indicator's decimals), the trend in per cent a year, the status
+    with its icon."""
     return pd.DataFrame(
         {
             "Delmål": rows["node_id"],
             "Indikator": rows["indicator_code"].map(indicator_names),
             "Bättre när": rows["direction"].map(DIRECTION_WORDS),
-            f"Basvärde {baseline_year}": rows["baseline"].round(1),
-            "Årsmål": rows["target"].round(1),
-            "Utfall": rows["outcome"].round(1),
-            "Mål 2020": rows["target_2020"].round(1),
+            f"Basvärde {baseline_year}": rows["baseline"],
+            "Årsmål": rows["target"],
+            "Utfall": rows["outcome"],
+            "Mål 2020": rows["target_2020"],
             "Målvärdet": ["illustrativt" if target_invented(nodes, n) else "ur källan" for n in rows["node_id"]],
             "Trend per år": (100 * rows["trend"]).round(1),
             "Bedömning": [f"{STATUS_ICON[x]} {x}" for x in rows["status"]],

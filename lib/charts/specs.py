@@ -1,4 +1,4 @@
-"""Vega-Lite specifications for the charts a weight change redraws, as plain dicts.
+"""Vega-Lite specifications for the charts a weight change redraws (Index och vikter), as plain dicts.
 
 Altair validates every chart against the Vega-Lite JSON schema and stringifies its data to name it; on the
 index page that cost about 30 ms per chart on each slider move. The same specs written as dicts cost nothing
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lib.charts.locale import localised_spec
+
 Spec = dict
 
 
@@ -18,24 +20,26 @@ def _label_axis(**extra) -> dict:
 
 def share_bar(domain: Sequence[str], colours: Sequence[str]) -> Spec:
     """One stacked bar of the area weights' shares; data: område, andel, ordning."""
-    return {
-        "mark": {"type": "bar", "height": 22},
-        "height": 26,
-        "encoding": {
-            "x": {"field": "andel", "type": "quantitative", "aggregate": "sum", "stack": "normalize", "axis": None},
-            "color": {
-                "field": "område",
-                "type": "nominal",
-                "scale": {"domain": list(domain), "range": list(colours)},
-                "legend": None,
+    return localised_spec(
+        {
+            "mark": {"type": "bar", "height": 22},
+            "height": 26,
+            "encoding": {
+                "x": {"field": "andel", "type": "quantitative", "aggregate": "sum", "stack": "normalize", "axis": None},
+                "color": {
+                    "field": "område",
+                    "type": "nominal",
+                    "scale": {"domain": list(domain), "range": list(colours)},
+                    "legend": None,
+                },
+                "order": {"field": "ordning", "type": "quantitative"},
+                "tooltip": [
+                    {"field": "område", "type": "nominal", "title": "Område"},
+                    {"field": "andel", "type": "quantitative", "format": ".0%", "title": "Andel"},
+                ],
             },
-            "order": {"field": "ordning", "type": "quantitative"},
-            "tooltip": [
-                {"field": "område", "type": "nominal"},
-                {"field": "andel", "type": "quantitative", "format": ".0%"},
-            ],
-        },
-    }
+        }
+    )
 
 
 def rank_bands(order: Sequence[str], x_max: float) -> Spec:
@@ -44,7 +48,7 @@ def rank_bands(order: Sequence[str], x_max: float) -> Spec:
     Data columns: stadsdel, rank, rank_best, rank_worst, rank_p05, rank_p95, rank_median."""
     y = {"field": "stadsdel", "type": "nominal", "sort": list(order), "title": None, "axis": _label_axis()}
     x_scale = {"domain": [0, x_max]}
-    return {
+    spec = {
         "height": 24 * len(order) + 40,
         "layer": [
             {
@@ -82,19 +86,20 @@ def rank_bands(order: Sequence[str], x_max: float) -> Spec:
                     "y": y,
                     "x": {"field": "rank", "type": "quantitative"},
                     "tooltip": [
-                        {"field": "stadsdel", "type": "nominal"},
+                        {"field": "stadsdel", "type": "nominal", "title": "Stadsdel"},
                         {"field": "rank", "type": "quantitative", "title": "Plats nu"},
                     ],
                 },
             },
         ],
     }
+    return localised_spec(spec)
 
 
 def effective_weights(rows: int, domain: Sequence[str], colours: Sequence[str]) -> Spec:
     """Horizontal bars of each indicator's effective weight, coloured by area; data: indikator, område,
     effective_weight."""
-    return {
+    spec = {
         "mark": "bar",
         "height": 24 * rows + 20,
         "encoding": {
@@ -118,19 +123,20 @@ def effective_weights(rows: int, domain: Sequence[str], colours: Sequence[str]) 
                 "legend": {"orient": "top", "title": None, "labelFontSize": 13, "columns": 2},
             },
             "tooltip": [
-                {"field": "indikator", "type": "nominal"},
-                {"field": "område", "type": "nominal"},
-                {"field": "effective_weight", "type": "quantitative", "format": ".1%", "title": "vikt"},
+                {"field": "indikator", "type": "nominal", "title": "Indikator"},
+                {"field": "område", "type": "nominal", "title": "Område"},
+                {"field": "effective_weight", "type": "quantitative", "format": ".1%", "title": "Effektiv vikt"},
             ],
         },
     }
+    return localised_spec(spec)
 
 
 def map_legend(classes: int, width: int = 170) -> Spec:
     """Colour swatches with range labels, the riskiest class on top; data: the rows of
     `classify.legend_table` (label, colour, count, step)."""
     y = {"field": "label", "type": "nominal", "sort": {"field": "step", "order": "descending"}, "axis": None}
-    return {
+    spec = {
         "width": width,
         "height": 30 * classes,
         "layer": [
@@ -141,7 +147,10 @@ def map_legend(classes: int, width: int = 170) -> Spec:
                     "x": {"value": 0},
                     "x2": {"value": 30},
                     "color": {"field": "colour", "type": "nominal", "scale": None, "legend": None},
-                    "tooltip": [{"field": "label", "type": "nominal"}, {"field": "count", "type": "quantitative"}],
+                    "tooltip": [
+                        {"field": "label", "type": "nominal", "title": "Klass"},
+                        {"field": "count", "type": "quantitative", "title": "Antal"},
+                    ],
                 },
             },
             {
@@ -150,3 +159,4 @@ def map_legend(classes: int, width: int = 170) -> Spec:
             },
         ],
     }
+    return localised_spec(spec)
