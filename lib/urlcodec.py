@@ -134,6 +134,7 @@ PAGES: dict[str, PageParams] = {
         index=True,
     ),
     "profile": PageParams({STADSDEL: "the stadsdel", YEAR: "the year"}, index=True, levels=(REAL_ONLY,)),
+    "audit": PageParams({YEAR: "the index year"}, index=True, levels=(REAL_ONLY,)),
     "compare": PageParams(
         {
             COMPARE_MODE: "two stadsdelar or one against its groups",

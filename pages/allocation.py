@@ -55,9 +55,11 @@ floor = numbers.amount_input(
     help="Varje enhet får först golvet; resten fördelas efter behov.",
 )
 
-units = results.allocation_units(
-    urlstate.current_index_params(year), year, "committee" if UNITS[unit_label] == "nämnd" else "name"
-)
+index_params = urlstate.current_index_params(year, fallback=False)
+if (problem := results.weights_problem(index_params)) is not None:
+    st.warning(f"{problem} Inget fördelas med de här vikterna – ändra dem på sidan Index och vikter.")
+    st.stop()
+units = results.allocation_units(index_params, year, "committee" if UNITS[unit_label] == "nämnd" else "name")
 try:
     params = al.AllocationParams(
         total=float(total),

@@ -30,6 +30,10 @@ def index_view(settings: ix.IndexParams) -> None:
     left, right = st.columns([0.95, 2.6], gap="small")
     with left:
         params = controls.area_sliders(settings, missing)
+    if (problem := results.weights_problem(params)) is not None:
+        st.session_state.pop(urlstate.LAST_INDEX_PARAMS, None)  # other pages and the scenarios never get them
+        right.warning(f"{problem} Ingen rangordning räknas med de här vikterna.")
+        return
     st.session_state[urlstate.LAST_INDEX_PARAMS] = params
     result = results.index_result(params)
     standard = results.index_result(replace(params, domain_weights=(), indicator_weights=()))  # equal weights

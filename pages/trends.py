@@ -26,9 +26,9 @@ st.markdown(
     f"{YEARS[-1]}? Välj mått och stadsdelar. Varje mått visas för sina egna år; verkliga värden är fyllda punkter, "
     "syntetiska ringar."
 )
-c1, c2, c3 = st.columns([2, 1.45, 1.95])  # room for the longest measure name at 1280 px
+c1, c3 = st.columns([2, 1.6])  # room for the longest measure name at 1280 px
 name = c1.selectbox("Mått", list(ind_code), key=urlstate.INDICATOR, bind="query-params")
-chosen = c2.multiselect(
+chosen = st.multiselect(  # a row of its own: up to six names stay readable
     "Stadsdelar",
     sorted(name_of.values()),
     default=["Rinkeby", "Tensta"],

@@ -80,7 +80,7 @@ def test_bad_input_is_a_swedish_message_and_exit_2(args, message):
 def test_the_same_numbers_as_the_page():
     """The page at the same settings shows the CLI's kronor as mnkr (largest remainder on the kronor)."""
     at = open_page(
-        "pages/allocation.py", enhet="Stadsdelar", exponent="2.0", golv="1,5", summa="150,5", ar="2020", vikt_halsa="10"
+        "pages/allocation.py", enhet="Stadsdelar", exponent="2,0", golv="1,5", summa="150,5", ar="2020", vikt_halsa="10"
     )
     assert not at.exception, [e.value for e in at.exception]
     page = at.dataframe[0].value.set_index("Enhet")

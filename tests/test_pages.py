@@ -558,8 +558,9 @@ def test_plans_page_a_stale_text_save_is_refused_and_keeps_the_text(con):
 
 
 def test_allocation_page_from_the_url():
-    at = open_page("pages/allocation.py", enhet="Stadsdelar", exponent="2.0", golv="1.0")
+    at = open_page("pages/allocation.py", enhet="Stadsdelar", exponent="2,0", golv="1.0", troskel="0,50")
     assert not at.exception, [e.value for e in at.exception]
+    assert at.select_slider(key="exponent").value == 2.0 and at.select_slider(key="troskel").value == 0.5
     table = at.dataframe[0].value
     assert len(table) == 22
     assert table["Efter behov (mnkr)"].sum() == pytest.approx(150, abs=0.1)

@@ -16,6 +16,13 @@ def index_inputs(level: str, year: int, real_only: bool) -> tuple[ix.IndexData, 
     return ix.build_index_data(readers.level_values(level, real_only), readers.units(level), readers.framework(), year)
 
 
+def weights_problem(params: ix.IndexParams) -> str | None:
+    """Why `params` cannot make an index at its level and year (`ix.check_weights` on the indicators that exist
+    there), or None: pages ask this before computing anything from the weights."""
+    _, fw = index_inputs(params.level, params.year, params.real_only)
+    return ix.check_weights(fw, params)
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def index_result(params: ix.IndexParams) -> ix.IndexResult:
     data, fw = index_inputs(params.level, params.year, params.real_only)

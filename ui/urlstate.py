@@ -54,8 +54,10 @@ def index_query(params: ix.IndexParams) -> dict[str, str]:
     return out
 
 
-def index_params_from(query: dict[str, str], year: int) -> ix.IndexParams:
-    """The index a link describes; anything missing or invalid falls back to the standard choice."""
+def index_params_from(query: dict[str, str], year: int, fallback: bool = True) -> ix.IndexParams:
+    """The index a link describes; anything missing or invalid falls back to the standard choice, and so do area
+    weights that make no index (`ix.check_weights`: all areas at 0, or every indicator of the weighted areas) unless
+    `fallback` is False."""
     area, ind = default_ratings()
 
     def rating(key: str, default: int) -> float:
@@ -84,12 +86,24 @@ def index_params_from(query: dict[str, str], year: int) -> ix.IndexParams:
         domain_weights=tuple(sorted((c, rating(domain_key(c), r)) for c, r in area.items())),
         indicator_weights=tuple(sorted((c, rating(indicator_key(c), r)) for c, r in ind.items())),
     )
-    if sum(w for _, w in params.domain_weights) == 0:
+    return usable(params) if fallback else params
+
+
+def usable(params: ix.IndexParams) -> ix.IndexParams:
+    """`params`, or where its weights make no index (`ix.check_weights`) the standard area weights instead, and if
+    that is not enough the standard indicator weights too."""
+    area, ind = default_ratings()
+    fw = readers.framework()
+    if ix.check_weights(fw, params) is not None:
         params = params.with_weights({c: float(r) for c, r in area.items()})
+    if ix.check_weights(fw, params) is not None:
+        params = params.with_weights(indicator={c: float(r) for c, r in ind.items()})
     return params
 
 
-def current_index_params(year: int, level: str | None = "stadsdel", in_url: bool = True) -> ix.IndexParams:
+def current_index_params(
+    year: int, level: str | None = "stadsdel", in_url: bool = True, fallback: bool = True
+) -> ix.IndexParams:
     """The index the user is looking at: a link's weights if it has any, else the ones last set on the Index
     page in this session, else the standard ones – always for `year`.
 
@@ -98,9 +112,12 @@ def current_index_params(year: int, level: str | None = "stadsdel", in_url: bool
     verkliga värden" carries over only to a year that has real index values at that level.
 
     `in_url`: weights taken from the session are written into this page's URL in the same run, so the page and
-    its link never differ (False where no page is running, e.g. inside a download's callable)."""
+    its link never differ (False where no page is running, e.g. inside a download's callable).
+
+    `fallback`: weights that make no index are replaced by the standard ones (`usable`), and the page says so; False
+    keeps them, for a page that says why it shows nothing instead."""
     query = st.query_params.to_dict()
-    linked = index_params_from(query, year)  # the level and value switch are always the URL's
+    linked = index_params_from(query, year, fallback=False)  # the level and value switch are always the URL's
     if not any(is_weight_key(k) for k in query):
         last = st.session_state.get(LAST_INDEX_PARAMS)
         if isinstance(last, ix.IndexParams):
@@ -112,6 +129,10 @@ def current_index_params(year: int, level: str | None = "stadsdel", in_url: bool
         params = replace(params, level=level)
     if params.real_only and year not in readers.index_years(params.level, True):
         params = replace(params, real_only=False)
+    if fallback and (problem := ix.check_weights(readers.framework(), params)) is not None:
+        if in_url:
+            st.info(f"{problem} Sidan räknar i stället med standardvikterna.")
+        params = usable(params)
     return params
 
 

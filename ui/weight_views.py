@@ -138,12 +138,15 @@ def uncertainty_view(
     )
     loo = results.leave_one_out(params)
     st.markdown(ranking.leave_one_out_sentence(loo, table["area_code"], indicator_names(), params.level))
-    st.markdown("**Vad väger egentligen mest?**")
+    st.markdown("**Hur vikterna fördelas på indikatorerna**")
     names = domain_names()
     eff = ranking.effective_weight_frame(result.effective_weights, readers.index_indicators(), names)
     spec = charts.effective_weights(len(eff), list(names.values()), DOMAIN_COLOURS)
     st.vega_lite_chart(eff, spec, width="stretch")
-    st.caption("Effektiv vikt = områdets andel × indikatorns andel inom området.")
+    st.caption(
+        "Vikt i indexet (nominell) = områdets andel × indikatorns andel inom området. Hur mycket varje indikator "
+        "faktiskt påverkar skillnaderna mellan stadsdelarna (effektiv vikt) visar Statistisk granskning."
+    )
 
 
 def programme_pick(params: ix.IndexParams, real_only: bool) -> tuple[int, dict[str, list[str]]]:

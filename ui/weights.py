@@ -240,15 +240,21 @@ def area_sliders(settings: ix.IndexParams, missing: list[str]) -> ix.IndexParams
 @st.fragment
 def scenario_view() -> None:
     """Its own fragment: saving reads the weights the index view last used, so a slider move need not redraw
-    this form, and loading reruns the whole page so the sliders take the loaded values."""
-    params = st.session_state[urlstate.LAST_INDEX_PARAMS]
+    this form, and loading reruns the whole page so the sliders take the loaded values. Weights that make no
+    index (`ix.check_weights`) are never stored, so there is nothing to save then, but a scenario can be loaded."""
+    params = st.session_state.get(urlstate.LAST_INDEX_PARAMS)
     with st.expander("Scenarier – spara och läs in vikter"):
         saved = readers.scenarios()
         c1, c2 = st.columns(2)
         with c1, st.form("spara_scenario", clear_on_submit=True, border=False):
             name = st.text_input("Namn på scenariot", max_chars=db.SCENARIO_NAME_MAX)
             editor = sign_in.current_editor()
-            if st.form_submit_button("Spara nuvarande vikter", icon=":material/save:", disabled=not editor):
+            if (
+                st.form_submit_button(
+                    "Spara nuvarande vikter", icon=":material/save:", disabled=not editor or params is None
+                )
+                and params is not None
+            ):
                 try:
                     writes.save_scenario(name, params)
                     st.success(f"Sparade ”{' '.join(name.split())}”.")

@@ -113,7 +113,7 @@ def effective_weights(rows: int, domain: Sequence[str], colours: Sequence[str]) 
             "x": {
                 "field": "effective_weight",
                 "type": "quantitative",
-                "title": "Effektiv vikt i indexet",
+                "title": "Vikt i indexet (nominell)",
                 "axis": {"format": "%"},
             },
             "color": {
@@ -125,7 +125,7 @@ def effective_weights(rows: int, domain: Sequence[str], colours: Sequence[str]) 
             "tooltip": [
                 {"field": "indikator", "type": "nominal", "title": "Indikator"},
                 {"field": "område", "type": "nominal", "title": "Område"},
-                {"field": "effective_weight", "type": "quantitative", "format": ".1%", "title": "Effektiv vikt"},
+                {"field": "effective_weight", "type": "quantitative", "format": ".1%", "title": "Vikt i indexet"},
             ],
         },
     }

@@ -65,6 +65,9 @@ def cmd_allocate(paths: Paths, args: argparse.Namespace) -> int:
             raise ValueError(f"året {year} finns inte i data ({', '.join(map(str, years))}).")
         index_params = ix.IndexParams(year=year, domain_weights=tuple(sorted(weights.items())))
         data, fw = ix.build_index_data(values, units, framework, year)
+        problem = ix.check_weights(fw, index_params)
+        if problem is not None:
+            raise ValueError(problem)
         composite = ix.compute_index(data, fw, index_params).scores.set_index("area_code")["composite"]
         rows = al.programme_units(areas, long, composite, year, PER[args.per][1])
         result = al.allocate(rows, params)

@@ -84,9 +84,12 @@ def index_params(con, year: int, weights: str | None) -> ix.IndexParams:
     ValueError with a Swedish message for a weight that cannot be read, before any work starts."""
     names = domain_names(con)
     parsed = ix.parse_weights(weights or "", names)
-    if sum((dict.fromkeys(names, 1.0) | parsed).values()) <= 0:
-        raise ValueError("minst ett område måste ha en vikt större än 0.")
-    return ix.IndexParams(year=year, domain_weights=tuple(sorted(parsed.items())))
+    params = ix.IndexParams(year=year, domain_weights=tuple(sorted(parsed.items())))
+    domains = db.domains(con)
+    problem = ix.check_weights(ix.Framework.from_meta(db.indicators(con), list(domains["code"]), domains), params)
+    if problem is not None:
+        raise ValueError(problem)
+    return params
 
 
 def programme_pdf(con, paths: Paths, year: int, params: ix.IndexParams | None = None) -> bytes:

@@ -44,6 +44,10 @@ def cmd_index(paths: Paths, args: argparse.Namespace) -> int:
         print(f"Fel: året {args.year} finns inte i data för nivån ({', '.join(map(str, years))}).", file=sys.stderr)
         return 2
     data, framework = ix.build_index_data(values, areas, framework, args.year)
+    problem = ix.check_weights(framework, params)
+    if problem is not None:
+        print(f"Fel: {problem}", file=sys.stderr)
+        return 2
     result = ix.compute_index(data, framework, params)
     origin = provenance.value_origin(values, framework.indicators, args.year).set_index("area_code")["synthetic"]
     table = export_tables.cli_index(index_table(result, areas, framework), origin.to_dict())

@@ -18,6 +18,8 @@ Pipeline, each step a small pure function (COINr's verbs), one module per concep
    1 = highest risk; flags, contributions, dominance and effective weights; `selection` of the 22.
 5. `robustness`: `monte_carlo`, `rank_range` and `leave_one_out` recompute the index for many weight vectors
    at once with matrix products, so 1 000 draws for 6 000 units take well under a second.
+6. `audit`: the statistical audit (correlations, double counting, first principal component, Cronbach's α,
+   effective weights and importance) on the same normalised scores.
 
 Callers keep using `from lib import index as ix` and `ix.name(...)`: everything is re-exported here. A test that
 replaces a function for the code that calls it patches the module where it is looked up (e.g.
@@ -26,7 +28,8 @@ replaces a function for the code that calls it patches the module where it is lo
 
 from __future__ import annotations
 
-from lib.index import composite, data, framework, normalisation, robustness
+from lib.index import audit, composite, data, framework, normalisation, robustness
+from lib.index.audit import DOUBLE_COUNT_R, IndexAudit, audit_index
 from lib.index.composite import (
     FLAG_PERCENTILE,
     FLAG_RATIO,
@@ -50,7 +53,9 @@ from lib.index.framework import (
     UNIVERSES,
     Framework,
     IndexParams,
+    WeightsError,
     _weights_of,
+    check_weights,
     params_from_json,
     params_to_json,
     parse_weights,
@@ -78,6 +83,7 @@ from lib.index.robustness import (
 
 __all__ = [
     "AGGREGATIONS",
+    "DOUBLE_COUNT_R",
     "FLAG_PERCENTILE",
     "FLAG_RATIO",
     "LEVELS",
@@ -85,9 +91,11 @@ __all__ = [
     "NORMALISED_CACHE_SIZE",
     "UNIVERSES",
     "Framework",
+    "IndexAudit",
     "IndexData",
     "IndexParams",
     "IndexResult",
+    "WeightsError",
     "_domain_scores",
     "_column_quantiles",
     "_composite",
@@ -98,7 +106,10 @@ __all__ = [
     "_prepared",
     "_weighted_mean",
     "_weights_of",
+    "audit",
+    "audit_index",
     "build_index_data",
+    "check_weights",
     "composite",
     "compute_index",
     "contribution_shares",

@@ -35,7 +35,10 @@ class IndexResult:
 def _domain_scores(
     scores: np.ndarray, membership: np.ndarray, v: np.ndarray, coverage: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Batched domain scores. `v` is B × m; returns (B × n × K domain scores, n × K coverage-ok mask)."""
+    """Batched domain scores. `v` is B × m; returns (B × n × K domain scores, B × n × K coverage-ok mask).
+
+    The coverage rule counts, in each draw, the indicators that draw weighs: an indicator left out (weight 0)
+    neither needs a value nor counts as present, so leaving one out can take a unit with a gap below coverage."""
     avail = np.isfinite(scores).astype(float)
     filled = np.where(np.isfinite(scores), scores, 0.0)
     vm = v[:, :, None] * membership[None, :, :]  # B × m × K
@@ -43,12 +46,12 @@ def _domain_scores(
     flat = vm.transpose(1, 0, 2).reshape(m, b * k)
     num = (filled @ flat).reshape(-1, b, k).transpose(1, 0, 2)
     den = (avail @ flat).reshape(-1, b, k).transpose(1, 0, 2)
-    counted = membership * (v[0][:, None] > 0)
-    present = avail @ counted
-    needed = counted.sum(axis=0)
+    counted = (vm > 0).astype(float)  # B × m × K: the indicators each draw weighs
+    present = (avail @ counted.transpose(1, 0, 2).reshape(m, b * k)).reshape(-1, b, k).transpose(1, 0, 2)
+    needed = counted.sum(axis=1)[:, None, :]  # B × 1 × K
     ok = (needed > 0) & (present >= coverage * needed - 1e-9)
     with np.errstate(invalid="ignore", divide="ignore"):
-        dom = np.where(ok[None] & (den > 0), num / den, np.nan)
+        dom = np.where(ok & (den > 0), num / den, np.nan)
     return dom, ok
 
 
@@ -111,7 +114,7 @@ def _nominal(data: IndexData, framework: Framework, params: IndexParams) -> tupl
     scores, universe = _prepared(data, framework, params)
     dom, domain_ok = _domain_scores(scores, framework.membership, v[None, :], params.coverage)
     comp, complete = _composite(dom, w[None, :], params.aggregation)
-    dom, comp, complete = dom[0], comp[0], complete[0]
+    dom, domain_ok, comp, complete = dom[0], domain_ok[0], comp[0], complete[0]
     ranks = rank_desc(comp, universe & complete)
     return v, w, scores, universe, dom, domain_ok, comp, complete, ranks
 

@@ -135,16 +135,48 @@ class IndexParams:
         )
 
 
-def weight_vectors(framework: Framework, params: IndexParams) -> tuple[np.ndarray, np.ndarray]:
-    """Indicator weights (m) and domain weights (K, summing to 1); an entry `params` does not name takes the
-    framework's default weight from the metadata."""
+ALL_AREAS_ZERO = "Alla områden har vikten 0. Ge minst ett område en vikt större än noll."
+NO_INDICATOR_WEIGHT = (
+    "Inget område med vikt har någon indikator med värden och en vikt större än noll. "
+    "Ge minst en av deras indikatorer en vikt större än noll."
+)
+
+
+class WeightsError(ValueError):
+    """Weights that leave nothing to rank (`check_weights` says why, in Swedish)."""
+
+
+def _raw_weights(framework: Framework, params: IndexParams) -> tuple[np.ndarray, np.ndarray]:
+    """Indicator (m) and domain (K) weights as set; an entry `params` does not name takes the metadata's default."""
     iw = dict(params.indicator_weights)
     aw = dict(params.domain_weights)
     v = np.array([float(iw.get(c, d)) for c, d in zip(framework.indicators, framework.indicator_weights, strict=True)])
     w = np.array([float(aw.get(a, d)) for a, d in zip(framework.domains, framework.domain_weights, strict=True)])
+    return v, w
+
+
+def check_weights(framework: Framework, params: IndexParams) -> str | None:
+    """Why these weights cannot make an index, as a Swedish sentence, or None when they can.
+
+    Why one check: every area at 0, or every indicator of the weighted areas at 0 (or without values in
+    `framework`, which may be restricted to the indicators that exist), leaves nothing to divide by. The pages
+    and the CLI ask before any work starts and show this sentence – never a traceback, nothing computed."""
+    v, w = _raw_weights(framework, params)
+    if not (w > 0).any():
+        return ALL_AREAS_ZERO
+    if not ((w > 0) & (v @ framework.membership > 0)).any():
+        return NO_INDICATOR_WEIGHT
+    return None
+
+
+def weight_vectors(framework: Framework, params: IndexParams) -> tuple[np.ndarray, np.ndarray]:
+    """Indicator weights (m) and domain weights (K, summing to 1); an entry `params` does not name takes the
+    framework's default weight from the metadata. Raises `WeightsError` where `check_weights` finds a fault."""
+    problem = check_weights(framework, params)
+    if problem is not None:
+        raise WeightsError(problem)
+    v, w = _raw_weights(framework, params)
     w = np.where(v @ framework.membership > 0, w, 0.0)  # a domain whose indicators all weigh zero drops out
-    if w.sum() <= 0:
-        raise ValueError("Minst ett område måste ha en vikt större än noll.")
     return v, w / w.sum()
 
 

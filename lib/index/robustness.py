@@ -2,7 +2,9 @@
 
 `monte_carlo` (perturbed weights), `rank_range` (every domain weight within a band) and `leave_one_out` recompute
 the composite for many weight vectors at once with matrix products (`_composites_for`), on the normalised scores
-cached on the `IndexData`, so 1 000 draws for 6 000 units take well under a second.
+cached on the `IndexData`, so 1 000 draws for 6 000 units take well under a second. Each draw is the index with that
+draw's weights, the coverage rule included: an indicator left out neither needs a value nor counts as one, and an
+area whose indicators all weigh 0 drops out, exactly as in `compute_index`.
 """
 
 from __future__ import annotations
@@ -24,16 +26,29 @@ def _column_quantiles(sorted_cols: np.ndarray, qs: tuple[float, ...]) -> np.ndar
     return sorted_cols[lo] * (1 - frac) + sorted_cols[hi] * frac
 
 
+def _draw_domain_weights(v: np.ndarray, w: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """Each draw's domain weights as `weight_vectors` makes the nominal ones: a domain whose indicators all weigh
+    zero in that draw drops out, and the rest sum to 1 (a row of zeros where nothing is left)."""
+    w = np.where(v @ membership > 0, w, 0.0)
+    total = w.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, w / total, 0.0)
+
+
 def _composites_for(
     data: IndexData, framework: Framework, params: IndexParams, v: np.ndarray, w: np.ndarray, chunk: int = 200
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Composite (B × n) and eligibility (B × n) for B weight vectors.
+    """Composite (B × n) and eligibility (B × n) for B weight vectors, each draw exactly as `compute_index` with
+    that draw's weights – the coverage rule included, counted per draw.
 
-    Areas with every indicator present take a closed form – the composite is the scores times each draw's
-    effective weights (one matrix product), or for geometric aggregation a product per domain – and the few
-    units with gaps take the general path. Draws are processed in chunks to bound memory."""
+    Units with every indicator present take a closed form – the composite is the scores times each draw's
+    effective weights (one matrix product), or for geometric aggregation a product per domain – since coverage
+    can fail for them only in a domain the draw does not weigh. The few units with gaps take the general path.
+    Draws are processed in chunks to bound memory."""
     scores, universe = _prepared(data, framework, params)
     membership = framework.membership
+    w = _draw_domain_weights(v, w, membership)
+    drawn = w.sum(axis=1) > 0  # a draw that leaves nothing to weigh ranks no one
     n, b = scores.shape[0], len(v)
     comp = np.full((b, n), np.nan)
     elig = np.zeros((b, n), dtype=bool)
@@ -55,14 +70,15 @@ def _composites_for(
                 dom = (s_full @ per_domain.transpose(1, 0, 2).reshape(m, c * k)).reshape(len(rows), c, k)
                 logs = np.log(np.where(dom > 0, dom, 1.0))
                 comp[start : start + chunk, rows] = np.exp(np.einsum("nck,ck->cn", logs, wc))
-        elig[:, rows] = universe[rows]
+        elig[:, rows] = universe[rows][None, :] & drawn[:, None]
     gaps = np.flatnonzero(~full)
     if gaps.size:
         for start in range(0, b, chunk):
             dom, _ = _domain_scores(scores[gaps], membership, v[start : start + chunk], params.coverage)
             c_part, complete = _composite(dom, w[start : start + chunk], params.aggregation)
             comp[start : start + chunk, gaps] = c_part
-            elig[start : start + chunk, gaps] = complete & universe[gaps][None, :]
+            elig[start : start + chunk, gaps] = complete & universe[gaps][None, :] & drawn[start : start + chunk, None]
+    comp[~drawn] = np.nan
     return comp, elig
 
 
