@@ -44,7 +44,7 @@ catalogue = source_tables.catalogue(
     readers.CONTEXT,
 )
 st.dataframe(
-    catalogue,
+    tables.numeric(catalogue),
     hide_index=True,
     width="stretch",
     column_config={"Definition": st.column_config.TextColumn(width="large")},

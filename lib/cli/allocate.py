@@ -9,6 +9,7 @@ import sys
 from lib import allocation as al
 from lib import allocation_tables, db, export, export_tables, fmt, levels
 from lib import index as ix
+from lib.cli.common import area_names
 from lib.config import Paths
 
 PER = {"namnd": ("nämnd", "committee"), "stadsdel": ("stadsdel", "name")}
@@ -53,8 +54,7 @@ def cmd_allocate(paths: Paths, args: argparse.Namespace) -> int:
     with db.connect(paths.db_path, read_only=True) as con:
         domains, meta, areas = db.domains(con), db.indicators(con), db.areas(con)
         units, values, long = levels.units(con, "stadsdel"), levels.values(con, "stadsdel", False), db.values_long(con)
-    names = dict(zip(domains["code"], domains["name"], strict=True))
-    names.pop("kontext", None)
+    names = area_names(domains)
     years = sorted(int(y) for y in long["year"].unique())
     year = args.year if args.year is not None else years[-1]
     framework = ix.Framework.from_meta(meta, list(domains["code"]), domains)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from lib import aggregate, allocation, db, levels, provenance
 from lib import index as ix
+from lib.cli.common import area_names
 from lib.config import YEARS, Paths
 
 if TYPE_CHECKING:
@@ -42,50 +43,37 @@ def map_figure(scores: pd.DataFrame, units: pd.DataFrame, params: ix.IndexParams
     )
 
 
-def _index(con, params: ix.IndexParams, draws: int = 1000) -> tuple[ix.IndexResult, pd.DataFrame]:
-    """The index and its robustness (as the pages: Monte Carlo ±25 %, rank range with each area weight 10–40 %)."""
+def _index_data(con, params: ix.IndexParams) -> tuple[ix.IndexData, ix.Framework]:
     fw = ix.Framework.from_meta(db.indicators(con), list(db.domains(con)["code"]), db.domains(con))
-    data, fw = ix.build_index_data(
+    return ix.build_index_data(
         levels.values(con, params.level, params.real_only), levels.units(con, params.level), fw, params.year
     )
-    robust = ix.monte_carlo(data, fw, params, draws=draws, noise=0.25).merge(
+
+
+def _index(con, params: ix.IndexParams) -> tuple[ix.IndexResult, pd.DataFrame]:
+    """The index and its robustness (as the pages: Monte Carlo ±25 %, rank range with each area weight 10–40 %)."""
+    data, fw = _index_data(con, params)
+    robust = ix.monte_carlo(data, fw, params, draws=1000, noise=0.25).merge(
         ix.rank_range(data, fw, params, band=(0.10, 0.40)), on="area_code"
     )
     return ix.compute_index(data, fw, params), robust
 
 
 def _allocation(con, params: ix.IndexParams) -> pd.DataFrame:
-    """The 150 mnkr per stadsdelsnämnd: population × risk against the whole city (index 100 = the city)."""
-    result, _ = _index(con, ix.IndexParams(**{**params.__dict__, "method": "ref100", "universe": "all"}), draws=1)
-    risk = result.scores.set_index("area_code")["composite"] / 100
-    values = db.values_long(con)
-    pop = values[(values["indicator_code"] == "befolkning") & (values["year"] == params.year)]
-    pop = pop.set_index("area_code")["value"]
-    areas = db.areas(con)
-    prog = areas[areas["in_programme"]]
-    units = pd.DataFrame(
-        {
-            "unit": prog["committee"].to_numpy(),
-            "population": prog["code"].map(pop).to_numpy(),
-            "risk": prog["code"].map(risk).to_numpy(),
-        }
-    )
+    """The 150 mnkr per stadsdelsnämnd: population × risk against the whole city (index 100 = the city), from the
+    same rows as the page and `allocate` (`allocation.programme_units`)."""
+    ref = ix.IndexParams(**{**params.__dict__, "method": "ref100", "universe": "all"})
+    composite = ix.compute_index(*_index_data(con, ref), ref).scores.set_index("area_code")["composite"]
+    units = allocation.programme_units(db.areas(con), db.values_long(con), composite, params.year, "committee")
     return allocation.allocate(units, allocation.AllocationParams())
-
-
-def domain_names(con) -> dict[str, str]:
-    """The index areas' names by code (without the context measures), for `--weights` and the brief's text."""
-    domains = db.domains(con)
-    return {c: n for c, n in zip(domains["code"], domains["name"], strict=True) if c != "kontext"}
 
 
 def index_params(con, year: int, weights: str | None) -> ix.IndexParams:
     """The standard index for `year`, or with `--weights` ("Hälsa=2,Försörjning=1"; the others 1). Raises
     ValueError with a Swedish message for a weight that cannot be read, before any work starts."""
-    names = domain_names(con)
-    parsed = ix.parse_weights(weights or "", names)
-    params = ix.IndexParams(year=year, domain_weights=tuple(sorted(parsed.items())))
     domains = db.domains(con)
+    parsed = ix.parse_weights(weights or "", area_names(domains))
+    params = ix.IndexParams(year=year, domain_weights=tuple(sorted(parsed.items())))
     problem = ix.check_weights(ix.Framework.from_meta(db.indicators(con), list(domains["code"]), domains), params)
     if problem is not None:
         raise ValueError(problem)
@@ -118,7 +106,7 @@ def programme_pdf(con, paths: Paths, year: int, params: ix.IndexParams | None = 
             map_figure=map_figure(result.scores, units, params),
             outlines=geo.district_outlines(boundaries),
             followups=db.goal_followups(con, year=year),
-            domain_names=domain_names(con),
+            domain_names=area_names(db.domains(con)),
         )
     )
 

@@ -16,6 +16,11 @@ from lib import db, geo
 from lib.config import Paths
 
 
+def area_names(domains: pd.DataFrame) -> dict[str, str]:
+    """The index areas' names by code, without the context measures: what `--weights` may name."""
+    return {c: n for c, n in zip(domains["code"], domains["name"], strict=True) if c != "kontext"}
+
+
 def open_for_writing(paths: Paths, nothing_done: str) -> duckdb.DuckDBPyConnection | None:
     """The database opened for a write, before any password is asked for: when the app holds it (or it cannot be
     read) the user hears so at once, with `nothing_done`, and gets None (exit 2)."""

@@ -10,6 +10,7 @@ import pandas as pd
 
 from lib import db, export_tables, levels, provenance
 from lib import index as ix
+from lib.cli.common import area_names
 from lib.config import YEARS, Paths
 
 
@@ -21,8 +22,7 @@ def cmd_index(paths: Paths, args: argparse.Namespace) -> int:
         meta = db.indicators(con)
         areas = levels.units(con, args.level)
         values = levels.values(con, args.level, args.real_only)
-    names = dict(zip(domains["code"], domains["name"], strict=True))
-    names.pop("kontext", None)
+    names = area_names(domains)
     try:
         weights = ix.parse_weights(args.weights or "", names)
         params = ix.IndexParams(
