@@ -15,7 +15,8 @@ pages = {
 
 # ?present=1 (or the Presentera page) hides the navigation and chrome for a projector.
 in_present_mode = presenting()
-page = st.navigation(pages, position="hidden" if in_present_mode else "sidebar")
+# expanded: every page listed (collapsed, Streamlit would add an English "View 3 more" button).
+page = st.navigation(pages, position="hidden" if in_present_mode else "sidebar", expanded=True)
 st.html(PAGE_CSS)
 if in_present_mode and page.title != "Presentera":
     st.switch_page("pages/present.py", query_params=link_params("present", present="1"))

@@ -14,6 +14,13 @@ import geopandas as gpd
 
 from lib import brief_layout
 from lib.brief_layout import Brief
+from lib.brief_tables import (
+    OVERALL_WIDTHS,
+    SENSITIVITY_HEADING,
+    SENSITIVITY_UNIT_WIDTHS,
+    SensitivityBlock,
+    sensitivity_missing,
+)
 from lib.render import MapFigure, ValidationPage, literal_text, map_png, trend_png
 
 FOOTER = "Sammanhållen stad · källor: SCB (CC0), Stockholms stad (CC0), Polisen – se Data och källor i verktyget"
@@ -47,6 +54,24 @@ def add_followups(doc: Brief, entries: Sequence[Followup], heading: str) -> None
             doc.add_text(f"Åtgärder: {actions}")
 
 
+def add_sensitivity(doc: Brief, block: SensitivityBlock | None, marks: Sequence[str]) -> None:
+    """Which modelling choices move the ranking: what was varied, the overall sentence, the assumptions' indices and
+    the ranked units' bands with their main driver; without an analysis the one line saying where to run it, so the
+    section is never silently missing. `marks` go on what shows the analysis's values. With an analysis the section
+    starts a page, so its two tables are read together rather than split after the ranking."""
+    if block is None or block.overall is None or block.units is None:
+        doc.add_heading(SENSITIVITY_HEADING)
+        doc.add_lines(block.lines if block is not None else [sensitivity_missing("stadsdel")])
+        return
+    doc.add_page_break()
+    doc.add_heading(SENSITIVITY_HEADING)
+    doc.add_lines(block.lines, marks)
+    doc.add_table(block.overall, OVERALL_WIDTHS, marks)
+    doc.add_text(block.overall_note)
+    doc.add_text(block.units_note, marks, keep_with_next=True)
+    doc.add_table(block.units, SENSITIVITY_UNIT_WIDTHS, marks)
+
+
 def programme_layout(
     year: int,
     intro: Sequence[str],
@@ -64,10 +89,12 @@ def programme_layout(
     synthetic: bool = True,
     validation: ValidationPage | None = None,
     followups: Sequence[Followup] = (),
+    sensitivity: SensitivityBlock | None = None,
 ) -> Brief:
-    """The programme brief as blocks: map, ranking with robustness, goal status, allocation, and – when given –
-    the index validated against SCB's socioekonomisk områdestyp. `synthetic`: whether its index values are
-    (partly) synthetic, so the pages showing them say so in the footer."""
+    """The programme brief as blocks: map, ranking with robustness, which modelling choices move the ranking
+    (`sensitivity`; None: the line saying it has not been run), goal status, allocation, and – when given – the
+    index validated against SCB's socioekonomisk områdestyp. `synthetic`: whether its index values are (partly)
+    synthetic, so the pages showing them say so in the footer."""
     syn = ["synthetic"] if synthetic else []
     doc = Brief(f"Sammanhållen stad – lägesbild {year}", FOOTER)
     doc.add_title(f"Program för en sammanhållen stad – lägesbild {year}")
@@ -83,6 +110,7 @@ def programme_layout(
     doc.add_heading("Rangordning och hur säker den är")
     doc.add_text(stability, keep_with_next=True)
     doc.add_table(ranking, ranking_widths, syn, ranking_fills, fill_column=list(ranking.columns).index("Index"))
+    add_sensitivity(doc, sensitivity, syn)
     doc.add_heading("Måluppfyllelse")
     doc.add_text(
         "Bedömt enligt regler i ILS-stil (verktygets egna): helt, delvis eller ej uppfyllt. Delar markerade "

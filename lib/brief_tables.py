@@ -1,6 +1,6 @@
-"""The printed tables and lines of the briefs: the ranking, the goals, the allocation, a stadsdel's indicators, its
-published figures and its nämnd's plan, each as plain strings in Swedish form (numbers, dates without times) so
-the layout (`lib/brief_pages.py`) only places them.
+"""The printed tables and lines of the briefs: the ranking, the sensitivity analysis of the ranks, the goals, the
+allocation, a stadsdel's indicators, its published figures and its nämnd's plan, each as plain strings in Swedish
+form (numbers, dates without times) so the layout (`lib/brief_pages.py`) only places them.
 
 Why apart from `lib/briefs.py`: that module decides what a brief contains; this one how each table reads on paper.
 """
@@ -8,12 +8,14 @@ Why apart from `lib/briefs.py`: that module decides what a brief contains; this 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pandas as pd
 
-from lib import allocation, goals, levels, provenance, reference
+from lib import allocation, goals, levels, provenance, reference, sensitivity_texts
+from lib import index as ix
 from lib.config import YEARS
 from lib.fmt import number
 from lib.goals.texts import PERIODS
@@ -210,3 +212,130 @@ def followup_entries(
         head = f"{r.goal_id} {print_goal(node, 160)} – {r.body_name}, {PERIODS.get(r.period, r.period)} {int(r.year)}"
         entries.append((head, str(r.analysis or "").strip(), str(r.actions or "").strip(), bool(node["illustrative"])))
     return entries
+
+
+# --- the uncertainty and sensitivity analysis (`lib.index.sensitivity`) -------------------------------------------
+
+SENSITIVITY_HEADING = "Vilka modellval som flyttar rangordningen"
+OVERALL_WIDTHS = [0.32, 0.17, 0.17, 0.17, 0.17]
+SENSITIVITY_UNIT_WIDTHS = [0.24, 0.08, 0.2, 0.48]
+BAND_HEADER, DRIVER_HEADER = "Plats i 90 % av körningarna", "Beror främst på"
+OVERALL_NOTE = (
+    f"{sensitivity_texts.S1}: hur stor del av variationen antagandet förklarar ensamt; {sensitivity_texts.ST.lower()}: "
+    "ensamt och i samspel med de andra (0 = ingen roll, 1 = allt). ± är halva bredden av 95 % konfidensintervall; en "
+    "skattning strax under 0 är slumpbrus och visas som 0."
+)
+
+
+@dataclass(frozen=True)
+class SensitivityBlock:
+    """The section of the programme brief on which modelling choices move the ranking: its lines (what was varied and
+    the overall sentence, or the one line saying the analysis has not been run), the assumptions' indices overall and
+    the ranked units' bands and main drivers, with the sentences that introduce the two tables."""
+
+    lines: tuple[str, ...]
+    overall: pd.DataFrame | None = None
+    overall_note: str = ""
+    units: pd.DataFrame | None = None
+    units_note: str = ""
+
+
+def sensitivity_missing(level: str) -> str:
+    """The section's one line when no analysis exists for the brief's index, saying where to run one."""
+    if level != "stadsdel":
+        return "Känslighetsanalysen är inte körd för den här nivån; den görs för stadsdelar på sidan Känslighetsanalys."
+    return "Känslighetsanalysen har inte körts för de här inställningarna. Kör den på sidan Känslighetsanalys."
+
+
+def varied_line(settings: ix.SensitivitySettings) -> str:
+    """What was varied, together, and in how many runs with which seed."""
+    done = sensitivity_texts.settings_text(settings.samples, settings.seed, len(ix.ASSUMPTIONS))
+    return (
+        f"Indexets modellval varierades samtidigt i {done}: normalisering, aggregering, områdesvikter ±50 %, en "
+        "indikator i taget utelämnad och täckningskrav 50–80 %."
+    )
+
+
+def overall_index_table(overall: pd.DataFrame) -> pd.DataFrame:
+    """The assumptions' first-order and total indices overall with their 95 % half-widths, two decimals, Swedish
+    form, an estimate below 0 shown as 0 (as the page shows them)."""
+    frame = sensitivity_texts.index_frame(sensitivity_texts.clipped(overall))
+    for column in list(frame.columns)[1:]:
+        frame[column] = [sensitivity_texts.index_text(v) for v in frame[column]]
+    return frame
+
+
+def _band_text(band: Mapping[str, float]) -> str:
+    low, high = band["p05"], band["p95"]
+    if not (pd.notna(low) and pd.notna(high)):
+        return "–"
+    low_place, high_place = int(round(float(low))), int(round(float(high)))
+    return str(low_place) if low_place == high_place else f"{low_place}–{high_place}"
+
+
+def unit_driver(per_unit: pd.DataFrame, code: str) -> str:
+    """What a unit's rank depends on most (by its total index, at most 1), e.g. "valet av normalisering (totalt
+    0,62)"; "–" for a unit not ranked in every run (no indices), "inget (platsen ändras inte)" when none moves it."""
+    rows = per_unit[per_unit["area_code"] == code]
+    if rows.empty:
+        return "–"
+    top = sensitivity_texts.driver(rows)
+    if top is None or float(top["ST"]) <= 0:
+        return "inget (platsen ändras inte)"
+    total = sensitivity_texts.index_text(min(float(top["ST"]), 1.0))
+    return f"{sensitivity_texts.DRIVER_PHRASES[top['assumption']]} (totalt {total})"
+
+
+def _driver_cell(per_unit: pd.DataFrame, code: str, band: Mapping[str, float] | None) -> str:
+    """`unit_driver`, except where the place is the same in 90 % of the runs: the indices then divide a variance
+    near 0 and are too unsure to name a driver (the page says so with their intervals; the brief has none)."""
+    said = unit_driver(per_unit, code)
+    if band is not None and said != "–" and round(float(band["p05"])) == round(float(band["p95"])):
+        return "platsen ändras sällan"
+    return said
+
+
+def sensitivity_unit_table(
+    result: ix.SensitivityResult, codes: Sequence[str], names: Mapping[str, str], label: str = "Stadsdel"
+) -> pd.DataFrame:
+    """The units of the brief's ranking (`codes`, in its order): the place with the index's own choices, the places in
+    90 % of the runs (5–95 %) and the assumption the place depends on most; "–" where the analysis has none."""
+    bands = result.bands.set_index("area_code")
+    rows = []
+    for code in codes:
+        band = bands.loc[code].to_dict() if code in bands.index else None
+        rows.append(
+            {
+                label: names.get(code, code),
+                "Plats": "–" if band is None else str(int(round(float(band["nominal_rank"])))),
+                BAND_HEADER: "–" if band is None else _band_text(band),
+                DRIVER_HEADER: _driver_cell(result.per_unit, code, band),
+            }
+        )
+    return pd.DataFrame(rows, columns=[label, "Plats", BAND_HEADER, DRIVER_HEADER])
+
+
+def sensitivity_block(
+    result: ix.SensitivityResult | None,
+    codes: Sequence[str],
+    names: Mapping[str, str],
+    level: str = "stadsdel",
+    label: str = "Stadsdel",
+) -> SensitivityBlock:
+    """The section as printed: without a result, the one line saying where to run the analysis."""
+    if result is None:
+        return SensitivityBlock((sensitivity_missing(level),))
+    units = sensitivity_unit_table(result, codes, names, label)
+    units_note = (
+        "För varje plats i rangordningen: platsen med indexets egna val (1 = högst risk), platserna i 90 % av "
+        "körningarna och det modellval platsen främst beror på, med dess totalindex."
+    )
+    if (units[DRIVER_HEADER] == "–").any():
+        units_note += " – = saknar index i någon körning (täckningskravet), så platsen kan inte delas upp."
+    return SensitivityBlock(
+        lines=(varied_line(result.settings), sensitivity_texts.overall_sentence(result.overall, result.mean_shift)),
+        overall=overall_index_table(result.overall),
+        overall_note=OVERALL_NOTE,
+        units=units,
+        units_note=units_note,
+    )

@@ -23,9 +23,10 @@ from lib.brief_tables import (
     print_indicators,
     published_figures_table,
     ranking_table,
+    sensitivity_block,
 )
 from lib.fmt import number
-from lib.index import IndexParams
+from lib.index import IndexParams, SensitivityResult
 
 INDICATOR_WIDTHS = [0.3, 0.07, 0.09, 0.09, 0.11, 0.12, 0.17]
 
@@ -91,6 +92,9 @@ class ProgrammeInputs:
     followups: pd.DataFrame | None = None
     #: The index areas' names by code, so the brief can say which weights it was made with.
     domain_names: Mapping[str, str] | None = None
+    #: The uncertainty and sensitivity analysis of this index (`lib.index.run_sensitivity`), or None when it has not
+    #: been run for these settings: the brief then says where to run it.
+    sensitivity: SensitivityResult | None = None
 
 
 def programme_intro(inputs: ProgrammeInputs) -> list[str]:
@@ -164,11 +168,19 @@ def has_synthetic(params: IndexParams, origin: pd.DataFrame) -> bool:
 
 
 def programme_brief_pdf(inputs: ProgrammeInputs) -> bytes:
-    """The printable programme brief: the 22 highest units with their stability, the goals, the allocation and
-    (when given) the validation against SCB's områdestyp."""
+    """The printable programme brief: the 22 highest units with their stability, which modelling choices move
+    their ranks, the goals, the allocation and (when given) the validation against SCB's områdestyp."""
     table = inputs.scores.merge(inputs.robust, on="area_code").dropna(subset=["rank"]).sort_values("rank").head(22)
-    ranking, widths = ranking_table(table, inputs.units, inputs.origin, inputs.params.level)
+    level = inputs.params.level
+    ranking, widths = ranking_table(table, inputs.units, inputs.origin, level)
     units = inputs.units.set_index("code")
+    sensitivity = sensitivity_block(
+        inputs.sensitivity,
+        list(table["area_code"]),
+        units["name"].dropna().astype(str).to_dict(),
+        level,
+        levels.get(level).label,
+    )
     label_names = units["stadsdel"] if "stadsdel" in units else units["name"]  # a DeSO is labelled by its stadsdel
     return brief_pages.programme_brief(
         inputs.params.year,
@@ -186,6 +198,7 @@ def programme_brief_pdf(inputs: ProgrammeInputs) -> bytes:
         synthetic=has_synthetic(inputs.params, inputs.origin),
         validation=inputs.validation,
         followups=followup_entries(inputs.goal_tree, inputs.followups),
+        sensitivity=sensitivity,
     )
 
 

@@ -117,6 +117,20 @@ def allocation(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def sensitivity(
+    table: pd.DataFrame, marking: str | Sequence[str], note: str, decimals: Mapping[str, int]
+) -> pd.DataFrame:
+    """Känslighetsanalys: ranks and Sobol indices computed from the index, marked like the index they vary (per
+    stadsdel, or one marking for the whole table); `note` (how many runs, which seed) joins the source."""
+    marks = [marking] * len(table) if isinstance(marking, str) else list(marking)
+    return export.prepare(
+        table,
+        marking=marks,
+        source=[f"{INDEX_SOURCE[m]}; osäkerhets- och känslighetsanalys med SALib, {note}" for m in marks],
+        decimals=decimals,
+    )
+
+
 def profile(numeric: pd.DataFrame, decimals: Sequence[int]) -> pd.DataFrame:
     """Stadsdel: the indicator table; its status is the marking, its full source the source."""
     places = list(decimals)
@@ -194,6 +208,19 @@ def cli_index(table: pd.DataFrame, synthetic_count: Mapping[str, int]) -> pd.Dat
         marking=marking,
         source=[INDEX_SOURCE[m] for m in marking],
         decimals=dict.fromkeys(numbers, 3) | {"coverage": 3},
+    )
+
+
+def cli_sensitivity(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
+    """`python -m lib.cli sensitivity`: Sobol indices of the ranks, derived from every unit's index, so the whole
+    table is syntetisk when any value behind the index is modelled. Indices and their intervals to 3 decimals."""
+    marking = SYNTHETIC if synthetic else REAL
+    numbers = [c for c in table.columns if "index" in str(c)]
+    return export.prepare(
+        table,
+        marking=marking,
+        source=f"{INDEX_SOURCE[marking]}; osäkerhets- och känslighetsanalys (SALib, Sobolindex)",
+        decimals=dict.fromkeys(numbers, 3),
     )
 
 

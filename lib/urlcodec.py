@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 
 __all__ = [
     "AGGREGATION",
+    "ANALYSIS",
     "AREA_TYPE_YEAR",
     "CLASSES",
     "COMMITTEE",
@@ -45,6 +46,8 @@ __all__ = [
     "REAL_TABLE",
     "REFERENCES",
     "RESPONSIBLE",
+    "SAMPLES",
+    "SEED",
     "SELECTION_SHIFT",
     "SLIDE",
     "STADSDEL",
@@ -92,6 +95,7 @@ COMMITTEE = "namnd"
 TOTAL, UNIT, EXPONENT, THRESHOLD, FLOOR = "summa", "enhet", "exponent", "troskel", "golv"
 REAL_TABLE = "verklig_tabell"
 SLIDE = "bild"
+SAMPLES, SEED, ANALYSIS = "korningar", "slumpfro", "analys"
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,18 @@ PAGES: dict[str, PageParams] = {
     ),
     "profile": PageParams({STADSDEL: "the stadsdel", YEAR: "the year"}, index=True, levels=(REAL_ONLY,)),
     "audit": PageParams({YEAR: "the index year"}, index=True, levels=(REAL_ONLY,)),
+    "sensitivity": PageParams(
+        {
+            YEAR: "the index year",
+            SAMPLES: "the runs (a Saltelli base sample)",
+            SEED: "the seed (Swedish number)",
+            ANALYSIS: "whether the result is shown",
+            MAP_SCOPE: "the programme's 22 or every ranked stadsdel in the bands",
+            STADSDEL: "the stadsdel whose rank is explained",
+        },
+        index=True,
+        levels=(REAL_ONLY,),
+    ),
     "compare": PageParams(
         {
             COMPARE_MODE: "two stadsdelar or one against its groups",

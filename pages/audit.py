@@ -35,7 +35,7 @@ st.subheader("Områdenas samstämmighet")
 view.coherence_section(audit)
 
 st.subheader("Nominell och effektiv vikt")
-view.weights_section(audit, params.aggregation)
+view.weights_section(audit, params)
 
 st.subheader("Ladda ner")
 view.download_section(audit, params)

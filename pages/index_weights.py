@@ -72,16 +72,21 @@ with st.expander("Så räknas indexet"):
     st.markdown(
         """
 1. Varje indikator vänds så att **högre alltid betyder mer risk** och jämförs med jämförelsegruppen: som standard
-   är 100 gruppens befolkningsvägda medelvärde och 150 betyder 1,5 gånger gruppens risknivå: där ett högt värde
-   är sämre ligger värdet 50 % över gruppens, där ett lågt värde är sämre räknas poängen som 100 · gruppens
-   värde / värdet, så 150 betyder att värdet är en tredjedel lägre än gruppens.
+   är 100 gruppens befolkningsvägda medelvärde, för varje indikator. 120 betyder 20 % sämre än gruppen åt
+   vilket håll indikatorn än pekar: 20 % fler med ekonomiskt bistånd eller 20 % lägre inkomst (200 − 100 ·
+   värdet / gruppens värde). Den tidigare metoden (kvot, 100 · gruppens värde / värdet där lågt är sämre) finns
+   kvar att jämföra med; den gav låga inkomster större vikt än sin vikt.
 2. Indikatorerna vägs samman till fyra **områdespoäng** (ett område kräver minst 65 % av sina indikatorer).
+   **Barn i hushåll med ekonomiskt bistånd** har standardvikten 0: den mäter nästan samma sak som ekonomiskt
+   bistånd, så med båda räknades biståndet två gånger (se Statistisk granskning). Den kan ges en vikt ovan.
    Indikatorer som mäts mer sällan (val, trygghetsmätning) använder senaste mätningen. Indikatorer som saknar
    värden på vald nivå och år räknas inte med.
 3. Områdena vägs samman med **reglagens vikter** till ett index. Geometriskt medel gör att ett lågt område inte
    helt kan kompensera ett högt. Ett område utan data på vald nivå väger noll.
 4. **Osäkerheten** visas genom att räkna om indexet 1 000 gånger med slumpvis ändrade vikter (±25 %): stapeln
-   visar mellan vilka platser enheten hamnar i 90 % av fallen.
+   visar mellan vilka platser enheten hamnar i 90 % av fallen. Alla modellval samtidigt – normalisering,
+   aggregering, vikter, indikatorurval och täckningskrav – och vilket av dem som flyttar platserna mest visar
+   sidan **Känslighetsanalys**.
 5. **Nivåer.** Stadsdel: programmets 117 stadsdelar, med verkliga värden där de finns och annars syntetiska. DeSO:
    SCB:s 544 områden med verkliga värden 2024/2025; varje DeSO räknas till den stadsdel den överlappar mest.
    Stadsdelsvärden från DeSO är befolkningsvägda medelvärden (medianer som vägs samman är inte medianer).

@@ -6,12 +6,27 @@ import io
 import re
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from pypdf import PdfReader
 
 from conftest import ROOT
-from lib import aggregate, allocation, brief_pages, briefs, db, geo, levels, profile, provenance, render
+from lib import (
+    aggregate,
+    allocation,
+    brief_pages,
+    brief_tables,
+    briefs,
+    db,
+    fmt,
+    geo,
+    levels,
+    profile,
+    provenance,
+    render,
+)
 from lib import index as ix
+from lib import sensitivity_texts as texts
 from lib.config import Paths
 
 YEAR = 2025
@@ -54,7 +69,8 @@ def groups(con) -> pd.DataFrame:
     return aggregate.group_values(db.values_long(con), aggregate.standard_groups(db.areas(con)))
 
 
-def test_programme_brief_names_the_level_marks_synthetic_values_and_prints_the_ranking(con):
+def programme_inputs(con, **extra) -> tuple[briefs.ProgrammeInputs, ix.IndexResult]:
+    """The standard index's programme brief inputs for `YEAR` (`extra`: more fields, say `sensitivity`)."""
     params = ix.IndexParams(year=YEAR)
     result, robust = index_at(con, params)
     areas = db.areas(con)
@@ -63,25 +79,29 @@ def test_programme_brief_names_the_level_marks_synthetic_values_and_prints_the_r
     units = pd.DataFrame({"unit": prog["committee"], "population": 10_000.0, "risk": prog["code"].map(risk)})
     boundaries = geo.load_boundaries(Paths().stadsdel_geo, Paths().official_geo).frame
     g = groups(con)
-    pdf = briefs.programme_brief_pdf(
-        briefs.ProgrammeInputs(
-            params=params,
-            scores=result.scores,
-            robust=robust,
-            units=levels.units(con, "stadsdel"),
-            origin=origin(con, params),
-            goal_tree=db.goal_tree(con),
-            goal_outcomes=g[g["group"] == "Programområdet"][["indicator_code", "year", "value"]],
-            goal_year=YEAR,
-            allocation=allocation.allocate(units, allocation.AllocationParams()),
-            method_label="Referensvärde",
-            aggregation_label="Aritmetiskt medel",
-            frame=boundaries,
-            map_figure=render.MapFigure({}, [("hög", "#b30000")], "Sammanvägt index 2025 – stadsdelar", "Karta"),
-            outlines=geo.district_outlines(boundaries),
-        )
+    inputs = briefs.ProgrammeInputs(
+        params=params,
+        scores=result.scores,
+        robust=robust,
+        units=levels.units(con, "stadsdel"),
+        origin=origin(con, params),
+        goal_tree=db.goal_tree(con),
+        goal_outcomes=g[g["group"] == "Programområdet"][["indicator_code", "year", "value"]],
+        goal_year=YEAR,
+        allocation=allocation.allocate(units, allocation.AllocationParams()),
+        method_label="Referensvärde",
+        aggregation_label="Aritmetiskt medel",
+        frame=boundaries,
+        map_figure=render.MapFigure({}, [("hög", "#b30000")], "Sammanvägt index 2025 – stadsdelar", "Karta"),
+        outlines=geo.district_outlines(boundaries),
+        **extra,
     )
-    text = pdf_text(pdf)
+    return inputs, result
+
+
+def test_programme_brief_names_the_level_marks_synthetic_values_and_prints_the_ranking(con):
+    inputs, result = programme_inputs(con)
+    text = pdf_text(briefs.programme_brief_pdf(inputs))
     assert "Nivå: stadsdel" in text
     assert "syntetiska" in text  # the values line and the ranking's Värden column mark modelled values
     assert brief_pages.MAP_SYNTHETIC.strip() in text  # and the map says so under it
@@ -89,6 +109,9 @@ def test_programme_brief_names_the_level_marks_synthetic_values_and_prints_the_r
     assert "Stadsdelsnämnd" in text and "Efter behov (mnkr)" in text
     top = result.scores.dropna(subset=["rank"]).sort_values("rank").iloc[0]
     assert str(levels.units(con, "stadsdel").set_index("code").loc[top["area_code"], "name"]) in text
+    # no sensitivity analysis given: the section says so and where to run it, never silently missing
+    assert brief_tables.SENSITIVITY_HEADING in text
+    assert "Känslighetsanalysen har inte körts för de här inställningarna. Kör den på sidan Känslighetsanalys." in text
 
 
 def test_values_line_says_all_real_at_deso_level_and_counts_synthetic_stadsdelar():
@@ -210,10 +233,18 @@ def test_cli_writes_both_briefs_with_swedish_numbers(tmp_path, con):
     assert cli.main(["brief", "--out", str(out)]) == 0
     text = pdf_text(out.read_bytes())
     assert "lägesbild 2025" in text and "Rinkeby" in text and "Syntetiska värden" in text and "sida 1 av" in text
+    assert brief_tables.SENSITIVITY_HEADING in text and "7\u202f168 körningar, slumpfrö 2015" in text  # the defaults
     area = tmp_path / "rinkeby.pdf"
     assert cli.main(["brief", "--stadsdel", "rinkeby", "--year", "2025", "--out", str(area)]) == 0
     text = pdf_text(area.read_bytes())
-    assert "Rinkeby – stadsdelsprofil" in text and "Index 206,9" in text and "Syntetiska värden" in text
+    shown = f"Index {fmt.number(_standard_composite(con, 2025)['rinkeby'], 1)}"  # the standard index, as on the page
+    assert "Rinkeby – stadsdelsprofil" in text and shown in text and "Syntetiska värden" in text
+
+
+def _standard_composite(con, year: int) -> pd.Series:
+    fw = ix.Framework.from_meta(db.indicators(con), list(db.domains(con)["code"]), db.domains(con))
+    data, used = ix.build_index_data(db.values_long(con), db.areas(con), fw, year)
+    return ix.compute_index(data, used, ix.IndexParams(year=year)).scores.set_index("area_code")["composite"]
 
 
 def test_cli_brief_with_weights_says_them_and_refuses_bad_ones(tmp_path, capsys, con):
@@ -506,3 +537,179 @@ def test_followup_texts_are_printed_in_both_briefs_wrapped_and_as_typed(con):
     assert "Nämndens uppföljning av delmålen" in text and "Första tertialen." in text
     assert "Den andra nämndens analys." not in text
     assert brief_tables.followup_entries(tree, texts.iloc[0:0]) == []
+
+
+# --- which modelling choices move the ranking (the sensitivity analysis) in the programme brief -------------------
+
+ASSUMPTIONS = ("normalisation", "aggregation", "area_weights", "indicator_set", "coverage")
+LABELS = ("Normalisering", "Aggregering", "Områdesvikter", "Indikatorurval", "Täckningskrav")
+
+
+def small_result(per_unit_st: dict[str, list[float]]) -> ix.SensitivityResult:
+    """A hand-made result: units a (always place 1), b (places 2–3), c (not ranked in every run)."""
+    bands = pd.DataFrame(
+        {
+            "area_code": ["a", "b", "c"],
+            "nominal_rank": [1.0, 2.0, 3.0],
+            "median_rank": [1.0, 2.0, 3.0],
+            "p05": [1.0, 1.6, 2.4],
+            "p95": [1.0, 3.4, 3.0],
+            "best": [1.0, 1.0, 2.0],
+            "worst": [1.0, 3.0, 3.0],
+            "unranked_share": [0.0, 0.0, 0.25],
+        }
+    )
+    overall = pd.DataFrame(
+        {
+            "assumption": ASSUMPTIONS,
+            "name": LABELS,
+            "S1": [0.6213, -0.012, 0.2, 0.1, 0.0],
+            "S1_conf": [0.0449, 0.01, 0.02, 0.03, float("nan")],
+            "ST": [0.7, -0.001, 0.3, 0.15, 0.005],
+            "ST_conf": [0.05, 0.01, 0.02, 0.03, 0.0],
+        }
+    )
+    per_unit = pd.DataFrame(
+        [
+            (c, a, n, s / 2, s)
+            for c, sts in per_unit_st.items()
+            for a, n, s in zip(ASSUMPTIONS, LABELS, sts, strict=True)
+        ],
+        columns=["area_code", "assumption", "name", "S1", "ST"],
+    )
+    return ix.SensitivityResult(
+        settings=ix.SensitivitySettings(samples=256, seed=42),
+        runs=1792,
+        unit_codes=("a", "b", "c"),
+        nominal_rank=np.array([1.0, 2.0, 3.0]),
+        ranks=np.ones((1792, 3), dtype=np.float32),
+        bands=bands,
+        overall=overall,
+        per_unit=per_unit,
+        mean_shift=0.4,
+    )
+
+
+def test_the_overall_indices_print_with_two_decimals_clipped_at_zero():
+    table = brief_tables.overall_index_table(small_result({}).overall)
+    assert list(table.columns) == ["Antagande", "Förstagradsindex", "Förstagradsindex ±", "Totalindex", "Totalindex ±"]
+    rows = table.set_index("Antagande")
+    assert list(rows.loc["Normalisering"]) == ["0,62", "0,04", "0,70", "0,05"]
+    assert list(rows.loc["Aggregering"]) == ["0,00", "0,01", "0,00", "0,01"]  # estimates below 0 shown as 0
+    assert rows.loc["Täckningskrav", "Förstagradsindex ±"] == "–"  # an interval not known
+
+
+def test_the_ranked_units_print_their_band_and_main_driver():
+    result = small_result({"a": [0.62, 0.1, 0.3, 0.2, 0.0], "b": [0.0, 0.0, 1.07, 0.0, 0.0]})
+    names = {"a": "Rinkeby", "b": "Tensta", "c": "Husby"}
+    table = brief_tables.sensitivity_unit_table(result, ["a", "b", "c", "x"], names)
+    assert list(table.columns) == ["Stadsdel", "Plats", "Plats i 90 % av körningarna", "Beror främst på"]
+    # The same place in 90 % of the runs: the indices divide a variance near 0, too unsure to name a driver.
+    assert table.iloc[0].tolist() == ["Rinkeby", "1", "1", "platsen ändras sällan"]
+    assert brief_tables.unit_driver(result.per_unit, "a") == "valet av normalisering (totalt 0,62)"
+    assert table.iloc[1].tolist() == ["Tensta", "2", "2–3", "områdesvikterna (totalt 1,00)"]  # at most 1
+    assert table.iloc[2].tolist() == ["Husby", "3", "2–3", "–"]  # not ranked in every run: no indices
+    assert table.iloc[3].tolist() == ["x", "–", "–", "–"]  # not in the analysis at all
+    still = small_result({"a": [0.0] * 5})
+    assert brief_tables.unit_driver(still.per_unit, "a") == "inget (platsen ändras inte)"
+    deso = brief_tables.sensitivity_unit_table(result, ["a"], names, "DeSO")
+    assert list(deso.columns)[0] == "DeSO"
+
+
+def test_the_section_says_what_was_varied_or_where_to_run_it():
+    missing = brief_tables.sensitivity_block(None, ["a"], {})
+    assert missing.lines == ("Känslighetsanalysen har inte körts för de här inställningarna. Kör den på sidan "
+                             "Känslighetsanalys.",)  # fmt: skip
+    assert missing.overall is None and missing.units is None
+    assert "stadsdelar på sidan Känslighetsanalys" in brief_tables.sensitivity_block(None, [], {}, "deso").lines[0]
+    result = small_result({"a": [0.62, 0.1, 0.3, 0.2, 0.0]})
+    block = brief_tables.sensitivity_block(result, ["a", "c"], {"a": "Rinkeby", "c": "Husby"})
+    assert block.lines[0] == (
+        "Indexets modellval varierades samtidigt i 1\u202f792 körningar, slumpfrö 42: normalisering, aggregering, "
+        "områdesvikter ±50 %, en indikator i taget utelämnad och täckningskrav 50–80 %."
+    )
+    assert block.lines[1] == texts.overall_sentence(result.overall, result.mean_shift)
+    assert "– = saknar index i någon körning" in block.units_note  # Husby's "–" is explained
+    whole = brief_tables.sensitivity_block(result, ["a"], {"a": "Rinkeby"})
+    assert "– = saknar" not in whole.units_note
+
+
+def test_the_programme_brief_prints_the_sensitivity_analysis_on_a_marked_page(con):
+    params = ix.IndexParams(year=YEAR)
+    data, fw = ix.build_index_data(levels.values(con, "stadsdel"), levels.units(con, "stadsdel"), framework(con), YEAR)
+    result = ix.run_sensitivity(data, fw, params, ix.SensitivitySettings(samples=256))
+    inputs, scores = programme_inputs(con, sensitivity=result)
+    pdf = briefs.programme_brief_pdf(inputs)
+    text = pdf_text(pdf)
+    assert brief_tables.SENSITIVITY_HEADING in text
+    assert "inte körts" not in text
+    assert "varierades samtidigt i 1\u202f792 körningar, slumpfrö 2015: normalisering, aggregering" in text
+    assert texts.overall_sentence(result.overall, result.mean_shift) in text
+    assert "Antagande Förstagradsindex Förstagradsindex ± Totalindex Totalindex ±" in text
+    bands = result.bands.set_index("area_code")
+    ranked = scores.scores.dropna(subset=["rank"]).sort_values("rank")["area_code"]
+    top = next(c for c in ranked if bands.loc[c, "p05"] != bands.loc[c, "p95"])  # the first whose place moves
+    names = levels.units(con, "stadsdel").set_index("code")["name"].to_dict()
+    row = brief_tables.sensitivity_unit_table(result, [top], names).iloc[0]
+    assert " ".join(row) in text, list(row)  # e.g. "Tensta 2 2–3 valet av normalisering (totalt 0,78)"
+    assert "," in row["Beror främst på"] and "." not in row["Beror främst på"]
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    section = next(p for p in pages if brief_tables.SENSITIVITY_HEADING in p)
+    assert "Syntetiska värden" in section  # the values rest on modelled ones, as the ranking's
+
+
+def test_cli_brief_runs_the_analysis_with_its_samples_and_seed(tmp_path, capsys):
+    from lib import cli
+
+    out = tmp_path / "program.pdf"
+    assert cli.main(["brief", "--samples", "256", "--seed", "7", "--out", str(out)]) == 0
+    text = pdf_text(out.read_bytes())
+    assert brief_tables.SENSITIVITY_HEADING in text and "1\u202f792 körningar, slumpfrö 7" in text
+    assert "Beror främst på" in text and "inte körts" not in text
+    for bad in (["--samples", "300"], ["--seed", "-1"]):
+        assert cli.main(["brief", *bad, "--out", str(tmp_path / "fel.pdf")]) == 2
+        assert capsys.readouterr().err.startswith("Fel:")
+    assert not (tmp_path / "fel.pdf").exists()
+
+
+def test_the_pages_brief_takes_a_stored_analysis_and_computes_only_the_standard_one():
+    """In the download's thread (no script run): the standard index's analysis is computed once and stored for the
+    page; other weights get one only when it is already stored, so a visitor cannot make the brief compute it."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import threading
+
+        import streamlit as st
+
+        from lib import index as ix
+        from ui import briefs, results
+        from ui import sensitivity as view
+
+        standard = view.standard_params(2025)
+        other = standard.with_weights(domain=dict(standard.domain_weights) | {"halsa": 3.0})
+        found: dict = {}
+
+        def download() -> None:
+            found["standard"] = briefs.brief_sensitivity(standard)
+            found["other"] = briefs.brief_sensitivity(other)
+            data = results.index_inputs("stadsdel", 2025, False)[0]
+            view.store().put((other, ix.SensitivitySettings(samples=256, seed=1)), data, found["standard"])
+            found["other_stored"] = briefs.brief_sensitivity(other)  # any stored settings for these weights
+
+        thread = threading.Thread(target=download)
+        thread.start()
+        thread.join()
+        st.session_state["standard"] = found["standard"]
+        st.session_state["other"] = found["other"]
+        st.session_state["other_stored"] = found["other_stored"]
+        st.session_state["stored"] = view.cached(standard, view.DEFAULT_SETTINGS)
+
+    at = AppTest.from_function(script, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    standard = at.session_state["standard"]
+    assert standard is not None and standard.settings == ix.SensitivitySettings()
+    assert at.session_state["stored"] is standard  # shared with the page
+    assert at.session_state["other"] is None
+    assert at.session_state["other_stored"] is standard

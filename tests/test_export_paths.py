@@ -148,3 +148,13 @@ def test_the_ils_underlag_is_rounded_and_marked(downloads, codes, con):
     assert set(table[export.MARK]) <= set(export.MARKS)
     assert (table[export.MARK] == export.SYNTHETIC).any()  # the outcomes are modelled, and the sheet says so
     assert table[export.SOURCE].str.contains("Utfall: ").all()
+
+
+def test_the_sensitivity_analysis_downloads_are_rounded_and_marked(downloads, codes):
+    """Känslighetsanalys shows its downloads once the analysis has run (the standard one, as anyone may)."""
+    at = open_page("pages/sensitivity.py")
+    next(b for b in at.button if b.label == "Kör analysen").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    names = {f"kanslighet_{n}_2025" for n in ("platser", "index", "index_per_stadsdel")}
+    check_all(downloads, codes, names)

@@ -20,8 +20,16 @@ POP = np.array([100.0, 200.0, 100.0])
 DATA = ix.IndexData(("a", "b", "c"), X, POP, {"outer": np.array([True, True, False])})
 
 # By hand: one indicator per area, so area score = indicator score; equal weights.
-# ref100: references (population-weighted) 20, 17.5, 6.25, 72.5; i4 is "low is bad" → 100 · ref / x.
+# ref100: references (population-weighted) 20, 17.5, 6.25, 72.5; i4 is "low is bad" → 200 − 100 · x / ref.
 REF100 = np.array(
+    [
+        [50.0, 2000 / 17.5, 80.0, 200 - 6000 / 72.5],
+        [100.0, 1000 / 17.5, 80.0, 200 - 8000 / 72.5],
+        [150.0, 3000 / 17.5, 160.0, 200 - 7000 / 72.5],
+    ]
+)
+# ratio (the earlier method): i4 → 100 · ref / x.
+RATIO = np.array(
     [
         [50.0, 2000 / 17.5, 80.0, 7250 / 60],
         [100.0, 1000 / 17.5, 80.0, 7250 / 80],
@@ -32,13 +40,13 @@ Z = np.sqrt(1.5)  # (x − mean) / sd for −1, 0, 1 steps with population sd
 ZSCORE = np.array([[-Z, 0.0, -1 / np.sqrt(2), Z], [0.0, -Z, -1 / np.sqrt(2), -Z], [Z, Z, np.sqrt(2), 0.0]])
 MINMAX = np.array([[0.0, 50.0, 0.0, 100.0], [50.0, 0.0, 0.0, 0.0], [100.0, 100.0, 100.0, 50.0]])
 PERCENTILE = np.array([[0.0, 50.0, 25.0, 100.0], [50.0, 0.0, 25.0, 0.0], [100.0, 100.0, 100.0, 50.0]])
-HAND = {"ref100": REF100, "zscore": ZSCORE, "minmax": MINMAX, "percentile": PERCENTILE}
+HAND = {"ref100": REF100, "zscore": ZSCORE, "minmax": MINMAX, "percentile": PERCENTILE, "ratio": RATIO}
 
 
 def geometric(scores: np.ndarray, method: str) -> np.ndarray:
     if method in ("minmax", "percentile"):
         scores = 1 + 0.99 * scores
-    elif method == "zscore":
+    elif method in ("zscore", "ref100"):
         scores = scores - np.minimum(scores.min(axis=0), 0) + 1
     return np.exp(np.log(scores).mean(axis=1))
 
@@ -361,7 +369,10 @@ def test_cli_and_page_follow_a_changed_default_weight(con, monkeypatch, capsys):
         used,
         ix.IndexParams(
             domain_weights=(("halsa", 3.0),),
-            indicator_weights=tuple((c, 4.0 if c == "ekonomiskt_bistand" else 1.0) for c in used.indicators),
+            indicator_weights=tuple(
+                (c, 4.0 if c == "ekonomiskt_bistand" else min(w, 1.0))  # 0 stays 0: the default's left-out one
+                for c, w in zip(used.indicators, used.indicator_weights, strict=True)
+            ),
         ),
     ).scores.set_index("area_code")
     equal = ix.compute_index(data, used, ix.IndexParams(domain_weights=tuple((a, 1.0) for a in used.domains)))
@@ -407,7 +418,7 @@ def test_shared_normalisation_gives_identical_robustness(city, method, aggregati
     np.testing.assert_array_equal(mc["rank_nominal"].to_numpy(), nominal)
     # Leaving an indicator out is the index with that indicator weighing zero.
     for code in fw.indicators[:4]:
-        weights = tuple((c, 0.0 if c == code else 1.0) for c in fw.indicators)
+        weights = tuple((c, 0.0 if c == code else w) for c, w in zip(fw.indicators, fw.indicator_weights, strict=True))
         without = ix.compute_index(_fresh(data), fw, replace(params, indicator_weights=weights)).scores["rank"]
         np.testing.assert_array_equal(loo[code].to_numpy(), without.to_numpy() - nominal)
 

@@ -221,6 +221,21 @@ def test_present(fresh, app_url):
     assert q["bild"] == "4 En stadsdel" and q["stadsdel"] == "Husby"
 
 
+def test_sensitivity(fresh, app_url):
+    """Anonymous, with a small sample size in the link: the standard analysis runs (and the page says so), the shown
+    result and the stadsdel are in the URL, and a fresh browser shows the stored result without running it."""
+
+    def act(page):
+        page.get_by_role("button", name="Kör analysen").click()
+        settle(page)
+        choose(page, "Stadsdel", "Husby")
+
+    small = "korningar=1%E2%80%AF792%20k%C3%B6rningar"  # "1 792 körningar", as the select writes it
+    expect = ("Husbys plats", "här visas standardindexet", "7\u202f168 körningar, slumpfrö 2015")
+    q, _ = round_trip(fresh, f"{app_url}/sensitivity?{small}", act, expect)
+    assert q["analys"] == "true" and q["stadsdel"] == "Husby" and q["korningar"] == "1\u202f792 körningar"
+
+
 def test_a_shared_map_link_opens_the_profile_it_names(fresh, app_url):
     page = fresh(f"{app_url}/map?stadsdel=S%C3%A4tra")
     page.get_by_role("link", name="Visa profil för Sätra").click()

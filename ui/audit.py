@@ -4,6 +4,8 @@ content: a chart or table, a sentence and the downloads. The figures are `lib.in
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -31,6 +33,7 @@ def overlap_section(audit: ix.IndexAudit) -> None:
     """Överlappande indikatorer: the heatmap with the flagged pairs outlined, and the pairs in words."""
     names = indicator_names()
     st.markdown(texts.pair_sentence(audit, names))
+    st.info(texts.double_counting_note(names, audit), icon=":material/join_inner:")
     rows = texts.heatmap_rows(audit, names)
     order = [names.get(c, c) for c in audit.matrix.index]
     st.vega_lite_chart(rows, audit_charts.correlation_heatmap(order), width="content")
@@ -63,10 +66,20 @@ def coherence_section(audit: ix.IndexAudit) -> None:
     )
 
 
-def weights_section(audit: ix.IndexAudit, aggregation: str) -> None:
-    """Nominell och effektiv vikt: the table, the sentence on weights far from nominal, and the bars."""
+#: The method each of the two distance-to-the-group methods is compared with on the weights.
+COMPARED_METHOD = {"ref100": "ratio", "ratio": "ref100"}
+
+
+def weights_section(audit: ix.IndexAudit, params: ix.IndexParams) -> None:
+    """Nominell och effektiv vikt: the table, the sentence on weights far from nominal, the bars, and – for the two
+    distance-to-the-group methods – what the other one would do to the effective weights."""
     names = indicator_names()
+    aggregation = params.aggregation
     st.markdown(texts.weight_sentence(audit, names))
+    other = COMPARED_METHOD.get(params.method)
+    if other is not None:
+        compared = index_audit(replace(params, method=other))
+        st.markdown(texts.method_comparison(audit, compared, wording.METHODS[other], names))
     frame = texts.weight_frame(audit, names, domain_names())
     shares = dict.fromkeys(("Nominell vikt", "Effektiv vikt", "Betydelse"), 1)
     styled = tables.swedish(frame, decimals={"r mot området": 2, "r mot indexet": 2}, shares=shares)

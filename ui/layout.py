@@ -29,6 +29,7 @@ NAVIGATION = {
         ("pages/map.py", "Karta", ":material/map:"),
         ("pages/index_weights.py", "Index och vikter", ":material/tune:"),
         ("pages/audit.py", "Statistisk granskning", ":material/query_stats:"),
+        ("pages/sensitivity.py", "Känslighetsanalys", ":material/stacked_line_chart:"),
         ("pages/profile.py", "Stadsdel", ":material/person_pin_circle:"),
         ("pages/compare.py", "Jämför", ":material/compare_arrows:"),
         ("pages/trends.py", "Utveckling", ":material/show_chart:"),

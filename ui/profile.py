@@ -112,7 +112,9 @@ def domains_view(code: str, choice: str, year: int, params: ix.IndexParams, resu
     flagged = [names.loc[c] for c, f in result.flags.loc[code].items() if f]
     if flagged:
         st.markdown(
-            "**Flaggade indikatorer** (över 90:e percentilen eller minst 1,2 × nivån): " + ", ".join(flagged) + "."
+            "**Flaggade indikatorer** (över 90:e percentilen eller minst 20 % sämre än jämförelsegruppen): "
+            + ", ".join(flagged)
+            + "."
         )
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from lib import auth, charts, db, ranking
+from lib import audit_texts, auth, charts, db, ranking, sensitivity_texts
 from lib import index as ix
 from ui import readers, results, sign_in, urlstate, wording, writes
 
@@ -185,6 +185,7 @@ def settings_controls() -> ix.IndexParams:
         ind_ratings = indicator_sliders(columns, level, year, set(used.indicators))
         with columns[4]:
             method, aggregation, universe, winsor = method_controls(level)
+        st.caption(audit_texts.double_counting_note(indicator_names()))
     return ix.IndexParams(
         level=level,
         real_only=real_only,
@@ -268,5 +269,8 @@ def scenario_view() -> None:
             else:
                 choice = st.selectbox("Sparade scenarier", saved["name"].tolist(), key="scenario_val")
                 text = saved.set_index("name").loc[choice, "params"]
+                stored = ix.scenario_sensitivity(text)
+                if stored and (said := sensitivity_texts.stored_sentence(stored)):
+                    st.caption(said)
                 if st.button("Läs in", on_click=load_scenario, args=(text,), icon=":material/upload:"):
                     st.rerun()

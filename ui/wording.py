@@ -7,6 +7,7 @@ METHODS = {
     "zscore": "z-poäng",
     "minmax": "Min–max, 0–100",
     "percentile": "Percentil, 0–100",
+    "ratio": "Kvot mot jämförelsegruppen (tidigare metod)",
 }
 AGGREGATIONS = {"arithmetic": "Aritmetiskt medel", "geometric": "Geometriskt medel"}
 UNIVERSES = {"all": "Hela staden (117)", "outer": "Ytterstaden (46)", "programme": "Programmet (22)"}

@@ -5,7 +5,7 @@ must be dropped from the caches afterwards is decided in one place, never in a p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -14,8 +14,10 @@ from lib import index as ix
 from ui import readers, results, sign_in
 
 
-def save_scenario(name: str, params: ix.IndexParams) -> None:
-    db.save_scenario(readers.connection(), name, ix.params_to_json(params), sign_in.current_editor())
+def save_scenario(name: str, params: ix.IndexParams, sensitivity: Mapping[str, object] | None = None) -> None:
+    """Save the weights (and, from Känslighetsanalys, the analysis's settings and summary) under `name`."""
+    text = ix.params_to_json(params, sensitivity=sensitivity)
+    db.save_scenario(readers.connection(), name, text, sign_in.current_editor())
 
 
 def replace_goal_tree(text: str, editor: str | None, filename: str | None = None):

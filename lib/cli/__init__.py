@@ -9,6 +9,7 @@ such a message: no Python traceback reaches the user (SAMMANHALLEN_DEBUG=1 print
 Where things are: `parser` (the commands, their options and help, `reference_line`), `common` (failures and exit
 codes, the editor check, `add-editor`), `data` (the database and the data files), `reports` (`index`, `goals`),
 `allocate` (`allocate`: the Fördelning page's split in whole kronor),
+`sensitivity` (`sensitivity`: which modelling choice moves the ranks, as Sobol indices),
 `imports` (`import-values`, `load-goals`, `fetch-boundaries`), `brief` (`brief`: the printed briefs as PDF).
 """
 

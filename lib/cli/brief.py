@@ -4,6 +4,8 @@ database is opened for reading and nothing is written but the PDF.
 
 The index is the standard one (the programme's default weights, index 100 = the city, arithmetic mean, stadsdel
 level), or with `--weights` the areas weighted as given; the page's brief follows the choices made on the page.
+The programme brief carries the uncertainty and sensitivity analysis of that index, computed here (a local user
+may compute any; `--samples` and `--seed` as the `sensitivity` command).
 """
 
 from __future__ import annotations
@@ -50,13 +52,17 @@ def _index_data(con, params: ix.IndexParams) -> tuple[ix.IndexData, ix.Framework
     )
 
 
-def _index(con, params: ix.IndexParams) -> tuple[ix.IndexResult, pd.DataFrame]:
-    """The index and its robustness (as the pages: Monte Carlo ±25 %, rank range with each area weight 10–40 %)."""
+def _index(
+    con, params: ix.IndexParams, settings: ix.SensitivitySettings | None = None
+) -> tuple[ix.IndexResult, pd.DataFrame, ix.SensitivityResult | None]:
+    """The index and its robustness (as the pages: Monte Carlo ±25 %, rank range with each area weight 10–40 %),
+    and with `settings` its uncertainty and sensitivity analysis."""
     data, fw = _index_data(con, params)
     robust = ix.monte_carlo(data, fw, params, draws=1000, noise=0.25).merge(
         ix.rank_range(data, fw, params, band=(0.10, 0.40)), on="area_code"
     )
-    return ix.compute_index(data, fw, params), robust
+    analysis = ix.run_sensitivity(data, fw, params, settings) if settings is not None else None
+    return ix.compute_index(data, fw, params), robust, analysis
 
 
 def _allocation(con, params: ix.IndexParams) -> pd.DataFrame:
@@ -80,11 +86,17 @@ def index_params(con, year: int, weights: str | None) -> ix.IndexParams:
     return params
 
 
-def programme_pdf(con, paths: Paths, year: int, params: ix.IndexParams | None = None) -> bytes:
+def programme_pdf(
+    con,
+    paths: Paths,
+    year: int,
+    params: ix.IndexParams | None = None,
+    settings: ix.SensitivitySettings = ix.SensitivitySettings(),  # noqa: B008 - frozen, so one shared default is safe
+) -> bytes:
     from lib import briefs, geo
 
     params = params or ix.IndexParams(year=year)
-    result, robust = _index(con, params)
+    result, robust, analysis = _index(con, params, settings)
     units = levels.units(con, "stadsdel")
     fw = ix.Framework.from_meta(db.indicators(con), list(db.domains(con)["code"]), db.domains(con))
     groups = aggregate.group_values(db.values_long(con), aggregate.standard_groups(db.areas(con)))
@@ -107,6 +119,7 @@ def programme_pdf(con, paths: Paths, year: int, params: ix.IndexParams | None = 
             outlines=geo.district_outlines(boundaries),
             followups=db.goal_followups(con, year=year),
             domain_names=area_names(db.domains(con)),
+            sensitivity=analysis,
         )
     )
 
@@ -115,7 +128,7 @@ def area_pdf(con, code: str, year: int, params: ix.IndexParams | None = None) ->
     from lib import briefs
 
     params = params or ix.IndexParams(year=year)
-    result, robust = _index(con, params)
+    result, robust, _ = _index(con, params)
     areas = db.areas(con)
     area = areas.set_index("code").loc[code]
     values = levels.values(con, "stadsdel")
@@ -166,6 +179,11 @@ def cmd_brief(paths: Paths, args: argparse.Namespace) -> int:
     if args.year not in YEARS:
         print(f"Fel: året {args.year} finns inte ({YEARS[0]}–{YEARS[-1]}).", file=sys.stderr)
         return 2
+    try:
+        settings = ix.SensitivitySettings(samples=args.samples, seed=args.seed)
+    except ValueError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
     db.ensure_database(paths.data_dir, paths.db_path)
     with db.connect(paths.db_path, read_only=True) as con:
         try:
@@ -181,7 +199,7 @@ def cmd_brief(paths: Paths, args: argparse.Namespace) -> int:
                 return 2
             pdf = area_pdf(con, code, args.year, params)
         else:
-            pdf = programme_pdf(con, paths, args.year, params)
+            pdf = programme_pdf(con, paths, args.year, params, settings)
     try:
         out.write_bytes(pdf)
     except OSError as exc:

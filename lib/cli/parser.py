@@ -22,6 +22,7 @@ from lib.cli.data import (
 )
 from lib.cli.imports import cmd_fetch_boundaries, cmd_import_values, cmd_load_goals
 from lib.cli.reports import cmd_goals, cmd_index
+from lib.cli.sensitivity import add_parser as add_sensitivity
 from lib.config import YEARS
 
 
@@ -78,11 +79,14 @@ def parser() -> argparse.ArgumentParser:
     gl.add_argument("--format", choices=("csv", "json"), default="csv")
     gl.set_defaults(func=cmd_goals)
     add_allocate(sub)
+    add_sensitivity(sub)
     br = sub.add_parser("brief", help="programmets eller en stadsdels brief som PDF (för utskrift)")
     br.add_argument("--stadsdel", help="stadsdelens namn; utan den: programmets brief")
     br.add_argument("--year", type=int, default=YEARS[-1], help="år (2012–2025)")
     br.add_argument("--weights", help='områdenas vikter, t.ex. "Hälsa=2,Försörjning=1" (övriga 1; standard: lika)')
     br.add_argument("--out", required=True, metavar="FIL.pdf", help="PDF-filen som skrivs")
+    br.add_argument("--samples", type=int, default=1024, help="känslighetsanalysens urval: 256, 512, 1024, 2048, 4096")
+    br.add_argument("--seed", type=int, default=2015, help="känslighetsanalysens frö (standard 2015)")
     br.set_defaults(func=cmd_brief)
     lg = sub.add_parser("load-goals", help="läs in ett målträd (YAML) efter kontroll")
     lg.add_argument("file", help="YAML-fil i samma format som data/goals.yaml")

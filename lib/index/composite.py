@@ -13,7 +13,7 @@ import pandas as pd
 
 from lib.index.data import IndexData
 from lib.index.framework import Framework, IndexParams, weight_vectors
-from lib.index.normalisation import _orient, normalise, percentile_scores, positive_shift, ratio_scores
+from lib.index.normalisation import _orient, normalise, percentile_scores, positive_shift, reference_scores
 
 FLAG_PERCENTILE = 90.0
 FLAG_RATIO = 1.2
@@ -33,12 +33,13 @@ class IndexResult:
 
 
 def _domain_scores(
-    scores: np.ndarray, membership: np.ndarray, v: np.ndarray, coverage: float
+    scores: np.ndarray, membership: np.ndarray, v: np.ndarray, coverage: float | np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Batched domain scores. `v` is B × m; returns (B × n × K domain scores, B × n × K coverage-ok mask).
 
     The coverage rule counts, in each draw, the indicators that draw weighs: an indicator left out (weight 0)
-    neither needs a value nor counts as present, so leaving one out can take a unit with a gap below coverage."""
+    neither needs a value nor counts as present, so leaving one out can take a unit with a gap below coverage.
+    `coverage` is one threshold for every draw or one per draw (B,), as the sensitivity analysis varies it."""
     avail = np.isfinite(scores).astype(float)
     filled = np.where(np.isfinite(scores), scores, 0.0)
     vm = v[:, :, None] * membership[None, :, :]  # B × m × K
@@ -49,7 +50,8 @@ def _domain_scores(
     counted = (vm > 0).astype(float)  # B × m × K: the indicators each draw weighs
     present = (avail @ counted.transpose(1, 0, 2).reshape(m, b * k)).reshape(-1, b, k).transpose(1, 0, 2)
     needed = counted.sum(axis=1)[:, None, :]  # B × 1 × K
-    ok = (needed > 0) & (present >= coverage * needed - 1e-9)
+    threshold = coverage if np.ndim(coverage) == 0 else np.asarray(coverage, dtype=float)[:, None, None]
+    ok = (needed > 0) & (present >= threshold * needed - 1e-9)
     with np.errstate(invalid="ignore", divide="ignore"):
         dom = np.where(ok & (den > 0), num / den, np.nan)
     return dom, ok
@@ -129,7 +131,7 @@ def compute_index(data: IndexData, framework: Framework, params: IndexParams) ->
     top_share = shares[np.arange(len(top)), top]
 
     pct = percentile_scores(_orient(data.values, np.asarray(framework.higher_is_worse)), universe)
-    ratio = ratio_scores(data.values, np.asarray(framework.higher_is_worse), data.population, universe)
+    ratio = reference_scores(data.values, np.asarray(framework.higher_is_worse), data.population, universe)
     flags = (pct >= FLAG_PERCENTILE) | (ratio >= 100 * FLAG_RATIO)
 
     eff = effective_weights(framework, v, w)

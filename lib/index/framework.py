@@ -15,7 +15,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-METHODS = ("ref100", "zscore", "minmax", "percentile")
+#: "ref100" is the linear distance to the comparison group (100 = its population-weighted mean, for every direction);
+#: "ratio" is the index's earlier method (100 · reference / value where low is bad), kept to compare against.
+METHODS = ("ref100", "zscore", "minmax", "percentile", "ratio")
+#: Scenario JSON from before "ref100" became linear has no "method_version"; its "ref100" is today's "ratio".
+METHOD_VERSION = 2
 AGGREGATIONS = ("arithmetic", "geometric")
 UNIVERSES = ("all", "outer", "programme")
 LEVELS = ("stadsdel", "deso", "regso")  # lib.levels names them; kept here so the index stays free of the database
@@ -203,12 +207,15 @@ def parse_weights(text: str, names: Mapping[str, str]) -> dict[str, float]:
     return out
 
 
-def params_to_json(params: IndexParams) -> str:
-    """Serialise for saved scenarios."""
+def params_to_json(params: IndexParams, sensitivity: Mapping[str, object] | None = None) -> str:
+    """Serialise for saved scenarios; `sensitivity` (the uncertainty analysis's settings and summary, when one was
+    run) is stored alongside so the scenario reproduces it. The method version says which "ref100" is meant."""
+    extra = {"sensitivity": dict(sensitivity)} if sensitivity else {}
     return json.dumps(
         {
             "year": params.year,
             "method": params.method,
+            "method_version": METHOD_VERSION,
             "aggregation": params.aggregation,
             "universe": params.universe,
             "winsor": params.winsor,
@@ -216,7 +223,8 @@ def params_to_json(params: IndexParams) -> str:
             "indicator_weights": dict(params.indicator_weights),
             "level": params.level,
             "real_only": params.real_only,
-        },
+        }
+        | extra,
         ensure_ascii=False,
         sort_keys=True,
     )
@@ -224,12 +232,17 @@ def params_to_json(params: IndexParams) -> str:
 
 def params_from_json(text: str) -> IndexParams:
     """Read a saved scenario. Scenarios saved before the index's four areas (domains) were named so in the code carry
-    their weights under "area_weights"; they are read the same way, so no planner's saved scenario is lost."""
+    their weights under "area_weights"; they are read the same way, so no planner's saved scenario is lost. A scenario
+    saved before "ref100" became the linear distance (no "method_version") computed "ref100" as today's "ratio", and
+    is read as "ratio", so it gives the numbers it was saved with."""
     raw = json.loads(text)
     domain_weights = raw.get("domain_weights", raw.get("area_weights", {}))
+    method = raw["method"]
+    if method == "ref100" and int(raw.get("method_version", 1)) < METHOD_VERSION:
+        method = "ratio"
     return IndexParams(
         year=int(raw["year"]),
-        method=raw["method"],
+        method=method,
         aggregation=raw["aggregation"],
         universe=raw["universe"],
         winsor=float(raw.get("winsor", 0.0)),
@@ -238,3 +251,9 @@ def params_from_json(text: str) -> IndexParams:
         level=str(raw.get("level", "stadsdel")),
         real_only=bool(raw.get("real_only", False)),
     )
+
+
+def scenario_sensitivity(text: str) -> dict[str, object] | None:
+    """The uncertainty analysis stored with a saved scenario (`params_to_json(..., sensitivity=...)`), if any."""
+    stored = json.loads(text).get("sensitivity")
+    return dict(stored) if isinstance(stored, dict) else None

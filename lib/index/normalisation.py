@@ -40,8 +40,26 @@ def percentile_scores(oriented: np.ndarray, universe: np.ndarray) -> np.ndarray:
     return out
 
 
+def reference_scores(
+    raw: np.ndarray, worse_high: np.ndarray, population: np.ndarray, universe: np.ndarray
+) -> np.ndarray:
+    """Distance to the comparison group, 100 = its population-weighted mean, for both directions:
+    100 · value / reference where high is bad and 200 − 100 · value / reference where low is bad.
+
+    Why linear (the JRC/OECD handbook's "distance to a reference", mirrored for low-is-bad indicators): a value
+    20 % worse than the group scores 120 whichever way the indicator points, the population-weighted mean of the
+    group is exactly 100 for every indicator, and each indicator's spread is its own relative spread. The earlier
+    100 · reference / value (`ratio_scores`) is convex: it stretched low incomes and low employment without bound
+    and put their group means at 107–114, so those indicators weighed more than their weight."""
+    ref = _weighted_mean(raw, population, universe)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        relative = 100 * raw / ref
+    return np.where(worse_high, relative, 200 - relative)
+
+
 def ratio_scores(raw: np.ndarray, worse_high: np.ndarray, population: np.ndarray, universe: np.ndarray) -> np.ndarray:
-    """100 · value / reference (100 · reference / value where low is bad); reference = population-weighted mean."""
+    """The earlier method, kept to compare against: 100 · value / reference (100 · reference / value where low is
+    bad); reference = population-weighted mean. Not 100 on average where low is bad (see `reference_scores`)."""
     ref = _weighted_mean(raw, population, universe)
     floor = np.abs(ref) * 0.01
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -90,6 +108,8 @@ def _normalise_uncached(
                 lo, hi = np.quantile(ref, [winsor, 1 - winsor], method="inverted_cdf")
                 raw[:, j] = np.clip(raw[:, j], lo, hi)
     if method == "ref100":
+        return reference_scores(raw, worse_high, data.population, universe)
+    if method == "ratio":
         return ratio_scores(raw, worse_high, data.population, universe)
     oriented = _orient(raw, worse_high)
     if method == "percentile":
@@ -109,7 +129,8 @@ def positive_shift(scores: np.ndarray, method: str, universe: np.ndarray) -> np.
     """Make scores strictly positive for geometric aggregation, keeping their order."""
     if method in ("minmax", "percentile"):
         return 1 + 0.99 * scores
-    if method == "zscore":
+    if method in ("zscore", "ref100"):  # both go below zero (ref100 where a value is over twice the group's)
         low = np.nanmin(np.where(universe[:, None], scores, np.nan), axis=0)
-        return scores - np.minimum(low, 0) + 1
+        # units outside the universe may lie below its lowest score; the floor keeps their logarithm finite
+        return np.maximum(scores - np.minimum(low, 0) + 1, 1e-6)
     return np.maximum(scores, 1e-6)
