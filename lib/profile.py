@@ -38,19 +38,30 @@ def group_value(groups: pd.DataFrame, group: str, indicator: str, year: int) -> 
     return float(sub["value"].iloc[0]) if len(sub) else float("nan")
 
 
+def _group_lookup(groups: pd.DataFrame, names: tuple[str, ...]) -> dict[tuple[str, str, int], float]:
+    """(group, indicator, year) → the group's value, the first row of each as `group_value` reads it: one pass
+    instead of a filter of the whole frame per indicator."""
+    sub = groups[groups["group"].isin(names)].drop_duplicates(["group", "indicator_code", "year"], keep="first")
+    return {
+        (g, c, int(y)): float(v)
+        for g, c, y, v in zip(sub["group"], sub["indicator_code"], sub["year"], sub["value"], strict=True)
+    }
+
+
 def indicator_table(own: pd.DataFrame, groups: pd.DataFrame, indicators: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per indicator (in the metadata's order), the unit's latest value at or before `year` with its own year,
     status and source, the city's and the programme area's value that year, and the relative risk against the
     city (100 = city; NaN for context measures). `own`: one unit's long values (indicator_code, year, value,
     synthetic, source, licence)."""
     latest = aggregate.latest_at(own, year).set_index("indicator_code")
+    lookup = _group_lookup(groups, ("Staden", "Programområdet"))
     rows = []
     for ind in indicators.itertuples():
         if ind.code not in latest.index:
             continue
         v = latest.loc[ind.code]
         at = int(v["year"])
-        city = group_value(groups, "Staden", ind.code, at)
+        city = lookup.get(("Staden", ind.code, at), float("nan"))
         context = ind.domain == CONTEXT
         rows.append(
             {
@@ -66,7 +77,7 @@ def indicator_table(own: pd.DataFrame, groups: pd.DataFrame, indicators: pd.Data
                 "source": v["source"],
                 "licence": v["licence"],
                 "city": city,
-                "programme": group_value(groups, "Programområdet", ind.code, at),
+                "programme": lookup.get(("Programområdet", ind.code, at), float("nan")),
                 "risk": float("nan") if context else relative_risk(float(v["value"]), city, bool(ind.higher_is_worse)),
             }
         )

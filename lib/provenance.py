@@ -222,6 +222,19 @@ DESO_COLUMNS = {
 OVERLAP_COLUMN = "Andel i stadsdelen"
 
 
+def _deso_figures(deso_values: pd.DataFrame, codes: set[str]) -> dict[tuple[str, str, int], float]:
+    """(DeSO, indicator, year) → the first value of `DESO_COLUMNS`' cells for the given DeSO, in one pass rather
+    than a filter of every DeSO value per cell."""
+    wanted = deso_values[deso_values["area_code"].isin(codes) & deso_values["indicator_code"].isin(DESO_COLUMNS)]
+    wanted = wanted.drop_duplicates(["area_code", "indicator_code", "year"], keep="first")
+    return {
+        (a, c, int(y)): float(v)
+        for a, c, y, v in zip(
+            wanted["area_code"], wanted["indicator_code"], wanted["year"], wanted["value"], strict=True
+        )
+    }
+
+
 def deso_table(
     units: pd.DataFrame, deso_values: pd.DataFrame, shares: pd.DataFrame, meta: pd.DataFrame
 ) -> pd.DataFrame:
@@ -231,17 +244,15 @@ def deso_table(
     `units`: rows of `levels.units(con, 'deso')` for one stadsdel; `deso_values`: real DeSO values (area_code =
     DeSO code); `shares`: `levels.police_shares` rows; `meta`: the indicator catalogue."""
     info = meta.set_index("code")
+    found = _deso_figures(deso_values, set(units["code"]))
+    by_deso = dict(iter(shares.groupby("deso_2018", sort=False))) if len(shares) else {}
     rows = []
     for unit in units.sort_values("code").itertuples():
         row = {"DeSO": unit.code, "RegSO": unit.regso}
         for code, (year, label) in DESO_COLUMNS.items():
-            hit = deso_values[
-                (deso_values["area_code"] == unit.code)
-                & (deso_values["indicator_code"] == code)
-                & (deso_values["year"] == year)
-            ]
-            row[label] = number(float(hit["value"].iloc[0]), int(info.loc[code, "decimals"])) if len(hit) else "–"
-        police = shares[shares["deso_2018"] == unit.code]
+            hit = found.get((unit.code, code, year))
+            row[label] = "–" if hit is None else number(hit, int(info.loc[code, "decimals"]))
+        police = by_deso.get(unit.code, shares.iloc[:0])
         if police.empty:
             row["Polisen 2025"] = "–"
         else:

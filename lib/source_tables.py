@@ -17,6 +17,19 @@ REAL_TABLES = (
 )
 
 
+def python_text(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with its text columns held as Python strings (object dtype) instead of Arrow-backed ones; the cells
+    are the same. Why: a screen table is drawn through a pandas Styler, which walks every row with `itertuples`, and
+    an Arrow-backed column converts each cell on its own there – for the thousands of rows of the real DeSO values
+    that took most of a rerun."""
+    text = [
+        c
+        for c, dtype in table.dtypes.items()
+        if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype)
+    ]
+    return table.astype(dict.fromkeys(text, object)) if text else table
+
+
 def status_counts(rows: pd.DataFrame) -> dict:
     """Real and synthetic values of one indicator per stadsdel and their years: a user asks first how much of an
     indicator is measured and how much modelled."""

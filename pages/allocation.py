@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import allocation as al
-from lib import allocation_tables, charts, export_tables
+from lib import allocation_tables, charts
 from lib.fmt import number
 from ui import downloads, layout, numbers, readers, results, tables, urlstate
 
@@ -59,7 +59,7 @@ index_params = urlstate.current_index_params(year, fallback=False)
 if (problem := results.weights_problem(index_params)) is not None:
     st.warning(f"{problem} Inget fördelas med de här vikterna – ändra dem på sidan Index och vikter.")
     st.stop()
-units = results.allocation_units(index_params, year, "committee" if UNITS[unit_label] == "nämnd" else "name")
+by = "committee" if UNITS[unit_label] == "nämnd" else "name"
 try:
     params = al.AllocationParams(
         total=float(total),
@@ -68,10 +68,11 @@ try:
         threshold=float(threshold),
         floor=float(floor),
     )
-    result = al.allocate(units, params)
+    figures = results.allocation_view(index_params, year, by, params)
 except ValueError as exc:
     st.error(str(exc))
     st.stop()
+result = figures.result
 
 top = result.iloc[0]
 m1, m2, m3 = st.columns(3)
@@ -85,14 +86,14 @@ m1.metric(
 m2.metric("Per invånare, högst", f"{number(result['per_capita_kr'].max(), 0)} kr")
 m3.metric("Per invånare, lägst", f"{number(result['per_capita_kr'].min(), 0)} kr")
 
-long = allocation_tables.by_method(result)
-chart = charts.allocation_bars(long, list(result["unit"]), list(METHOD_LABELS.values()), UNITS[unit_label].capitalize())
+chart = charts.allocation_bars(
+    figures.by_method, list(result["unit"]), list(METHOD_LABELS.values()), UNITS[unit_label].capitalize()
+)
 st.altair_chart(chart, width="stretch")
 
-styled, columns = tables.allocation(allocation_tables.table(result), UNITS[unit_label].capitalize())
+styled, columns = tables.allocation(figures.table, UNITS[unit_label].capitalize())
 st.dataframe(styled, hide_index=True, width="stretch", column_config=columns)
-sheet = export_tables.allocation(allocation_tables.export(result))
-downloads.download_buttons(sheet, f"fordelning_{year}", "fordelning")
+downloads.download_buttons(figures.sheet, f"fordelning_{year}", "fordelning")
 st.caption(
     f"Behov = folkmängd {year} × (risk − tröskel)^exponent, där risk är det sammanvägda indexet mot staden (1 = "
     "stadens nivå) med vikterna från sidan Index och vikter. Fördelningen gäller programmets 22 stadsdelar i det "

@@ -3,10 +3,10 @@ and year) and which are synthetic."""
 
 import streamlit as st
 
-from lib import export_tables, importer, provenance, reference, source_tables
+from lib import source_tables
 from lib.config import YEARS
 from lib.fmt import number
-from ui import downloads, geometry, import_panels, layout, readers, tables, urlstate
+from ui import downloads, import_panels, layout, readers, sources, tables, urlstate
 
 layout.page_setup()
 
@@ -19,15 +19,13 @@ st.markdown(
 st.caption(f"Källhänvisning: {layout.ATTRIBUTION_NOTE}")
 
 status = readers.data_status()
-refs = readers.reference_figures()
-calibration = reference.is_calibration_target(refs, YEARS)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Syntetiska värden", number(status["synthetic_values"], 0))
 c2.metric("Verkliga värden", number(status["real_values"], 0))
 c3.metric("Publicerade jämförelsesiffror", number(status["reference_figures"], 0))
 c4.metric(
     "Varav kalibreringsmål",
-    number(int(calibration.sum()), 0),
+    number(sources.calibration_count(), 0),
     help=f"Siffror som mäter samma sak som en indikator {YEARS[0]}–{YEARS[-1]}; de syntetiska värdena återger dem.",
 )
 
@@ -37,44 +35,33 @@ st.caption(
     "och syntetiska värden per stadsdel och deras år står först; verkliga värden per DeSO räknas för sig."
 )
 inds = readers.indicators()
-catalogue = source_tables.catalogue(
-    inds,
-    readers.stadsdel_values(),
-    readers.level_values("deso", True).groupby("indicator_code").size(),
-    readers.CONTEXT,
-)
+catalogue, catalogue_sheet = sources.catalogue()
 st.dataframe(
     tables.numeric(catalogue),
     hide_index=True,
     width="stretch",
     column_config={"Definition": st.column_config.TextColumn(width="large")},
 )
-downloads.csv_button(export_tables.form(catalogue), "Ladda ner katalogen (CSV)", "indikatorkatalog.csv")
+downloads.csv_button(catalogue_sheet, "Ladda ner katalogen (CSV)", "indikatorkatalog.csv")
 
 st.subheader("Verkliga data")
 st.markdown(
     "Öppet licensierad statistik som följer med verktyget. Verkliga värden visas som **verkliga** med källa, licens "
     "och år i hela verktyget; där de finns ersätter de modellens värde för samma stadsdel, indikator och år."
 )
-deso_units = readers.units("deso")
-sources = source_tables.real_sources(
-    readers.real_sources().set_index("dataset"), len(geometry.boundaries().frame), len(geometry.deso_frame())
-)
-st.table(sources.assign(Rader=sources["Rader"].map(lambda n: number(n, 0))).set_index("Källa"))
+st.table(sources.real_sources())
 st.caption(
     "Rader: värden, områden eller kartytor i verktyget. Stadskartan är utgåvan 2021-04-13. Polisens lista återges "
     "som andelar av DeSO med källa; Polisen anger ingen licens."
 )
 st.markdown(f"**Källhänvisning:** {layout.ATTRIBUTION_NOTE}")
 
-low_overlap = int((deso_units["overlap_share"] < provenance.OVERLAP_WARNING).sum())
-no_deso = sorted(set(readers.areas()["name"]) - set(deso_units["stadsdel"]))
-deso_real = readers.level_values("deso", True)
-parents, parts = provenance.folded_deso(deso_real["source"], deso_real["area_code"])
+facts = sources.deso_facts()
+low_overlap, no_deso, parents, parts = facts.low_overlap, facts.no_deso, facts.parents, facts.parts
 st.markdown(
     f"""
-**Så hör DeSO till stadsdelar.** Varje DeSO (SCB:s indelning 2018, {len(deso_units)} i Stockholm) räknas helt till
-den stadsdel det överlappar mest enligt stadens stadsdelsgränser. {low_overlap} av {len(deso_units)} DeSO överlappar
+**Så hör DeSO till stadsdelar.** Varje DeSO (SCB:s indelning 2018, {facts.units} i Stockholm) räknas helt till
+den stadsdel det överlappar mest enligt stadens stadsdelsgränser. {low_overlap} av {facts.units} DeSO överlappar
 sin stadsdel mindre än 80 %; för stadsdelarna runt dem är de DeSO-baserade värdena en uppskattning, och stadsdelens
 profil flaggar dem. {len(no_deso)} små stadsdelar – {", ".join(no_deso)} – innehåller inget eget DeSO och har därför
 inga DeSO-baserade värden. En stadsdels värde är det befolkningsvägda medlet av dess DeSO (folkmängd 2025), och
@@ -90,24 +77,13 @@ men verkliga värden.
 
 REAL_TABLES = source_tables.REAL_TABLES
 which = st.selectbox("Tabell att visa och ladda ner", REAL_TABLES, key=urlstate.REAL_TABLE, bind="query-params")
-ind_name = dict(zip(inds["code"], inds["name"], strict=True))
-build_real_table = {  # only the table asked for is read
-    REAL_TABLES[0]: lambda: source_tables.deso_value_table(deso_real, ind_name),
-    REAL_TABLES[1]: lambda: source_tables.stadsdel_value_table(
-        readers.level_values("stadsdel", True), ind_name, readers.area_names()
-    ),
-    REAL_TABLES[2]: lambda: source_tables.link_table(deso_units),
-    REAL_TABLES[3]: lambda: source_tables.regso_type_table(readers.regso_types()),
-    REAL_TABLES[4]: lambda: source_tables.police_table(readers.police_shares()),
-}
-real_table = build_real_table[which]()
-real_view = tables.numeric(real_table, {"Andel av DeSO i stadsdelen": 3})
-if {"Indikator", "Värde"} <= set(real_table.columns):
-    real_view = tables.by_row(real_view, ["Värde"], export_tables.indicator_decimals(real_table["Indikator"], inds))
+real = sources.real_table(which)  # only the table asked for is read
+real_view = tables.numeric(real.screen, {"Andel av DeSO i stadsdelen": 3})
+if real.row_decimals is not None:
+    real_view = tables.by_row(real_view, ["Värde"], real.row_decimals)
 st.dataframe(real_view, hide_index=True, width="stretch", height=280)
-real_sheet = export_tables.real_table(real_table, inds, which)
-downloads.download_buttons(real_sheet, f"verkliga_data_{REAL_TABLES.index(which) + 1}", "verklig_tabell_ned")
-st.caption(f"{number(len(real_table), 0)} rader · varje rad med källa, licens och år. {layout.ATTRIBUTION_NOTE}.")
+downloads.download_buttons(real.sheet, f"verkliga_data_{REAL_TABLES.index(which) + 1}", "verklig_tabell_ned")
+st.caption(f"{number(real.rows, 0)} rader · varje rad med källa, licens och år. {layout.ATTRIBUTION_NOTE}.")
 
 st.subheader("Så är de syntetiska värdena gjorda")
 st.markdown(
@@ -132,7 +108,7 @@ vid sida. Modellen är deterministisk (`python -m lib.cli generate-data`) och be
 )
 
 st.subheader("Preliminärt urval av stadsdelar")
-st.dataframe(source_tables.programme_selection(readers.areas()), hide_index=True, width="stretch")
+st.dataframe(sources.programme_selection(), hide_index=True, width="stretch")
 
 st.subheader("Verkliga publicerade siffror")
 st.caption(
@@ -141,9 +117,8 @@ st.caption(
     "styr de syntetiska värdena. ”Källtyp” = andrahandskälla när länken inte går till utgivaren själv utan till "
     "t.ex. ett uppslagsverk, en nyhetsartikel eller en kopia på en dokumentsajt."
 )
-ref_table = source_tables.reference_table(refs, ind_name, calibration)
 st.dataframe(
-    tables.numeric(ref_table).format(tables.published, subset=["Värde"]),
+    tables.numeric(sources.reference_table()).format(tables.published, subset=["Värde"]),
     hide_index=True,
     width="stretch",
     column_config={"Källa": st.column_config.LinkColumn(display_text="öppna")},
@@ -160,18 +135,14 @@ st.markdown(
 )
 
 areas_all = readers.areas()
+mall_lang, mall_bred = sources.templates()
 t1, t2 = st.columns(2)
 with t1:
     st.markdown("**Mall, lång layout**")
-    mall_lang = export_tables.form(importer.template("long", areas_all, inds, YEARS[-1]))
     downloads.download_buttons(mall_lang, "mall_lang", "mall_lang")
 with t2:
     st.markdown("**Mall, bred layout**")
-    downloads.download_buttons(
-        export_tables.form(importer.template("wide", areas_all, readers.index_indicators(), YEARS[-1])),
-        "mall_bred",
-        "mall_bred",
-    )
+    downloads.download_buttons(mall_bred, "mall_bred", "mall_bred")
 import_panels.values_upload(areas_all, inds)
 import_panels.import_history()
 

@@ -51,11 +51,9 @@ with st.expander("Bedömningsregler"):
     strong = r2.slider("Stark trend (% per år)", 1, 10, 2, key=urlstate.STRONG_TREND, bind="query-params")
     window = r3.slider("Trend över antal mätningar", 2, 5, 3, key=urlstate.TREND_WINDOW, bind="query-params")
     st.markdown(goalview.rules_text(tolerance, strong, window))
-rules = goals.Rules(tolerance=tolerance / 100, strong_trend=strong / 100, window=window)
 
 outcomes = readers.goal_outcomes(place)
-rows = goals.indicator_assessment(tree, outcomes, year, years, rules)
-evaluation = goals.evaluate(tree, rows)
+rows, evaluation = goalview.assessment(place, year, tolerance, strong, window)
 status = evaluation.set_index("id")
 
 body_id = body_label.get(body_name) if body_name != ALL else None
@@ -66,7 +64,7 @@ shown = tree.only(keep)
 
 summary = followup.status_counts(tree, evaluation, keep)
 if not summary.empty:
-    st.altair_chart(goalview.status_bar(summary), width="stretch")
+    st.vega_lite_chart(spec=goalview.status_bar_spec(summary), width="stretch")
 
 prog = status.loc[followup.PROGRAMME_ID]
 activity_text = (

@@ -6,13 +6,11 @@ view beside them are one fragment, so a slider move redraws only that; the scena
 The controls are in `ui/weights.py`, the views in `ui/weight_views.py`, the numbers and sentences in
 `lib/ranking.py`."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from lib import index as ix
-from lib import levels, ranking
-from ui import layout, readers, results, urlstate, wording
+from lib import ranking
+from ui import layout, results, urlstate, wording
 from ui import weight_views as views
 from ui import weights as controls
 
@@ -24,9 +22,7 @@ layout.page_setup()
 def index_view(settings: ix.IndexParams) -> None:
     """The area weights beside the ranking they give, in the view chosen (table, map, uncertainty, selection or
     validation)."""
-    missing = levels.missing_domains(
-        readers.level_values(settings.level, settings.real_only), readers.indicators(), settings.year
-    )
+    missing = results.missing_domains(settings.level, settings.real_only, settings.year)
     left, right = st.columns([0.95, 2.6], gap="small")
     with left:
         params = controls.area_sliders(settings, missing)
@@ -35,10 +31,7 @@ def index_view(settings: ix.IndexParams) -> None:
         right.warning(f"{problem} Ingen rangordning räknas med de här vikterna.")
         return
     st.session_state[urlstate.LAST_INDEX_PARAMS] = params
-    result = results.index_result(params)
-    standard = results.index_result(replace(params, domain_weights=(), indicator_weights=()))  # equal weights
-    table = ranking.ranking_with_change(result.scores, standard.scores)
-    origin = results.value_origin(params.level, params.year, params.real_only)
+    table = views.change_table(params)  # the ranking and its change against the standard (equal) weights
     with right:
         heading = st.empty()
         view = views.view_choice()
@@ -49,16 +42,16 @@ def index_view(settings: ix.IndexParams) -> None:
         universe = wording.UNIVERSES[params.universe]
         heading.subheader(ranking.ranking_heading(params.year, params.level, params.universe, universe))
         if view == views.MAP:
-            views.ranking_map(table, params, origin)  # needs no robustness draws: the fastest what-if
+            views.ranking_map(table, params)  # needs no robustness draws: the fastest what-if
         else:
-            table = views.robustness_note(table, params, results.unit_labels(params.level))
+            table = views.robustness_note(params)
         if view == views.UNCERTAINTY:
-            views.uncertainty_view(table, result, params, results.unit_labels(params.level))
+            views.uncertainty_view(table, results.index_result(params), params, results.unit_labels(params.level))
         elif view == views.SELECTION:
             views.selection_view(params)
         elif view == views.TABLE:
-            views.ranking_table(table, params, origin)
-        views.ranking_notes(table, result, params, origin, table_shown=view == views.TABLE)
+            views.ranking_table(params)
+        views.ranking_notes(table, params, table_shown=view == views.TABLE)
 
 
 st.title("Index och vikter")

@@ -13,10 +13,6 @@ layout.page_setup()
 districts = readers.districts()
 outer = districts[districts["outer_city"]]
 committee_of = dict(zip(outer["committee"], outer["name"], strict=True))
-domains = readers.domains()
-domain_columns = {
-    f"domain_{c}": n for c, n in zip(domains["code"], domains["name"], strict=True) if c != readers.CONTEXT
-}
 index_inds = readers.index_indicators()
 ind_name = dict(zip(index_inds["code"], index_inds["name"], strict=True))
 years = readers.data_years()
@@ -39,8 +35,7 @@ pv = plan_ui.PlanView(committee, editor, ind_name)
 tabs = st.tabs(["Nulägesanalys", "Prioriteringar", "Lokala mål", "Aktiviteter", "Uppföljning", "Historik"])
 
 with tabs[0]:
-    result = results.index_result(urlstate.current_index_params(year))
-    situation = plans.situation(result.scores, readers.areas(), district, domain_columns)
+    situation = results.plan_situation(urlstate.current_index_params(year), district)
     st.markdown(
         f"**{district}** har {len(situation)} stadsdelar, varav {int(situation['in_programme'].sum())} i programmets "
         "preliminära urval. Områdespoäng: 100 = staden, högre = mer risk."
@@ -53,9 +48,7 @@ with tabs[0]:
     st.dataframe(tables.numeric(view, {"Plats i staden": 0}), hide_index=True, width="stretch")
     if len(empty):
         st.caption(f"Utan värden (färre än 1 000 invånare): {', '.join(empty['Stadsdel'])}.")
-    weakest = plans.weakest_indicators(
-        readers.committee_outcomes(district), readers.goal_outcomes("Staden"), readers.indicators(), year
-    )
+    weakest = results.weakest_indicators(district, year)
     st.markdown("**Svagast mot staden** (programstadsdelarna sammantaget; 100 = stadens nivå):")
     st.markdown(
         "\n".join(

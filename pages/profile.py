@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.config import BASELINE_YEAR, PROGRAMME_START, YEARS
-from ui import briefs, layout, readers, results, urlstate
+from ui import briefs, cached_views, layout, readers, urlstate
 from ui import profile as view
 
 layout.page_setup()
@@ -24,10 +24,10 @@ choice = c1.selectbox("Stadsdel", names, index=names.index("Rinkeby"), key=urlst
 year = int(c2.selectbox("År", years[::-1], key=urlstate.YEAR, bind="query-params"))
 code = code_of[choice]
 info = areas.loc[code]
+parts = view.unit(code, choice, info["district"])
 
 params = urlstate.current_index_params(year)
-result = results.index_result(params)
-robust = results.robustness(params).set_index("area_code").loc[code]
+scores = cached_views.unit_scores(code, cached_views.params_key(params), params)
 
 st.subheader(f"{choice} · {info['district']}")
 status = (
@@ -44,18 +44,18 @@ st.download_button(
     icon=":material/picture_as_pdf:",
     on_click="ignore",
 )
-view.key_figures(code, choice, year, params, result, robust)
+view.key_figures(code, choice, year, params, scores)
 
-if pd.notna(result.scores.set_index("area_code").loc[code, "composite"]):  # under 1 000 inhabitants: no index
+if pd.notna(scores.row["composite"]):  # under 1 000 inhabitants: no index
     st.subheader("De fyra områdena")
-    view.domains_view(code, choice, year, params, result)
+    view.domains_view(code, choice, year, params, scores)
 
 st.subheader(f"Alla indikatorer {year}")
 st.caption(
     "Varje indikators senaste värde till och med valt år, med sitt eget år. **Verkligt** = publicerad statistik med "
     "källa och licens; **syntetiskt** = modellerat värde."
 )
-view.indicator_view(code, year, result.flags.loc[code])
+view.indicator_view(code, year, scores.flags)
 st.caption(
     "Stadens och programområdets värden är befolkningsvägda medel av stadsdelarna. Mått som inte mäts varje år "
     "(valdeltagande, trygghetsmätningen) visar senaste mätningen. Sammanhang (folkmängd, nettoinkomst, utländsk "
@@ -63,20 +63,16 @@ st.caption(
 )
 
 st.subheader("Verkligt och modellerat sida vid sida")
-view.real_and_model_view(code, choice)
+view.real_and_model_view(choice, parts)
 
-police = readers.police_shares()
-police = police[police["area_code"] == code]
-deso_units = readers.units("deso")
-deso_units = deso_units[deso_units["area_code"] == code]
 st.subheader("Polisens utsatta områden 2025")
-view.police_view(choice, police, deso_units)
+view.police_view(choice, parts)
 
 st.subheader(f"DeSO i {choice}")
-view.deso_view(choice, police, deso_units)
+view.deso_view(choice, parts)
 
 st.subheader(f"Utveckling {YEARS[0]}–{YEARS[-1]}")
-st.altair_chart(view.trend_chart(code, choice), width="content")
+view.trend_view(parts)
 st.caption(
     "Fyllda punkter: verkliga värden (t.ex. SCB 2024/2025, stadens folkmängd 2014–2016); ringar: syntetiska "
     "(modellerade). Staden och programområdet räknas som verkliga bara när alla stadsdelars värden är det. "
@@ -85,4 +81,4 @@ st.caption(
 )
 
 st.subheader(f"Publicerad statistik för {info['district']}")
-view.published_view(info["district"], choice)
+view.published_view(parts)

@@ -4,9 +4,8 @@ real values marked apart from modelled ones."""
 import pandas as pd
 import streamlit as st
 
-from lib import charts, export_tables, trends
 from lib.config import BASELINE_YEAR, PROGRAMME_START, YEARS
-from ui import downloads, layout, readers, tables, urlstate
+from ui import cached_views, downloads, layout, readers, tables, urlstate
 
 layout.page_setup()
 
@@ -41,29 +40,21 @@ refs = c3.multiselect(
 )
 code = ind_code[name]
 meta = inds.set_index("code").loc[code]
-real_years, model_years = trends.year_spans(readers.stadsdel_values(), code)
+order = list(chosen) + [g for g in GROUPS if g in refs]
+colours = DOMAIN_COLOURS[: len(chosen)] + [GROUP_COLOURS[g] for g in GROUPS if g in refs]
+view = cached_views.trend(code, tuple(chosen), tuple(refs), GROUPS, tuple(order), tuple(colours))
 st.caption(
     (f"**{name}: sammanhang, ingår inte i indexet.** " if meta["domain"] == readers.CONTEXT else f"**{name}** ")
-    + f"({meta['unit']}) · verkliga värden: {real_years} · syntetiska värden: {model_years}."
+    + f"({meta['unit']}) · verkliga värden: {view.real_years} · syntetiska värden: {view.model_years}."
 )
 
-groups = readers.group_values().merge(readers.group_status(), on=["group", "indicator_code", "year"], how="left")
-data = trends.series(readers.stadsdel_values(), groups, code, chosen, name_of, refs)
-
-if data.empty:
+if view.empty:
     st.info("Välj minst en stadsdel eller jämförelse.")
 else:
-    order = list(chosen) + [g for g in GROUPS if g in refs]
-    colours = DOMAIN_COLOURS[: len(chosen)] + [GROUP_COLOURS[g] for g in GROUPS if g in refs]
-    marks = pd.DataFrame({"year": [BASELINE_YEAR, PROGRAMME_START], "vad": ["Basår", "Programstart"]})
-    chart = charts.trend_lines(data, order, colours, GROUPS, meta["unit"], int(meta["decimals"]), marks)
-    st.altair_chart(chart, width="stretch")
-    st.caption(trends.explanation(data, meta["definition"], bool(meta["higher_is_worse"]), meta["source"]))
-    change = trends.change_text(data, order, BASELINE_YEAR, int(meta["decimals"]), meta["unit"])
-    if change:
-        st.markdown(change)
-    wide, synthetic = trends.wide(data, order, int(meta["decimals"]))
-    st.dataframe(tables.wide_with_real_marked(wide, synthetic, int(meta["decimals"])), width="stretch")
+    cached_views.chart(view.spec, width="stretch")
+    st.caption(view.explanation)
+    if view.change:
+        st.markdown(view.change)
+    st.dataframe(tables.wide_with_real_marked(view.wide, view.synthetic, int(meta["decimals"])), width="stretch")
     st.caption("Fetstil på ljusorange botten: verkligt värde; övriga är syntetiska.")
-    sheet = export_tables.trend(trends.download(data), int(meta["decimals"]))
-    downloads.download_buttons(sheet, f"utveckling_{code}", "utveckling_tabell")
+    downloads.download_buttons(view.sheet, f"utveckling_{code}", "utveckling_tabell")

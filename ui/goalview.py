@@ -12,13 +12,24 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts, goals
-from lib.config import BASELINE_YEAR
+from lib.config import BASELINE_YEAR, YEARS
 from lib.goals.followup import LEVEL_LABELS
-from ui import tables
+from ui import readers, streamlit_compat, tables
 
 OUTCOME_SERIES = ["Utfall", "Årsmål"]
 #: Marks a line whose content is an example, as the page shows it.
 MARKER = " :orange[(illustrativt)]"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def assessment(place: str, year: int, tolerance: int, strong: int, window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every delmål indicator's assessment and every node's status for the outcomes of `place` in `year` under the
+    rules as the page's sliders give them (percent) – the same for every visitor with these choices, so computed
+    once; `ui.results.data_changed` drops it when values or the goal tree are replaced."""
+    tree = readers.goal_tree()
+    rules = goals.Rules(tolerance=tolerance / 100, strong_trend=strong / 100, window=window)
+    rows = goals.indicator_assessment(tree, readers.goal_outcomes(place), year, list(YEARS), rules)
+    return rows, goals.evaluate(tree, rows)
 
 
 def rules_text(tolerance: int, strong: int, window: int) -> str:
@@ -37,6 +48,13 @@ def rules_text(tolerance: int, strong: int, window: int) -> str:
 * Årsmålen går linjärt från basåret {BASELINE_YEAR} till målvärdet {goals.FINAL_YEAR}; därefter är årsmålet
   målvärdet.
 """
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def status_bar_spec(summary: pd.DataFrame) -> dict:
+    """`status_bar` as the spec `st.altair_chart` would send, built once per set of counts: assembling and
+    validating the Altair layers was a tenth of every rerun of Mål och uppföljning."""
+    return streamlit_compat.altair_spec(status_bar(summary))
 
 
 def status_bar(summary: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:

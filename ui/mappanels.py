@@ -1,21 +1,19 @@
 """The panels of the Karta page: its choices (all bound to the URL, so a link reproduces the view), the deck, the
 notes under the map, the selected unit and the legend beside it, and the table and downloads below. The numbers
-and texts come from `lib.maplayer`; this module only reads, asks and draws."""
+and texts come from `lib.maplayer`, cached per choice in `ui.mapdata`; this module only reads, asks and draws."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import classify, export_tables, levels, maplayer, mapview, provenance, ranks
-from lib import index as ix
+from lib import classify, levels, maplayer, mapview, provenance, ranks
 from lib.fmt import number
-from lib.maplayer import COMPOSITE, LayerValues
+from lib.maplayer import LayerValues
 from ui import downloads, geometry, layout, maps, readers, results, tables, urlstate, wording
+from ui.mapdata import Catalogue, Figures
 
 VIEWS = ("Programmet", "Hela staden")
 LEVEL_OF = {label: code for code, label in wording.LEVEL_LABELS.items()}
@@ -71,48 +69,13 @@ def level_choices() -> tuple[str, bool, bool]:
     return level, not at_deso and value_choice == wording.REAL_ONLY, view == VIEWS[0]
 
 
-@dataclass(frozen=True)
-class Catalogue:
-    """What the map can show at a level: its units (indexed by code), the non-missing values, the indicator
-    catalogue, and the layer options (readable label → domain or indicator code)."""
-
-    level: str
-    real_only: bool
-    units: pd.DataFrame
-    present: pd.DataFrame
-    indicators: pd.DataFrame
-    domain_label: dict[str, str]
-    ind_code: dict[str, str]
-    context_codes: set[str]
-
-    @property
-    def layers(self) -> list[str]:
-        return [COMPOSITE, *self.domain_label, *self.ind_code]
-
-    @property
-    def names(self) -> dict[str, str]:
-        return dict(zip(self.units.index, self.units["name"], strict=True))
-
-
-def catalogue(level: str, real_only: bool) -> Catalogue:
-    long = readers.level_values(level, real_only)
-    present = long[long["value"].notna()]
-    inds = readers.indicators()
-    domain_label, ind_code, context_codes = maplayer.layer_options(
-        inds, readers.index_domains(), set(present["indicator_code"]), readers.CONTEXT
-    )
-    units = readers.units(level).set_index("code")
-    return Catalogue(level, real_only, units, present, inds, domain_label, ind_code, context_codes)
-
-
 def layer_choices(cat: Catalogue) -> tuple[str, int, str]:
     """The second row: layer, year, classes. Bound widgets put the shown label in the URL, so options are readable
     names (?lager=Ohälsotal). Returns (layer, year, scheme)."""
     r2 = st.columns([2.6, 1, 2.3])
     layer = r2[0].selectbox("Visa på kartan", cat.layers, key=urlstate.LAYER, bind="query-params")
     if layer in cat.ind_code:
-        rows = cat.present.loc[cat.present["indicator_code"] == cat.ind_code[layer], "year"]
-        years = sorted(int(y) for y in rows.unique())
+        years = cat.years_of[cat.ind_code[layer]]
     else:
         years = readers.index_years(cat.level, cat.real_only)
     year = int(r2[1].selectbox("År", years[::-1], key=urlstate.YEAR, bind="query-params"))
@@ -140,44 +103,6 @@ def overlay_toggles(box, at_deso: bool) -> tuple[bool, bool]:
             "komma in, lila kant = skulle falla ut.",
         )
     return show_police, show_shift
-
-
-def layer_values(cat: Catalogue, layer: str, year: int, params: ix.IndexParams, only_real: bool) -> LayerValues:
-    """The chosen layer's values, statuses and wording (an indicator, or the index / a domain score)."""
-    index = cat.units.index
-    if layer in cat.ind_code:
-        code = cat.ind_code[layer]
-        weights = ix.nearest_population(readers.level_values(cat.level), year, list(index))
-        return maplayer.indicator_layer(
-            index,
-            cat.present,
-            cat.indicators.set_index("code").loc[code],
-            year,
-            context=code in cat.context_codes,
-            only_real=only_real,
-            weights=np.nan_to_num(weights, nan=0.0),
-        )
-    column = "composite" if layer == COMPOSITE else f"domain_{cat.domain_label[layer]}"
-    _, fw = results.index_inputs(cat.level, year, cat.real_only)
-    pairs = zip(fw.indicators, fw.indicator_domains, strict=True)
-    used_inds = [c for c, d in pairs if column in ("composite", f"domain_{d}")]
-    universes = maplayer.DESO_UNIVERSES if cat.level == "deso" else wording.UNIVERSES
-    how = maplayer.IndexMethod(
-        params.method,
-        wording.METHODS[params.method],
-        wording.AGGREGATIONS[params.aggregation],
-        universes[params.universe],
-    )
-    scores = results.index_result(params).scores.set_index("area_code")
-    used = maplayer.latest_used(cat.present, used_inds, year)
-    return maplayer.index_layer(index, scores, column, used, how, only_real)
-
-
-def selection_shift(params: ix.IndexParams, units: pd.DataFrame) -> dict:
-    """Which stadsdelar the index would bring into the selection of 22 and which it would drop."""
-    result = results.index_result(params)
-    order = units.reindex(result.scores["area_code"])
-    return ix.selection(result.scores, order["outer_city"].to_numpy(bool), order["in_programme"].to_numpy(bool))
 
 
 def select_on_click(level: str, deso_names: dict[str, str]) -> Callable[[], None]:
@@ -335,8 +260,9 @@ def overlay_captions(show_police: bool, show_shift: bool, synthetic_in_view: boo
         st.caption(":orange[**Syntetiska värden**] – se Data och källor.")
 
 
-def table_panel(table: pd.DataFrame, values: LayerValues, name: str) -> None:
+def table_panel(fig: Figures, values: LayerValues, name: str) -> None:
     """The map's figures as a table, with its source and downloads (marked and rounded as the layer is)."""
+    table = fig.table
     with st.expander("Tabell – samma siffror som kartan", expanded=False):
         st.dataframe(
             tables.numeric(table, {c: values.decimals for c in table.columns if str(c).startswith("Värde")}),
@@ -344,8 +270,7 @@ def table_panel(table: pd.DataFrame, values: LayerValues, name: str) -> None:
             width="stretch",
         )
         st.caption(values.source_line)
-        sheet = export_tables.map_table(table, values.source_line, values.decimals)
-        downloads.download_buttons(sheet, name.replace(" ", "_").replace(":", ""), "karta_tabell")
+        downloads.download_buttons(fig.sheet, name.replace(" ", "_").replace(":", ""), "karta_tabell")
 
 
 def png_button(

@@ -3,6 +3,8 @@ figure tables and the small multiples of trends. The page composes them; the num
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -12,10 +14,22 @@ from lib import index as ix
 from lib.config import BASELINE_YEAR, PROGRAMME_START, YEARS
 from lib.fmt import number
 from lib.reference import source_kind
-from ui import downloads, readers, urlstate, wording
+from ui import downloads, readers, results, urlstate, wording
+from ui.cached_views import Scores, Spec, chart, params_key
+from ui.streamlit_compat import altair_spec
 
 DOMAIN_COLOURS = ["#1f4e8c", "#2a9d8f", "#e9a03b", "#b5179e"]
 LINE_COLOURS = {"stadsdel": "#b30000", "Programområdet": "#e08214", "Staden": "#5b6470"}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _population(code: str, year: int) -> tuple[float | None, str]:
+    """The unit's population in `year` (None when there is none) and the help saying where it comes from."""
+    values = readers.values_long()
+    pop = values[(values["area_code"] == code) & (values["indicator_code"] == "befolkning") & (values["year"] == year)]
+    if not len(pop):
+        return None, "Ingen uppgift."
+    return float(pop["value"].iloc[0]), _population_help(code, year)
 
 
 def _population_help(code: str, year: int) -> str:
@@ -31,17 +45,26 @@ def _population_help(code: str, year: int) -> str:
     )
 
 
-def key_figures(
-    code: str, choice: str, year: int, params: ix.IndexParams, result: ix.IndexResult, robust: pd.Series
-) -> None:
+@st.cache_data(show_spinner=False, max_entries=256)
+def _rank_texts(code: str, key: str, _params: ix.IndexParams) -> tuple[str, str, str]:
+    """The ranked unit's place as a metric, the sentence under it and its help (`ranks.profile_rank`)."""
+    params = _params
+    scores = results.index_result(params).scores
+    in_programme = readers.areas().query("in_programme")["code"]
+    return ranks.profile_rank(
+        int(scores.set_index("area_code").loc[code, "rank"]),
+        int(scores["rank"].notna().sum()),
+        params.universe,
+        ranks.programme_place(scores, list(in_programme), code),
+    )
+
+
+def key_figures(code: str, choice: str, year: int, params: ix.IndexParams, unit_score: Scores) -> None:
     """Population, index, rank and flags as metrics, with the rank's range under random weights."""
-    row = result.scores.set_index("area_code").loc[code]
-    ranked = int(result.scores["rank"].notna().sum())
-    values = readers.values_long()
-    pop = values[(values["area_code"] == code) & (values["indicator_code"] == "befolkning") & (values["year"] == year)]
+    row, robust = unit_score.row, unit_score.robust
+    pop, pop_help = _population(code, year)
     m1, m2, m3, m4 = st.columns(4)
-    pop_help = _population_help(code, year) if len(pop) else "Ingen uppgift."
-    m1.metric(f"Folkmängd {year}", number(pop["value"].iloc[0], 0) if len(pop) else "–", help=pop_help)
+    m1.metric(f"Folkmängd {year}", number(pop, 0) if pop is not None else "–", help=pop_help)
     if pd.isna(row["composite"]):
         m2.metric("Index", "–")
         st.warning("Stadsdelen har färre än 1 000 invånare och därför inga indikatorvärden, som i officiell statistik.")
@@ -50,10 +73,7 @@ def key_figures(
         "Index", number(row["composite"], 1), help=f"{wording.METHODS[params.method]}; vikter från Index och vikter."
     )
     if pd.notna(row["rank"]):
-        in_programme = readers.areas().query("in_programme")["code"]
-        value, sentence, rank_help = ranks.profile_rank(
-            int(row["rank"]), ranked, params.universe, ranks.programme_place(result.scores, list(in_programme), code)
-        )
+        value, sentence, rank_help = _rank_texts(code, params_key(params), params)
         m3.metric("Plats", value, help=rank_help)
         st.caption(sentence)
         st.info(
@@ -78,8 +98,11 @@ def _top_contributions(result: ix.IndexResult, code: str, domain_name: dict[str,
     return shares.nlargest(8, "andel")
 
 
-def domains_view(code: str, choice: str, year: int, params: ix.IndexParams, result: ix.IndexResult) -> None:
-    """The four domain scores against the programme area's mean, what contributes most, and warnings."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def _domain_charts(code: str, year: int, key: str, _params: ix.IndexParams) -> tuple[Spec, Spec]:
+    """The domain scores against the programme area's mean, and the top contributions, as chart specs."""
+    params = _params
+    result = results.index_result(params)
     areas = readers.areas()
     domains = readers.index_domains()
     domain_name = dict(zip(domains["code"], domains["name"], strict=True))
@@ -90,18 +113,25 @@ def domains_view(code: str, choice: str, year: int, params: ix.IndexParams, resu
     area_df = profile.domain_scores(
         result.scores, code, areas.loc[areas["in_programme"], "code"], population, domain_name
     )
+    domain_chart = charts.profile_domains(
+        area_df, list(domain_name.values()), DOMAIN_COLOURS, params.method == "ref100"
+    )
+    top = _top_contributions(result, code, domain_name)
+    contributions = charts.profile_contributions(top, list(domain_name.values()), DOMAIN_COLOURS)
+    return altair_spec(domain_chart), altair_spec(contributions)
+
+
+def domains_view(code: str, choice: str, year: int, params: ix.IndexParams, unit_score: Scores) -> None:
+    """The four domain scores against the programme area's mean, what contributes most, and warnings."""
+    domain_spec, contribution_spec = _domain_charts(code, year, params_key(params), params)
     c1, c2 = st.columns([1.3, 1], gap="large")
     with c1:
-        domain_chart = charts.profile_domains(
-            area_df, list(domain_name.values()), DOMAIN_COLOURS, params.method == "ref100"
-        )
-        st.altair_chart(domain_chart, width="stretch")
+        chart(domain_spec, width="stretch")
         reference = "streckad linje: jämförelsegruppen = 100 · " if params.method == "ref100" else ""
         st.caption(f"Stapel: {choice} · {reference}orange streck: programområdets befolkningsvägda medel.")
     with c2:
-        top = _top_contributions(result, code, domain_name)
-        st.altair_chart(charts.profile_contributions(top, list(domain_name.values()), DOMAIN_COLOURS), width="stretch")
-    row = result.scores.set_index("area_code").loc[code]
+        chart(contribution_spec, width="stretch")
+    row = unit_score.row
     names = readers.indicators().set_index("code")["name"]
     if row["dominance"]:
         st.warning(
@@ -109,7 +139,7 @@ def domains_view(code: str, choice: str, year: int, params: ix.IndexParams, resu
             f"{number(100 * row['dominant_share'], 0)} % av indexet. Rangordningen vilar då mycket på ett enda mått.",
             icon=":material/warning:",
         )
-    flagged = [names.loc[c] for c, f in result.flags.loc[code].items() if f]
+    flagged = [names.loc[c] for c, f in unit_score.flags.items() if f]
     if flagged:
         st.markdown(
             "**Flaggade indikatorer** (över 90:e percentilen eller minst 20 % sämre än jämförelsegruppen): "
@@ -118,12 +148,19 @@ def domains_view(code: str, choice: str, year: int, params: ix.IndexParams, resu
         )
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _indicator_tables(code: str, year: int, flags: tuple[tuple[str, bool], ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The indicator table as shown and as its prepared download (`flags`: indicator code, flagged)."""
+    own = readers.stadsdel_values()
+    table = profile.indicator_table(own[own["area_code"] == code], readers.group_values(), readers.indicators(), year)
+    shown, numeric = profile.page_tables(table, dict(flags))
+    return shown, export_tables.profile(numeric, table["decimals"].tolist())
+
+
 def indicator_view(code: str, year: int, flags: pd.Series) -> None:
     """Every indicator's latest value with its year, status, source, the city's and programme area's values and
     the relative risk; downloadable with numbers as numbers."""
-    own = readers.stadsdel_values()
-    table = profile.indicator_table(own[own["area_code"] == code], readers.group_values(), readers.indicators(), year)
-    shown, numeric = profile.page_tables(table, flags.to_dict())
+    shown, sheet = _indicator_tables(code, year, tuple(flags.items()))
     st.dataframe(
         shown,
         hide_index=True,
@@ -142,17 +179,21 @@ def indicator_view(code: str, year: int, flags: pd.Series) -> None:
             ),
         },
     )
-    sheet = export_tables.profile(numeric, table["decimals"].tolist())
     downloads.download_buttons(sheet, f"indikatorer_{code}_{year}", "profil_tabell")
 
 
-def real_and_model_view(code: str, choice: str) -> None:
-    """Real and modelled values of the same cell side by side."""
+def _pair_table(code: str) -> pd.DataFrame | None:
+    """The unit's cells with both a real and a modelled value, for display; None when there are none."""
     pairs = readers.real_and_model(code)
-    if pairs.empty:
+    return None if pairs.empty else provenance.side_by_side(pairs, readers.indicators())
+
+
+def real_and_model_view(choice: str, parts: Unit) -> None:
+    """Real and modelled values of the same cell side by side."""
+    pair_table = parts.pair_table
+    if pair_table is None:
         st.caption(f"{choice} har inga celler där både ett verkligt och ett modellerat värde finns.")
         return
-    pair_table = provenance.side_by_side(pairs, readers.indicators())
     st.dataframe(
         pair_table, hide_index=True, width="stretch", column_config={"År": st.column_config.NumberColumn(format="%d")}
     )
@@ -163,14 +204,20 @@ def real_and_model_view(code: str, choice: str) -> None:
     )
 
 
-def police_view(choice: str, police: pd.DataFrame, deso_units: pd.DataFrame) -> None:
+def _police_lines(code: str) -> list[str]:
+    """Polisen's sentences for stadsdel `code` (`provenance.police_lines`)."""
+    police = readers.police_shares()
+    return provenance.police_lines(police[police["area_code"] == code])
+
+
+def police_view(choice: str, parts: Unit) -> None:
     """The stadsdel's shares of Polisen's utsatta områden."""
-    if deso_units.empty:
+    if parts.deso_units.empty:
         st.markdown(f"{choice} innehåller inget eget DeSO, så Polisens lista (per DeSO) säger inget om stadsdelen.")
-    elif police.empty:
+    elif parts.police.empty:
         st.markdown(provenance.NO_POLICE_AREA)
     else:
-        st.markdown("\n".join(f"- {line}" for line in provenance.police_lines(police)))
+        st.markdown("\n".join(f"- {line}" for line in parts.police_lines))
     st.caption(
         "Källa: Polisen, utsatta och särskilt utsatta områden 2025, som andel av varje DeSO (beräknad överlappning; "
         "ingen licens angiven av Polisen – andelar och namn återges med källa)."
@@ -189,8 +236,21 @@ DESO_COLUMNS = {
 }
 
 
-def deso_view(choice: str, police: pd.DataFrame, deso_units: pd.DataFrame) -> None:
+def _deso_table(code: str) -> pd.DataFrame:
+    """The DeSO table of stadsdel `code` (`provenance.deso_table`), without the RegSO column when all its DeSO lie
+    in one RegSO (said once in the caption, leaving room for Polisen's column)."""
+    police = readers.police_shares()
+    deso_units = readers.units("deso")
+    deso_units = deso_units[deso_units["area_code"] == code]
+    table = provenance.deso_table(
+        deso_units, readers.level_values("deso", True), police[police["area_code"] == code], readers.indicators()
+    )
+    return table.drop(columns="RegSO") if deso_units["regso"].nunique() == 1 else table
+
+
+def deso_view(choice: str, parts: Unit) -> None:
     """The stadsdel's DeSO with their real values, Polisen's shares and overlap, and links to them on the map."""
+    deso_units = parts.deso_units
     if deso_units.empty:
         st.info(
             f"{choice} innehåller inget eget DeSO: varje DeSO räknas helt till den stadsdel det överlappar mest, och "
@@ -199,10 +259,8 @@ def deso_view(choice: str, police: pd.DataFrame, deso_units: pd.DataFrame) -> No
             icon=":material/info:",
         )
         return
-    deso_table = provenance.deso_table(deso_units, readers.level_values("deso", True), police, readers.indicators())
-    one_regso = deso_units["regso"].nunique() == 1
-    if one_regso:
-        deso_table = deso_table.drop(columns="RegSO")  # said once in the caption, leaving room for Polisen's column
+    deso_table = parts.deso_table
+    one_regso = "RegSO" not in deso_table.columns
     st.dataframe(deso_table, hide_index=True, width="stretch", column_config=DESO_COLUMNS)
     low = int((deso_units["overlap_share"] < provenance.OVERLAP_WARNING).sum())
     st.caption(
@@ -223,6 +281,15 @@ def deso_view(choice: str, police: pd.DataFrame, deso_units: pd.DataFrame) -> No
         )
 
 
+def trend_view(parts: Unit) -> None:
+    """The small multiples of `trend_chart`, drawn from its cached spec."""
+    chart(parts.trend_spec, width="content")
+
+
+def _trend_spec(code: str, choice: str) -> Spec:
+    return altair_spec(trend_chart(code, choice))
+
+
 def trend_chart(code: str, choice: str) -> alt.FacetChart:
     """Small multiples of the stadsdel, the programme area and the city, real points filled and modelled ringed,
     each value in its indicator's own decimals."""
@@ -239,8 +306,8 @@ def trend_chart(code: str, choice: str) -> alt.FacetChart:
     return charts.profile_trends(trend, colours, order, list(YEARS), marks)
 
 
-def published_view(district: str, choice: str) -> None:
-    """The published figures for the stadsdelsområde and the stadsdel, each with its source and kind of source."""
+def _published(district: str, choice: str) -> pd.DataFrame | None:
+    """The published figures for the stadsdelsområde and the stadsdel as shown; None when there are none."""
     refs = readers.reference_figures()
     inds = readers.indicators()
     ind_names = dict(zip(inds["code"], inds["name"], strict=True))
@@ -249,6 +316,29 @@ def published_view(district: str, choice: str) -> None:
         | ((refs["area_level"] == "stadsdel") & (refs["area"] == choice))
     ]
     if mine.empty:
+        return None
+    measures = [
+        ind_names[c] if same and c in ind_names else provenance.reference_measure(f)
+        for c, f, same in zip(mine["indicator_code"], mine["figure_indicator"], mine["comparable"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "Mått": measures,
+            "Område": mine["area"],
+            "År": mine["year"],
+            "Värde": mine["value"].map(provenance.figure_number),
+            "Enhet": mine["unit"].map(provenance.reference_unit),
+            "Samma mått som indikatorn": mine["comparable"].map({True: "ja", False: "nej"}),
+            "Källtyp": mine["source_url"].map(source_kind),
+            "Källa": mine["source_url"],
+        }
+    )
+
+
+def published_view(parts: Unit) -> None:
+    """The published figures for the stadsdelsområde and the stadsdel, each with its source and kind of source."""
+    figures = parts.published
+    if figures is None:
         st.caption("Inga publicerade siffror hittades för området.")
         return
     st.caption(
@@ -256,27 +346,43 @@ def published_view(district: str, choice: str) -> None:
         f"dem där måttet är detsamma och året ligger inom {YEARS[0]}–{YEARS[-1]}. ”Andrahandskälla”: länken går inte "
         "till utgivaren själv utan till t.ex. ett uppslagsverk, en nyhetsartikel eller en kopia på en dokumentsajt."
     )
-    measures = [
-        ind_names[c] if same and c in ind_names else provenance.reference_measure(f)
-        for c, f, same in zip(mine["indicator_code"], mine["figure_indicator"], mine["comparable"], strict=True)
-    ]
     st.dataframe(
-        pd.DataFrame(
-            {
-                "Mått": measures,
-                "Område": mine["area"],
-                "År": mine["year"],
-                "Värde": mine["value"].map(provenance.figure_number),
-                "Enhet": mine["unit"].map(provenance.reference_unit),
-                "Samma mått som indikatorn": mine["comparable"].map({True: "ja", False: "nej"}),
-                "Källtyp": mine["source_url"].map(source_kind),
-                "Källa": mine["source_url"],
-            }
-        ),
+        figures,
         hide_index=True,
         width="stretch",
         column_config={
             "Källa": st.column_config.LinkColumn(display_text="öppna källan"),
             "År": st.column_config.NumberColumn(format="%d"),
         },
+    )
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Everything on the Stadsdel page that depends only on the stadsdel (not on the year or the weights): its rows
+    of Polisen's list and its DeSO, Polisen's sentences, the DeSO table, the real-and-modelled pairs, the
+    published figures and the trend chart's spec. One cached object, so a rerun reads the cache once for them."""
+
+    police: pd.DataFrame
+    deso_units: pd.DataFrame
+    police_lines: list[str]
+    deso_table: pd.DataFrame
+    pair_table: pd.DataFrame | None
+    published: pd.DataFrame | None
+    trend_spec: Spec
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def unit(code: str, choice: str, district: str) -> Unit:
+    """The stadsdel-only parts of the page for stadsdel `code` (named `choice`, in stadsdelsområde `district`)."""
+    police = readers.police_shares()
+    deso_units = readers.units("deso")
+    return Unit(
+        police=police[police["area_code"] == code],
+        deso_units=deso_units[deso_units["area_code"] == code],
+        police_lines=_police_lines(code),
+        deso_table=_deso_table(code),
+        pair_table=_pair_table(code),
+        published=_published(district, choice),
+        trend_spec=_trend_spec(code, choice),
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
-from lib import allocation, levels, provenance, validation
+from lib import allocation, allocation_tables, export_tables, levels, plans, provenance, validation
 from lib import index as ix
 from ui import readers, wording
 
@@ -68,11 +70,19 @@ def value_origin(level: str, year: int, real_only: bool) -> pd.DataFrame:
     return provenance.value_origin(readers.level_values(level, real_only), fw.indicators, year)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def missing_domains(level: str, real_only: bool, year: int) -> list[str]:
+    """The index areas with no value at or before `year` at this level (`levels.missing_domains`), cached: the
+    scan of the level's long values took a large share of each rerun of the pages that name them."""
+    return levels.missing_domains(readers.level_values(level, real_only), readers.indicators(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def missing_domains_text(level: str, real_only: bool, year: int) -> str | None:
     """The plain sentence naming the index areas with no value at this level (None when all four have data):
     "Hälsa och säkerhet och trygghet saknar verkliga data på stadsdelsnivå – indexet bygger här på försörjning
     och sociala risker." The areas it rests on come in order of how many indicators they have here."""
-    missing = levels.missing_domains(readers.level_values(level, real_only), readers.indicators(), year)
+    missing = missing_domains(level, real_only, year)
     if not missing:
         return None
     names = dict(zip(readers.domains()["code"], readers.domains()["name"], strict=True))
@@ -123,6 +133,45 @@ def data_changed() -> None:
     index_inputs.clear()
     readers.framework.clear()
     readers.goal_tree.clear()
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """One allocation as the Fördelning page draws it: the rows (largest first), the chart's rows per method, the
+    screen table and the prepared download."""
+
+    result: pd.DataFrame
+    by_method: pd.DataFrame
+    table: pd.DataFrame
+    sheet: pd.DataFrame
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def allocation_view(
+    index_params: ix.IndexParams, year: int, by: str, params: allocation.AllocationParams
+) -> Allocation:
+    """`allocation.allocate` of the programme's units (`allocation_units`) and its tables, cached per choice: a
+    rerun that changes nothing need not allocate and prepare again. Raises ValueError as `allocate` does."""
+    result = allocation.allocate(allocation_units(index_params, year, by), params)
+    sheet = export_tables.allocation(allocation_tables.export(result))
+    return Allocation(result, allocation_tables.by_method(result), allocation_tables.table(result), sheet)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def plan_situation(params: ix.IndexParams, district: str) -> pd.DataFrame:
+    """The stadsdelar of `district` with their index and area scores (`plans.situation`), cached per index: the
+    nulägesanalys of a plan depends on the data and the weights only."""
+    domains = readers.domains()
+    columns = {f"domain_{c}": n for c, n in zip(domains["code"], domains["name"], strict=True) if c != readers.CONTEXT}
+    return plans.situation(index_result(params).scores, readers.areas(), district, columns)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def weakest_indicators(district: str, year: int) -> pd.DataFrame:
+    """The indicators where `district`'s programme stadsdelar are weakest against the city (`plans`), cached."""
+    return plans.weakest_indicators(
+        readers.committee_outcomes(district), readers.goal_outcomes("Staden"), readers.indicators(), year
+    )
 
 
 def allocation_units(params: ix.IndexParams, year: int, by: str) -> pd.DataFrame:

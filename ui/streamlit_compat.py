@@ -12,9 +12,16 @@ notes, sign-in panel or error handling. No configuration option turns the legacy
 
 tests/test_streamlit_compat.py fails when an upgrade changes any of this (the attribute goes away, or a deep link
 on a fresh server no longer shows `app.py`'s navigation), which is the signal to delete this module.
+
+`altair_spec` is the second use: Streamlit's own conversion of an Altair chart into the Vega-Lite spec it sends,
+so a page can cache that spec (Altair validates every chart against the Vega-Lite schema on each conversion, a
+large part of a rerun) and draw it with the public `st.vega_lite_chart` – the same element, byte for byte
+(tests/test_chart_specs.py).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -33,3 +40,10 @@ def leave_legacy_pages_mode() -> None:
             st.session_state[_NAVIGATION_READY] = True
             st.rerun()
     st.session_state[_NAVIGATION_READY] = True
+
+
+def altair_spec(chart: Any) -> dict[str, Any]:
+    """The Vega-Lite spec `st.altair_chart(chart)` would send, its data as Arrow datasets (cacheable)."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return dict(_convert_altair_to_vega_lite_spec(chart))

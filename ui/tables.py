@@ -92,8 +92,13 @@ def is_year(column: object) -> bool:
 def by_row(table: pd.DataFrame | Styler, columns: Sequence[str], decimals: Sequence[int]) -> Styler:
     """`table` with the `columns` of each row in that row's own decimals (one indicator per row)."""
     styled = table if isinstance(table, Styler) else table.style
-    for i, d in enumerate(decimals):
-        styled = styled.format(_number(d), subset=pd.IndexSlice[[styled.data.index[i]], list(columns)])
+    rows_of: dict[int, list] = {}
+    for label, d in zip(styled.data.index, decimals, strict=False):
+        rows_of.setdefault(int(d), []).append(label)
+    # One format per number of decimals, not per row: a format call per row made a table of thousands of rows
+    # (Data och källor's real values) take seconds to style.
+    for d, rows in rows_of.items():
+        styled = styled.format(_number(d), subset=pd.IndexSlice[rows, list(columns)])
     return styled
 
 
@@ -112,7 +117,10 @@ def rows_with_real_marked(
 def wide_with_real_marked(values: pd.DataFrame, synthetic: pd.DataFrame, decimals: int) -> Styler:
     """A series × year table with the real values (`synthetic` False) marked."""
     styles = synthetic.reindex_like(values).map(lambda s: REAL_CELL if s is False or s == 0 else "")
-    return swedish(values, dict.fromkeys(values.columns, decimals)).apply(lambda _: styles, axis=None)
+    styled = values.style
+    if len(values.columns):  # one format for every year column: a call per column cost more than the table
+        styled = styled.format(_number(decimals), subset=list(values.columns))
+    return styled.apply(lambda _: styles, axis=None)
 
 
 def comparison_columns(labels: Sequence[str]) -> tuple[list[str], dict]:

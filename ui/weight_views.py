@@ -67,14 +67,45 @@ def ranking_columns(deso: bool) -> dict:
     }
 
 
-def ranking_table(table: pd.DataFrame, params: ix.IndexParams, origin: pd.DataFrame) -> None:
-    """The ranking, the first rows or all; the columns that fit beside the sliders are shown, the rest
-    (stadsdelsområde, top-22 share, flags …) are in the table's column menu and in the exports."""
-    show_all = st.toggle(f"Visa alla {len(table)}", key="visa_alla")
+@st.cache_data(show_spinner=False, max_entries=64)
+def change_table(params: ix.IndexParams) -> pd.DataFrame:
+    """The ranking of `params` with each unit's change against the standard weights (`ranking.ranking_with_change`),
+    cached per settings: a rerun that changes nothing need not rank again."""
+    result = results.index_result(params)
+    standard = results.index_result(replace(params, domain_weights=(), indicator_weights=()))  # equal weights
+    return ranking.ranking_with_change(result.scores, standard.scores)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _robust_table(params: ix.IndexParams) -> tuple[pd.DataFrame, str]:
+    """`change_table` with the robustness draws, and the sentence on how firm the top places are."""
+    robust = results.robustness(params)
+    table = change_table(params).merge(robust, on="area_code")
+    labels = results.unit_labels(params.level)
+    return table, ranking.stability_sentence(table, int(robust["draws"].iloc[0]), labels)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _ranking_view(params: ix.IndexParams, show_all: bool) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The ranking table as shown, its prepared download and the caption on the hidden columns, cached per settings
+    (building and preparing them was most of a rerun)."""
+    table = _robust_table(params)[0]
     rows = table if show_all else table.head(ranking.TABLE_ROWS)
     deso = params.level == "deso"
     units = readers.units(params.level).set_index("code")
+    origin = results.value_origin(params.level, params.year, params.real_only)
     view = ranking.ranking_frame(rows, units, readers.area_names(), origin.set_index("area_code"), deso)
+    sheet = export_tables.ranking(ranking.ranking_export(view, rows["coverage"]))
+    return view, sheet, ranking.hidden_columns_caption(list(view.columns), ranking.shown_columns(deso))
+
+
+def ranking_table(params: ix.IndexParams) -> None:
+    """The ranking of `params` (with its robustness, `robustness_note`), the first rows or all; the columns that fit
+    beside the sliders are shown, the rest (stadsdelsområde, top-22 share, flags …) are in the table's column menu
+    and in the exports."""
+    show_all = st.toggle(f"Visa alla {len(_robust_table(params)[0])}", key="visa_alla")
+    view, sheet, caption = _ranking_view(params, show_all)
+    deso = params.level == "deso"
     shown = ranking.shown_columns(deso)
     st.dataframe(
         view.style.format({"Index": lambda v: number(v, 1)}),  # Swedish form, one decimal, still sorts as a number
@@ -84,14 +115,14 @@ def ranking_table(table: pd.DataFrame, params: ix.IndexParams, origin: pd.DataFr
         column_order=shown,
         column_config=ranking_columns(deso),
     )
-    sheet = export_tables.ranking(ranking.ranking_export(view, rows["coverage"]))
     downloads.download_buttons(sheet, "rangordning_deso" if deso else "rangordning", "rangordning")
-    st.caption(ranking.hidden_columns_caption(list(view.columns), shown))
+    st.caption(caption)
 
 
-def ranking_map(table: pd.DataFrame, params: ix.IndexParams, origin: pd.DataFrame) -> None:
+def ranking_map(table: pd.DataFrame, params: ix.IndexParams) -> None:
     """The index with the chosen weights on the map, per stadsdel or per DeSO: the same classes the Karta page
     uses, redrawn per move."""
+    origin = results.value_origin(params.level, params.year, params.real_only)
     level = levels.get(params.level)
     shown = table.set_index("area_code")["composite"]
     deso = params.level == "deso"
@@ -262,23 +293,30 @@ def validation_view(params: ix.IndexParams) -> None:
     st.caption("Källa: SCB, socioekonomisk områdestyp per RegSO (CC0). Statistik: SCB (CC0).")
 
 
-def robustness_note(table: pd.DataFrame, params: ix.IndexParams, labels: dict[str, str]) -> pd.DataFrame:
-    """The ranking with its robustness draws, and the sentence on how firm the top places are."""
-    robust = results.robustness(params)
-    table = table.merge(robust, on="area_code")
-    st.info(ranking.stability_sentence(table, int(robust["draws"].iloc[0]), labels), icon=":material/balance:")
+def robustness_note(params: ix.IndexParams) -> pd.DataFrame:
+    """The ranking of `params` (`change_table`) with its robustness draws, and the sentence on how firm the top
+    places are."""
+    table, sentence = _robust_table(params)
+    st.info(sentence, icon=":material/balance:")
     return table
 
 
-def ranking_notes(
-    table: pd.DataFrame, result: ix.IndexResult, params: ix.IndexParams, origin: pd.DataFrame, table_shown: bool
-) -> None:
-    """Under every ranking view: the units not ranked, where one indicator dominates, and what the values are."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def _notes(params: ix.IndexParams, table_shown: bool) -> tuple[str | None, str]:
+    """The caption on the units not ranked and the one on the values, cached per settings."""
+    result = results.index_result(params)
+    origin = results.value_origin(params.level, params.year, params.real_only)
     labels = results.unit_labels(params.level)
     unranked = ranking.unranked_caption(result.scores, params.level, params.real_only, labels)
+    return unranked, ranking.values_caption(params.level, params.real_only, origin, table_shown)
+
+
+def ranking_notes(table: pd.DataFrame, params: ix.IndexParams, table_shown: bool) -> None:
+    """Under every ranking view: the units not ranked, where one indicator dominates, and what the values are."""
+    unranked, values_caption = _notes(params, table_shown)
     if unranked:
         st.caption(unranked)
-    dominance = ranking.dominance_text(table, labels, indicator_names(), params.level)
+    dominance = ranking.dominance_text(table, results.unit_labels(params.level), indicator_names(), params.level)
     if dominance:
         st.warning(dominance, icon=":material/warning:")
-    st.caption(ranking.values_caption(params.level, params.real_only, origin, table_shown))
+    st.caption(values_caption)

@@ -29,15 +29,28 @@ def inverse(d: dict[str, str]) -> dict[str, str]:
 LEVEL_CODE = inverse(wording.LEVEL_LABELS)
 
 
+@st.cache_data(show_spinner=False)
 def domain_names() -> dict[str, str]:
     """Code → name of the index's four areas, in the sliders' order."""
     domains = readers.index_domains()
     return dict(zip(domains["code"], domains["name"], strict=True))
 
 
+@st.cache_data(show_spinner=False)
 def indicator_names() -> dict[str, str]:
     inds = readers.index_indicators()
     return dict(zip(inds["code"], inds["name"], strict=True))
+
+
+@st.cache_data(show_spinner=False)
+def _indicators_by_domain() -> dict[str, list[tuple[str, str]]]:
+    """(code, name) of each index indicator per area code, in catalogue order: read once, not per slider column."""
+    inds = readers.index_indicators()
+    out: dict[str, list[tuple[str, str]]] = {code: [] for code in domain_names()}
+    for code, name, domain in zip(inds["code"], inds["name"], inds["domain"], strict=True):
+        if domain in out:
+            out[domain].append((code, name))
+    return out
 
 
 def standard_state() -> dict[str, object]:
@@ -134,21 +147,21 @@ def level_controls() -> tuple[str, bool, int]:
 def indicator_sliders(columns: Sequence[DeltaGenerator], level: str, year: int, present: set[str]) -> dict[str, int]:
     """One slider per indicator, in its area's column; an indicator without values here is disabled."""
     _, defaults = urlstate.default_ratings()
-    inds = readers.index_indicators()
+    by_domain = _indicators_by_domain()
     where = wording.LEVEL_PHRASES[level]
     ratings = {}
     for column, (code, name) in zip(columns, domain_names().items(), strict=False):
         column.markdown(f"**{name}**")
-        for ind in inds[inds["domain"] == code].itertuples():
-            ratings[ind.code] = column.slider(
-                ind.name,
+        for ind_code, ind_name in by_domain[code]:
+            ratings[ind_code] = column.slider(
+                ind_name,
                 0,
                 10,
-                defaults[ind.code],
-                key=urlstate.indicator_key(ind.code),
+                defaults[ind_code],
+                key=urlstate.indicator_key(ind_code),
                 bind="query-params",
-                disabled=ind.code not in present,
-                help=None if ind.code in present else f"Inget värde på {where} {year} – påverkar inte indexet.",
+                disabled=ind_code not in present,
+                help=None if ind_code in present else f"Inget värde på {where} {year} – påverkar inte indexet.",
             )
     return ratings
 

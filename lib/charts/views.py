@@ -1,7 +1,7 @@
 """The Altair charts of the Stadsdel page and the Presentera slides.
 
 Why with the other charts: the same Swedish locale, Swedish tooltip titles and label limits as everywhere; the
-pages and `ui/profile.py` pass their frames and call `st.altair_chart`."""
+pages and `ui/profile.py` pass their frames and draw the chart (`st.altair_chart`, or its cached Vega-Lite spec)."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ Streamlit; Swedish column names are part of what they return because the page sh
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -35,16 +36,15 @@ def focus(tree: GoalTree, area_id: str | None = None, body_nodes: set[str] | Non
 def status_counts(tree: GoalTree, evaluation: pd.DataFrame, keep: Iterable[str]) -> pd.DataFrame:
     """How many kept målområden, mål and delmål have each status (nivå, status with its icon, antal, ordning), one
     row per level and status that occurs: the data of the page's stacked bar."""
-    level_of = tree.nodes.set_index("id")["level"]
-    status = evaluation.set_index("id")["status"]
+    level_of = dict(zip(tree.nodes["id"], tree.nodes["level"], strict=True))
+    status = dict(zip(evaluation["id"], evaluation["status"], strict=True))
     kept = list(keep)
     rows = []
     for level, label in LEVEL_LABELS.items():
-        ids = [n for n in kept if level_of.loc[n] == level]
+        counts = Counter(status[n] for n in kept if level_of[n] == level)
         for s in STATUSES:
-            count = int((status.loc[ids] == s).sum()) if ids else 0
-            if count:
-                rows.append({"nivå": label, "status": f"{STATUS_ICON[s]} {s}", "antal": count, "ordning": s})
+            if counts[s]:
+                rows.append({"nivå": label, "status": f"{STATUS_ICON[s]} {s}", "antal": counts[s], "ordning": s})
     return pd.DataFrame(rows)
 
 

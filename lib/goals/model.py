@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -56,7 +57,17 @@ class GoalTree:
     activities: pd.DataFrame  # id, node_id, body_id, district, title, start, end, status, budget, illustrative
 
     def children(self, node_id: str) -> list[str]:
-        return self.nodes.loc[self.nodes["parent"] == node_id, "id"].tolist()
+        return list(self._children.get(node_id, ()))
+
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        """Each node's children in the tree's order, built once per tree: the pages walk the tree on every rerun,
+        and filtering the node table per call made each walk quadratic. A tree is never changed in place
+        (`only` and the loaders make new ones), so the map cannot go stale."""
+        out: dict[str, list[str]] = {}
+        for node_id, parent in zip(self.nodes["id"], self.nodes["parent"], strict=True):
+            out.setdefault(parent, []).append(node_id)
+        return out
 
     def only(self, keep: Iterable[str]) -> GoalTree:
         """The same tree with only the nodes in `keep`: a view narrowed to one målområde or one body's goals keeps

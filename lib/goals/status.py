@@ -20,6 +20,7 @@ do not count; if no part can be judged, neither can the goal.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -169,33 +170,39 @@ def indicator_assessment(
 
 def evaluate(tree: GoalTree, indicator_rows: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
     """Status of every node, rolled up from its delmål's indicators, with status counts and the share of
-    activities done (klar of those not cancelled) below it."""
+    activities done (klar of those not cancelled) below it.
+
+    Lookups by dictionary (the tree's children map, levels, activity counts per node): filtering the node and
+    activity tables per node made it quadratic."""
     status: dict[str, str] = {}
     by_node = indicator_rows.groupby("node_id")["status"].apply(list).to_dict()
     levels = list(LEVELS)
+    level_of = dict(zip(tree.nodes["id"], tree.nodes["level"], strict=True))
     order = tree.nodes.assign(depth=tree.nodes["level"].map(levels.index)).sort_values("depth", ascending=False)
-    for node in order.itertuples():
-        kids = tree.children(node.id)
-        parts = by_node.get(node.id, []) if node.level == "delmål" else [status[k] for k in kids if k in status]
-        status[node.id] = roll_up(parts)
-    below_of = {n: descendants(tree, n) for n in tree.nodes["id"]}
-    act = tree.activities
+    for node_id, level in zip(order["id"], order["level"], strict=True):
+        kids = tree.children(node_id)
+        parts = by_node.get(node_id, []) if level == "delmål" else [status[k] for k in kids if k in status]
+        status[node_id] = roll_up(parts)
+    live = tree.activities[tree.activities["status"] != "avbruten"]
+    n_live = live.groupby("node_id").size().to_dict()
+    n_done = live[live["status"] == "klar"].groupby("node_id").size().to_dict()
     rows = []
-    for node in tree.nodes.itertuples():
-        below = below_of[node.id] | {node.id}
-        mine = act[act["node_id"].isin(below) & (act["status"] != "avbruten")]
-        delmal = [d for d in below if tree.nodes.set_index("id").loc[d, "level"] == "delmål"]
-        counts = pd.Series([status[d] for d in delmal]).value_counts() if delmal else pd.Series(dtype=int)
+    for node_id, level in zip(tree.nodes["id"], tree.nodes["level"], strict=True):
+        below = descendants(tree, node_id) | {node_id}
+        delmal = [d for d in below if level_of[d] == "delmål"]
+        counts = Counter(status[d] for d in delmal)
+        mine = sum(int(n_live.get(b, 0)) for b in below)
+        done = sum(int(n_done.get(b, 0)) for b in below)
         rows.append(
             {
-                "id": node.id,
-                "level": node.level,
-                "status": status[node.id],
+                "id": node_id,
+                "level": level,
+                "status": status[node_id],
                 "delmal": len(delmal),
                 **{f"n_{s}": int(counts.get(s, 0)) for s in STATUSES},
-                "activities": len(mine),
-                "activities_done": int((mine["status"] == "klar").sum()),
-                "activities_done_share": float((mine["status"] == "klar").mean()) if len(mine) else np.nan,
+                "activities": mine,
+                "activities_done": done,
+                "activities_done_share": done / mine if mine else np.nan,
             }
         )
     return pd.DataFrame(rows)

@@ -44,6 +44,24 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
 
 
+class SpecDeck(CompactDeck):
+    """A deck whose JSON spec was made before (`deck_spec`, e.g. kept in a cache): sends that spec and tooltip as
+    they are, so a rerun that draws the same map does not build and serialise its layers again."""
+
+    def __init__(self, spec: str, tooltip: dict | bool) -> None:
+        super().__init__(layers=[], map_provider=None, tooltip=tooltip)
+        self._spec = spec
+
+    def to_json(self) -> str:
+        return self._spec
+
+
+def deck_spec(deck: pdk.Deck) -> tuple[str, dict | bool]:
+    """The JSON spec and tooltip a chart sends of `deck` (pydeck keeps layer data as records, so the spec is what
+    the chart would make of the deck itself), for a `SpecDeck`."""
+    return deck.to_json(), deck._tooltip
+
+
 @dataclass(frozen=True)
 class MapData:
     """Per-stadsdel values to paint: keyed by area code."""
