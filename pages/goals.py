@@ -6,7 +6,7 @@ from lib import export_tables, goals
 from lib.config import BASELINE_YEAR, YEARS
 from lib.fmt import number
 from lib.goals import followup
-from ui import downloads, followup_panel, goalview, layout, readers, tables, urlstate
+from ui import cached_views, downloads, followup_panel, goalview, layout, readers, tables, urlstate
 
 layout.page_setup()
 
@@ -64,7 +64,7 @@ shown = tree.only(keep)
 
 summary = followup.status_counts(tree, evaluation, keep)
 if not summary.empty:
-    st.vega_lite_chart(spec=goalview.status_bar_spec(summary), width="stretch")
+    cached_views.chart(goalview.status_bar_spec(summary))
 
 prog = status.loc[followup.PROGRAMME_ID]
 activity_text = (

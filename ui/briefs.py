@@ -47,20 +47,6 @@ def _validation_page(params: ix.IndexParams):
     )
 
 
-def _stored_sensitivity(params: ix.IndexParams, data: object) -> ix.SensitivityResult | None:
-    """An analysis of `params` already in the server's store: with the default settings, else the one with other
-    settings used most recently (the brief says which runs and seed it shows)."""
-    store = sensitivity_view.store()
-    found = store.get((params, sensitivity_view.DEFAULT_SETTINGS), data)
-    if found is not None:
-        return found
-    with store.lock:
-        for key, (key_data, result) in reversed(store.items.items()):
-            if isinstance(key, tuple) and key[0] == params and key_data is data:
-                return result
-    return None
-
-
 def brief_sensitivity(params: ix.IndexParams) -> ix.SensitivityResult | None:
     """The sensitivity analysis the brief shows: one in the store for `params`, or – for the standard index, which
     any visitor may have – computed now with the default settings and stored for the page too; else None (the brief
@@ -69,16 +55,11 @@ def brief_sensitivity(params: ix.IndexParams) -> ix.SensitivityResult | None:
     Called from a download's callable, in a thread without a script run: no progress bar, the store and the engine
     directly, under the store's one lock as the page's run."""
     data, fw = results.index_inputs(params.level, params.year, params.real_only)
-    found = _stored_sensitivity(params, data)
+    store, settings = sensitivity_view.store(), sensitivity_view.DEFAULT_SETTINGS
+    found = store.get((params, settings), data) or store.latest(params, data)
     if found is not None or params != sensitivity_view.standard_params(params.year):
         return found
-    store, key = sensitivity_view.store(), (params, sensitivity_view.DEFAULT_SETTINGS)
-    with store.running:
-        result = store.get(key, data)
-        if result is None:
-            result = ix.run_sensitivity(data, fw, params, sensitivity_view.DEFAULT_SETTINGS)
-            store.put(key, data, result)
-    return result
+    return store.compute((params, settings), data, lambda: ix.run_sensitivity(data, fw, params, settings))
 
 
 def programme_brief_pdf(year: int, params: ix.IndexParams | None = None) -> bytes:

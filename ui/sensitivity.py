@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 import pandas as pd
 import streamlit as st
@@ -44,6 +44,30 @@ class Store:
                 return None
             self.items.move_to_end(key)
             return entry[1]
+
+    def latest(self, params: ix.IndexParams, data: object) -> sens.SensitivityResult | None:
+        """The analysis of `params` on `data` used most recently, whatever its runs and seed (the programme brief
+        shows it and says which it is)."""
+        with self.lock:
+            for key, (key_data, result) in reversed(self.items.items()):
+                if isinstance(key, tuple) and key[0] == params and key_data is data:
+                    return result
+        return None
+
+    def compute(
+        self,
+        key: tuple[ix.IndexParams, sens.SensitivitySettings],
+        data: object,
+        work: Callable[[], sens.SensitivityResult],
+    ) -> sens.SensitivityResult:
+        """The stored analysis for `key`, or `work()` stored under it – under the one lock that lets a single
+        analysis run at a time, checking the store again once inside (another visitor may have just computed it)."""
+        with self.running:
+            result = self.get(key, data)
+            if result is None:
+                result = work()
+                self.put(key, data, result)
+        return result
 
     def put(self, key: Hashable, data: object, result: sens.SensitivityResult) -> None:
         with self.lock:
@@ -91,12 +115,11 @@ def run(params: ix.IndexParams, settings: sens.SensitivitySettings) -> sens.Sens
     def progress(fraction: float, text: str) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=text)
 
-    with store().running:
-        result = store().get((params, settings), data)
-        if result is None:
-            progress(0.0, "Förbereder analysen …")
-            result = sens.run_sensitivity(data, fw, params, settings, progress=progress)
-            store().put((params, settings), data, result)
+    def work() -> sens.SensitivityResult:
+        progress(0.0, "Förbereder analysen …")
+        return sens.run_sensitivity(data, fw, params, settings, progress=progress)
+
+    result = store().compute((params, settings), data, work)
     bar.empty()
     return result
 
