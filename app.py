@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.layout import ATTRIBUTION_NOTE, NAVIGATION, PAGE_CSS, PAGE_FILES, SYNTHETIC_NOTE, log_run, run_clock, run_page
+from ui.results import follow_shared_writes
 from ui.sign_in import sign_in_panel
 from ui.urlstate import link_params, presenting
 
@@ -25,5 +26,6 @@ with st.sidebar:
     st.caption(ATTRIBUTION_NOTE)
     sign_in_panel()
 started = run_clock()
+follow_shared_writes()
 run_page(page)
 log_run(page.url_path or "overview", started)

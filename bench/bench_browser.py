@@ -10,6 +10,7 @@ final colours. That is what a person in the room sees, including deck.gl's WebGL
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import os
 import socket
@@ -28,6 +29,7 @@ from playwright.sync_api import Page, TimeoutError, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 CANVAS = "[data-testid='stDeckGlJsonChart'] canvas"
 CELLS = "[...document.querySelectorAll('[role=gridcell]')].slice(0, 14).map(c => c.textContent).join('|')"
 COLOURS_KB = 1.0  # 117 fill colours as RGB hex strings: the least any map update could send
@@ -184,6 +186,21 @@ def first_map(page: Page, url: str, path: str = "/map") -> tuple[float, float]:
     return title, time.perf_counter() - start
 
 
+def settle(page: Page, cast: Screencast, quiet_ms: int = 700, limit_s: float = 20.0) -> None:
+    """Wait until the move's rerun has started and finished and the screen has stopped changing: the script is idle
+    and no frame has come for `quiet_ms`. A fixed wait after the rerun (as before) read a repaint that came later
+    than that, on a busy machine, as a move that changed nothing, and dropped it from the figures."""
+    with contextlib.suppress(TimeoutError):  # the rerun has started (a fast one may be over before this looks)
+        page.wait_for_selector(RUNNING, timeout=3_000)
+    page.wait_for_selector(IDLE, timeout=30_000)
+    deadline = time.time() + limit_s
+    while time.time() < deadline:
+        last = cast.frames[-1][0] if cast.frames else 0.0
+        if time.time() - last >= quiet_ms / 1000 and page.locator(IDLE).count():
+            return
+        page.wait_for_timeout(100)
+
+
 def map_repaints(
     page: Page, url: str, walk: list[tuple[str, str]], received: list[int], path: str = "/index_weights?visa=Karta"
 ) -> tuple[list[float], list[float]]:
@@ -191,7 +208,10 @@ def map_repaints(
     page.goto(url + path)
     page.wait_for_selector(IDLE, timeout=60_000)
     page.locator(CANVAS).first.wait_for(timeout=60_000)
-    page.get_by_role("slider", name=walk[0][0]).scroll_into_view_if_needed()
+    # On a busy machine the page can still be redrawing (a rerun after the URL is written) when the map first shows.
+    page.get_by_role("slider", name=walk[0][0]).wait_for(timeout=180_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.get_by_role("slider", name=walk[0][0]).scroll_into_view_if_needed(timeout=60_000)
     page.mouse.wheel(0, 250)
     page.wait_for_timeout(1500)
     box = page.locator(CANVAS).first.bounding_box()
@@ -207,9 +227,7 @@ def map_repaints(
             received.clear()
             pressed = time.time()
             page.keyboard.press(key)
-            page.wait_for_timeout(100)
-            page.wait_for_selector(IDLE, timeout=30_000)
-            page.wait_for_timeout(700)  # let deck.gl finish drawing and the screencast deliver its frames
+            settle(page, cast)
             sizes.append(sum(received) / 1024)
             if baseline is None or not cast.frames:
                 continue

@@ -4,19 +4,25 @@ Each reader opens pages in its own Chromium context (a session of its own, as a 
 editor signs in and, in turn, adds an activity to a local plan and saves a weight scenario, every name unique.
 Afterwards the database is checked: every save the page confirmed is there exactly once with one audit row,
 and nothing else was written. Prints p50/p90 page latency, errors, and lost or duplicated writes.
+
+BENCH_REPLICAS=2 runs the same load through nginx in front of two app processes that keep what users write in
+one throwaway PostgreSQL (tests/pgserver.py, deploy/replicas.py), and checks the writes there.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import duckdb
@@ -139,22 +145,39 @@ async def editor(browser, url: str, n: int, rounds: int, tally: Tally) -> None:
         await context.close()
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of the app processes together."""
+    total = 0.0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
 
 
-def verify(db_path: Path, tally: Tally) -> tuple[int, int, int]:
-    """Lost (confirmed but absent), duplicated (present more than once) and stray (written, never confirmed)."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        acts = dict(
+def where(replicas: int) -> str:
+    if replicas <= 1:
+        return "one server"
+    return f"{replicas} app servers behind nginx (sticky sessions), users' writes in PostgreSQL"
+
+
+def verify(db_path: Path, tally: Tally, database_url: str | None = None) -> tuple[int, int, int]:
+    """Lost (confirmed but absent), duplicated (present more than once) and stray (written, never confirmed);
+    read from PostgreSQL when the run kept the users' writes there, else from the DuckDB file."""
+    opened: Any  # a psycopg or DuckDB connection: both take `execute(sql).fetchall()`
+    if database_url:
+        import psycopg
+
+        opened = psycopg.connect(database_url)
+    else:
+        opened = duckdb.connect(str(db_path), read_only=True)
+    with opened as con:  # the same queries on both: psycopg, like DuckDB, sends SQL without parameters as it is
+        acts: dict[str, int] = dict(
             con.execute(
                 "SELECT title, count(*) FROM plan_activity WHERE title LIKE 'Bänkaktivitet %' GROUP BY title"
             ).fetchall()
         )
-        scen = dict(
+        scen: dict[str, int] = dict(
             con.execute(
                 "SELECT name, count(*) FROM weight_scenario WHERE name LIKE 'Bänkscenario %' GROUP BY name"
             ).fetchall()
@@ -176,10 +199,10 @@ def verify(db_path: Path, tally: Tally) -> tuple[int, int, int]:
     return lost, duplicated, stray
 
 
-def server_times(log: Path, since: float) -> dict[str, tuple[list[float], list[float]]]:
+def server_times(logs: list[Path], since: float) -> dict[str, tuple[list[float], list[float]]]:
     """Server wall and CPU milliseconds per page run (SAMMANHALLEN_TIMING_LOG), for runs during the load."""
     times: dict[str, tuple[list[float], list[float]]] = {}
-    if log.exists():
+    for log in (log for log in logs if log.exists()):
         for line in log.read_text(encoding="utf-8").splitlines():
             stamp, name, wall, cpu = line.split("\t")
             if float(stamp) >= since:
@@ -189,55 +212,91 @@ def server_times(log: Path, since: float) -> dict[str, tuple[list[float], list[f
     return times
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time the server process has used (all its threads)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the server processes have used (all their threads)."""
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
-async def run(readers: int, editors: int, rounds: int) -> None:
+@dataclass
+class Servers:
+    """Where the load goes (one app server, or nginx in front of replicas) and what is read from it afterwards."""
+
+    url: str
+    pids: list[int]
+    timing_logs: list[Path]
+    warm_urls: list[str]  # each app process directly, so none starts the load with cold caches
+    checked: tuple[int, int, int] = (0, 0, 0)  # lost, duplicated, stray: set when the servers stop
+
+
+@contextlib.contextmanager
+def servers(replicas: int, tmp: Path, secrets: Path, tally: Tally) -> Iterator[Servers]:
+    """Today's single server on DuckDB, or `replicas` app processes behind nginx on a throwaway PostgreSQL; the
+    writes are verified as the servers stop (DuckDB's file once its server has let go, PostgreSQL before it goes)."""
+    args = ("--secrets.files", str(secrets))
+    official = {"SAMMANHALLEN_OFFICIAL_DIR": str(tmp / "official")}
+    if replicas <= 1:
+        db_path, timing_log = tmp / "c.duckdb", tmp / "runs.tsv"
+        env = {**os.environ, **official, "SAMMANHALLEN_DB": str(db_path), "SAMMANHALLEN_TIMING_LOG": str(timing_log)}
+        env.pop("SAMMANHALLEN_DATABASE_URL", None)  # today's set-up: everything in the one DuckDB file
+        build = [sys.executable, "-m", "lib.cli", "build-db"]
+        subprocess.run(build, cwd=ROOT, env=env, check=True, capture_output=True)
+        port = free_port()
+        server = start_server(env, port, extra=args)
+        url = f"http://127.0.0.1:{port}"
+        found = Servers(url, [server.pid], [timing_log], [url])
+        try:
+            wait_healthy(found.url)
+            yield found
+        finally:
+            server.terminate()
+            server.wait(15)
+        found.checked = verify(db_path, tally)
+        return
+    from deploy.replicas import Replicas
+    from tests.pgserver import PgServer
+
+    with PgServer() as pg:
+        group = Replicas(pg.url(), replicas, args=args, state_dir=tmp / "replicas", timing_logs=True, env=official)
+        with group:
+            logs = [group.timing_log(i + 1) for i in range(replicas)]
+            found = Servers(group.url, [p.pid for p in group.procs], logs, group.replica_urls)
+            yield found
+        found.checked = verify(tmp, tally, database_url=pg.url())
+
+
+async def run(readers: int, editors: int, rounds: int, replicas: int = 1) -> None:
     tmp = Path(tempfile.mkdtemp())
-    db_path = tmp / "c.duckdb"
     secrets = tmp / "secrets.toml"
     hashed = auth.hash_password(PASSWORD)
     secrets.write_text(auth.toml_dumps({"editors": {f"bänkredigerare{n}": hashed for n in range(editors)}}))
-    timing_log = tmp / "runs.tsv"
-    env = {
-        **os.environ,
-        "SAMMANHALLEN_DB": str(db_path),
-        "SAMMANHALLEN_OFFICIAL_DIR": str(tmp / "official"),
-        "SAMMANHALLEN_TIMING_LOG": str(timing_log),
-    }
-    subprocess.run([sys.executable, "-m", "lib.cli", "build-db"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = free_port()
-    server = start_server(env, port, extra=("--secrets.files", str(secrets)))
-    url = f"http://127.0.0.1:{port}"
     tally = Tally()
-    try:
-        wait_healthy(url)
+    with servers(replicas, tmp, secrets, tally) as found:
+        url = found.url
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            warm = await browser.new_page()
-            await warm.goto(url + "/map")
-            await loaded(warm)
-            await warm.close()
-            rss_before, cpu_before = rss_mb(server.pid), cpu_seconds(server.pid)
+            for warm_url in found.warm_urls:
+                warm = await browser.new_page()
+                await warm.goto(warm_url + "/map")
+                await loaded(warm)
+                await warm.close()
+            rss_before, cpu_before = rss_mb(found.pids), cpu_seconds(found.pids)
             started, started_epoch = time.perf_counter(), time.time()
             await asyncio.gather(
                 *(reader(browser, url, n, rounds, tally) for n in range(readers)),
                 *(editor(browser, url, n, rounds, tally) for n in range(editors)),
             )
             wall = time.perf_counter() - started
-            rss_after, server_cpu = rss_mb(server.pid), cpu_seconds(server.pid) - cpu_before
+            rss_after, server_cpu = rss_mb(found.pids), cpu_seconds(found.pids) - cpu_before
             await browser.close()
-    finally:
-        server.terminate()
-        server.wait(15)
-    lost, duplicated, stray = verify(db_path, tally)
+    lost, duplicated, stray = found.checked
     every = [v for values in tally.latencies.values() for v in values]
     print(
         f"Concurrency: {readers} readers × {rounds} rounds of {len(READ_PATHS)} pages, {editors} editors × "
-        f"{rounds} × (1 activity + 1 scenario), one server, wall time {wall:.0f} s"
+        f"{rounds} × (1 activity + 1 scenario), {where(replicas)}, wall time {wall:.0f} s"
     )
     print("In the browser (page opened → title shown and the script finished; the map page → map drawn).")
     print(f"All {readers + editors} Chromium sessions share the 2 cores with the server: mostly the clients' own work.")
@@ -254,7 +313,7 @@ async def run(readers: int, editors: int, rounds: int) -> None:
     print("On the server, one script run under the same load (SAMMANHALLEN_TIMING_LOG): wall time, which")
     print("includes waiting for a core, and the script thread's own CPU time, which does not:")
     print(f"{'page run':24} {'runs':>6} {'p50 ms':>8} {'p90 ms':>8} {'CPU p50':>8} {'CPU p90':>8}")
-    runs = server_times(timing_log, started_epoch)
+    runs = server_times(found.timing_logs, started_epoch)
     for name, (walls, cpus) in sorted(runs.items()):
         print(
             f"{name:24} {len(walls):6} {statistics.median(walls):8.0f} {p90(walls):8.0f} "
@@ -269,7 +328,7 @@ async def run(readers: int, editors: int, rounds: int) -> None:
         )
     loads = sum(len(v) for v in tally.latencies.values()) + len(tally.save_ms)
     print(
-        f"server process CPU during the run: {server_cpu:.0f} s for {loads} page loads and saves "
+        f"app server processes' CPU during the run: {server_cpu:.0f} s for {loads} page loads and saves "
         f"({server_cpu / max(loads, 1) * 1000:.0f} ms each, all threads) in {wall:.0f} s wall"
     )
     print(f"errors: {len(tally.errors)}")
@@ -286,7 +345,8 @@ def main() -> None:
     readers = int(os.environ.get("BENCH_READERS", "20"))
     editors = int(os.environ.get("BENCH_EDITORS", "5"))
     rounds = int(os.environ.get("BENCH_ROUNDS", "2"))
-    asyncio.run(run(readers, editors, rounds))
+    replicas = int(os.environ.get("BENCH_REPLICAS", "1"))
+    asyncio.run(run(readers, editors, rounds, replicas))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ BENCHES = [
     "bench_pages.py",
     "bench_browser.py",
     "bench_concurrency.py",
+    "bench_replicas.py",
     "bench_hostile.py",
 ]
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"

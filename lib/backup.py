@@ -325,3 +325,46 @@ def restore(data_dir: Path, db_path: Path, backup_file: Path, editor: str | None
             os.replace(aside, db_path)
         raise
     return Restored(chosen.path, previous, aside)
+
+
+def restore_to_postgres(backup_file: Path, editor: str | None) -> Backup:
+    """Move what one server saved into PostgreSQL: a backup's user tables copied into the empty user tables of
+    the database `SAMMANHALLEN_DATABASE_URL` names, in one transaction with an audit row ("återställd").
+
+    Only into an empty database: one that holds anything is left as it is (PostgreSQL's own tools back it up and
+    restore it), so nothing there can be lost. Every app process lays the imports and goal tree over its data at
+    its next rerun."""
+    from lib.auth import require_editor
+    from lib.db import pg
+    from lib.db.importing import insert_frame
+
+    editor = require_editor(editor)
+    chosen = read_backup(Path(backup_file))
+    store = pg.store()
+    with db.transaction(store) as cur:
+        filled = [t for t in db.USER_TABLES if cur.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]]  # noqa: S608
+        if filled:
+            raise db.DataError(
+                f"PostgreSQL-databasen {pg.shown_url(store.url)} har redan innehåll ({', '.join(filled)}). En "
+                "säkerhetskopia läses bara in i en tom databas. Inget ändrades."
+            )
+        for table, frame in chosen.tables.items():
+            found = cur.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = ?",
+                [table],
+            ).fetchall()
+            columns = [c for c in frame.columns if c in {r[0] for r in found}]
+            if columns and not frame.empty:
+                insert_frame(cur, table, frame[columns])
+        db._audit(
+            cur,
+            editor,
+            "backup",
+            chosen.path.name,
+            None,
+            "återställd",
+            None,
+            {"fil": chosen.path.name, "skapad": chosen.created_at, "till": "PostgreSQL"},
+        )
+    return chosen

@@ -96,7 +96,7 @@ def check_allowed(
     """None if an attempt may be made now, else the seconds left to wait (the longer of the account's and the
     client's wait). A refused attempt is not checked, counted or delayed: it costs the server nothing."""
     at = at or now()
-    cur = con.cursor()
+    cur = db.users(con).cursor()
     try:
         rows = _rows(cur, account_key(account), client)
     finally:
@@ -112,7 +112,7 @@ def check_allowed(
 
 @db.retry_on_conflict
 def _write_failure(con: duckdb.DuckDBPyConnection, account: str, client: str, at: datetime) -> float:
-    with db.transaction(con) as cur:
+    with db.transaction(db.users(con)) as cur:
         current = {
             (kind, key): (failures, first, last) for kind, key, failures, first, last in _rows(cur, account, client)
         }
@@ -145,7 +145,7 @@ def record_failure(con: duckdb.DuckDBPyConnection, account: str, client: str, at
 def record_success(con: duckdb.DuckDBPyConnection, account: str, client: str, editor: str | None = None) -> None:
     """A correct password: forget the account's and the client's failures and audit the sign-in."""
     key = account_key(account)
-    with db.transaction(con) as cur:
+    with db.transaction(db.users(con)) as cur:
         cur.execute(
             "DELETE FROM sign_in_failure WHERE (kind = ? AND key = ?) OR (kind = ? AND key = ?)",
             [ACCOUNT, key, CLIENT, client],

@@ -6,7 +6,7 @@ import streamlit as st
 from lib import source_tables
 from lib.config import YEARS
 from lib.fmt import number
-from ui import downloads, import_panels, layout, readers, sources, tables, urlstate
+from ui import downloads, import_panels, layout, readers, sources, urlstate
 
 layout.page_setup()
 
@@ -37,7 +37,7 @@ st.caption(
 inds = readers.indicators()
 catalogue, catalogue_sheet = sources.catalogue()
 st.dataframe(
-    tables.numeric(catalogue),
+    catalogue,
     hide_index=True,
     width="stretch",
     column_config={"Definition": st.column_config.TextColumn(width="large")},
@@ -77,11 +77,8 @@ men verkliga värden.
 
 REAL_TABLES = source_tables.REAL_TABLES
 which = st.selectbox("Tabell att visa och ladda ner", REAL_TABLES, key=urlstate.REAL_TABLE, bind="query-params")
-real = sources.real_table(which)  # only the table asked for is read
-real_view = tables.numeric(real.screen, {"Andel av DeSO i stadsdelen": 3})
-if real.row_decimals is not None:
-    real_view = tables.by_row(real_view, ["Värde"], real.row_decimals)
-st.dataframe(real_view, hide_index=True, width="stretch", height=280)
+real = sources.real_table(which)  # only the table asked for is read; its screen copy is Swedish text, ready
+st.dataframe(real.text, hide_index=True, width="stretch", height=280)
 downloads.download_buttons(real.sheet, f"verkliga_data_{REAL_TABLES.index(which) + 1}", "verklig_tabell_ned")
 st.caption(f"{number(real.rows, 0)} rader · varje rad med källa, licens och år. {layout.ATTRIBUTION_NOTE}.")
 
@@ -118,7 +115,7 @@ st.caption(
     "t.ex. ett uppslagsverk, en nyhetsartikel eller en kopia på en dokumentsajt."
 )
 st.dataframe(
-    tables.numeric(sources.reference_table()).format(tables.published, subset=["Värde"]),
+    sources.reference_table(),
     hide_index=True,
     width="stretch",
     column_config={"Källa": st.column_config.LinkColumn(display_text="öppna")},

@@ -111,8 +111,9 @@ if chosen_label:
         code = first["indicator_code"]
         both = followup.outcome_and_targets(outcomes, first, years)
         title = f"{inds.loc[code, 'name']} – {place}"
-        chart = goalview.outcome_chart(both, inds.loc[code, "unit"], title, int(inds.loc[code, "decimals"]))
-        st.altair_chart(chart, width="stretch")
+        cached_views.chart(
+            goalview.outcome_chart_spec(both, inds.loc[code, "unit"], title, int(inds.loc[code, "decimals"]))
+        )
         st.caption(
             ":orange[Utfallen är syntetiska]"
             + (

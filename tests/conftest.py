@@ -143,3 +143,62 @@ def stop_server(proc: subprocess.Popen) -> None:
 def wait_for_app(page, timeout: float = 60_000) -> None:
     """Streamlit's own end-to-end idiom: the script has finished running."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "postgres: needs PostgreSQL (skipped unless REQUIRE_POSTGRES=1)")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL cluster for the session (tests/pgserver.py); skipped without PostgreSQL's binaries
+    unless REQUIRE_POSTGRES=1, as in CI."""
+    from tests.pgserver import PgServer, find_bin_dir
+
+    if find_bin_dir() is None:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("REQUIRE_POSTGRES=1 men PostgreSQL saknas (apt-get install postgresql).")
+        pytest.skip("PostgreSQL saknas")
+    with PgServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server) -> str:
+    """The URL of the session cluster's database `sammanhallen` (SAMMANHALLEN_DATABASE_URL's form)."""
+    return pg_server.url()
+
+
+_pg_counter = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_db(pg_server):
+    """A fresh empty database for one test, dropped afterwards, so no test sees another's rows."""
+    name = f"test_{os.getpid()}_{next(_pg_counter)}"
+    url = pg_server.create_database(name)
+    yield url
+    pg_server.drop_database(name)
+
+
+#: The two homes of what users write: the embedded DuckDB file, and PostgreSQL (each test its own database).
+BACKENDS = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def open_backend(request, built: Path, monkeypatch):
+    """A connection to the database file `built` as the app would have it: the file itself, or (postgres) a working
+    copy with the user tables in a fresh PostgreSQL database; yields it and closes everything afterwards."""
+    from lib import db
+    from lib.db import pg
+
+    if request.param == "postgres":
+        monkeypatch.setenv(pg.URL_ENV, request.getfixturevalue("pg_db"))
+        con = db.working_copy(built)
+        try:
+            yield con
+        finally:
+            con.close()
+            pg.close_all()
+        return
+    with db.connect(built) as con:
+        yield con

@@ -39,15 +39,6 @@ def test_effective_weights_sorted_by_weight_and_sized_by_rows():
     assert spec["height"] == 24 * 16 + 20
 
 
-def test_map_legend_puts_the_riskiest_class_on_top():
-    spec = charts.map_legend(5)
-    swatch, text = spec["layer"]
-    assert swatch["encoding"]["y"]["sort"] == {"field": "step", "order": "descending"}
-    assert swatch["encoding"]["color"]["scale"] is None  # the table's own hex colours
-    assert text["encoding"]["text"]["field"] == "label"
-    assert spec["height"] == 150
-
-
 # --- every chart: the Swedish locale, formats from the indicator's decimals, Swedish tooltips -------------------
 
 
@@ -112,7 +103,6 @@ def all_charts() -> dict[str, object]:
         "share_bar": charts.share_bar(AREAS, COLOURS),
         "rank_bands": charts.rank_bands(["A"], 3),
         "effective_weights": charts.effective_weights(2, AREAS, COLOURS),
-        "map_legend": charts.map_legend(3),
         "compare_risk": charts.compare_risk(dots, ["A", "B"], ["X"], ["#000"]),
         "trend_lines": charts.trend_lines(
             TREND, ["Rinkeby", "Staden"], ["#b00", "#222"], ["Staden"], "% av x", 2, MARKS

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import EDITOR, EDITOR_PASSWORD, ROOT
+from conftest import BACKENDS, EDITOR, EDITOR_PASSWORD, ROOT, open_backend
 from lib import auth, cli, db, importer
 from lib.config import YEARS, Paths
 
@@ -23,12 +23,12 @@ SPAN = (YEARS[0], YEARS[-1])
 HEAD = hostile.HEAD
 
 
-@pytest.fixture
-def fresh(data_copy, tmp_path):
+@pytest.fixture(params=BACKENDS)
+def fresh(request, data_copy, tmp_path, monkeypatch):
+    """A fresh database; with PostgreSQL the import is kept there and laid over the process's DuckDB copy."""
     target = tmp_path / "i.duckdb"
     db.build_database(data_copy, target)
-    with db.connect(target) as con:
-        yield con
+    yield from open_backend(request, target, monkeypatch)
 
 
 @pytest.mark.parametrize(

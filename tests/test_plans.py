@@ -10,17 +10,18 @@ import pytest
 
 from lib import auth, db, plans
 from lib.config import YEARS
+from tests.conftest import BACKENDS, open_backend
 
 COMMITTEE = "Farsta stadsdelsnämnd"
 INDS = {"ekonomiskt_bistand": "Ekonomiskt bistånd", "ohalsotal": "Ohälsotal"}
 
 
-@pytest.fixture
-def plan_db(data_copy, tmp_path):
+@pytest.fixture(params=BACKENDS)
+def plan_db(request, data_copy, tmp_path, monkeypatch):
+    """A fresh database, with the user tables in the DuckDB file and (again) in PostgreSQL: the same rules on both."""
     target = tmp_path / "p.duckdb"
     db.build_database(data_copy, target)
-    with db.connect(target) as con:
-        yield con
+    yield from open_backend(request, target, monkeypatch)
 
 
 def activity(**extra) -> dict:
@@ -153,11 +154,11 @@ def test_concurrent_editors_lose_and_duplicate_nothing(plan_db):
     with ThreadPoolExecutor(8) as pool:
         keys = [k for ks in pool.map(work, range(8)) for k in ks]
     assert len(keys) == len(set(keys)) == 48
-    names = db.query(plan_db, "SELECT name FROM weight_scenario WHERE name LIKE 'redaktor%'")["name"]
+    names = db.query(db.users(plan_db), "SELECT name FROM weight_scenario WHERE name LIKE 'redaktor%'")["name"]
     assert len(names) == names.nunique() == 48
-    titles = db.query(plan_db, "SELECT title FROM plan_activity WHERE title LIKE 'redaktor%'")["title"]
+    titles = db.query(db.users(plan_db), "SELECT title FROM plan_activity WHERE title LIKE 'redaktor%'")["title"]
     assert len(titles) == titles.nunique() == 48
-    audit = db.query(plan_db, "SELECT id, record_id FROM audit WHERE editor LIKE 'redaktor%'")
+    audit = db.query(db.users(plan_db), "SELECT id, record_id FROM audit WHERE editor LIKE 'redaktor%'")
     assert len(audit) == 96 and audit["id"].is_unique
 
 
@@ -176,8 +177,8 @@ def test_a_conflicting_write_is_retried_as_a_whole(plan_db, monkeypatch):
     monkeypatch.setattr(db.writes, "_audit", conflict_once)  # where `save_scenario` looks it up
     db.save_scenario(plan_db, "Omförsök", json.dumps({"a": 1}), editor="anna")
     assert len(calls) == 2
-    assert len(db.query(plan_db, "SELECT * FROM weight_scenario WHERE name = 'Omförsök'")) == 1
-    assert len(db.query(plan_db, "SELECT * FROM audit WHERE record_id = 'Omförsök'")) == 1
+    assert len(db.query(db.users(plan_db), "SELECT * FROM weight_scenario WHERE name = 'Omförsök'")) == 1
+    assert len(db.query(db.users(plan_db), "SELECT * FROM audit WHERE record_id = 'Omförsök'")) == 1
 
 
 def two_editors_load_one_row(con) -> tuple[str, dict]:

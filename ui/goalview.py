@@ -71,6 +71,13 @@ def outcome_chart(both: pd.DataFrame, unit: str, title: str, decimals: int = 1) 
     return charts.goal_outcome(both, unit, title, decimals, OUTCOME_SERIES)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def outcome_chart_spec(both: pd.DataFrame, unit: str, title: str, decimals: int = 1) -> dict:
+    """`outcome_chart` as the spec `st.altair_chart` would send, built once per indicator, place and rules:
+    assembling and validating the Altair chart was a large share of every rerun."""
+    return streamlit_compat.altair_spec(outcome_chart(both, unit, title, decimals))
+
+
 def node_heading(tree: goals.GoalTree, node_id: str, status: str) -> None:
     """The chosen node's title, level, status, what of it is invented, its source and note, and the goal it
     hangs under with its bodies (each marked when it is an example)."""
@@ -107,7 +114,7 @@ def indicator_table(view: pd.DataFrame, decimals: Sequence[int]) -> None:
     """The assessed indicators (`followup.indicator_table`), each row's values in its indicator's decimals and the
     trend as a signed per cent a year, in Swedish form in any browser."""
     st.dataframe(
-        tables.goal_indicators(view, decimals),
+        tables.goal_indicators_text(view, decimals),
         hide_index=True,
         width="stretch",
         column_config={
@@ -125,7 +132,7 @@ def activity_table(acts: pd.DataFrame) -> None:
     """The activities (`followup.activity_table`): dates without a time, the budget in Swedish form, whether the
     activity is an example next to its name, and widths that fit 1280 px."""
     st.dataframe(
-        tables.swedish(acts, {"Budget (mnkr)": 1}),
+        tables.swedish_text(acts, {"Budget (mnkr)": 1}),
         hide_index=True,
         width="stretch",
         column_order=["Aktivitet", "Illustrativ", "Ansvarig", "Start", "Slut", "Status", "Budget (mnkr)"],

@@ -70,11 +70,12 @@ def composite_deck(
 
 
 def legend_chart(legend: pd.DataFrame) -> None:
-    """The map legend: swatches and ranges, the riskiest class on top."""
-    from lib import charts
+    """The map legend: swatches and ranges, the riskiest class on top, as a picture (`mapview.legend_svg`: a
+    Vega-Lite chart here made the browser load and start Vega before the map page was done)."""
+    from lib import mapview
 
     if not legend.empty:
-        st.vega_lite_chart(legend, charts.map_legend(len(legend)), width="content")
+        st.image(mapview.legend_svg(legend), width="content")
 
 
 def _composite_map_figure(params: ix.IndexParams, title: str):

@@ -135,6 +135,20 @@ def data_changed() -> None:
     readers.goal_tree.clear()
 
 
+def follow_shared_writes() -> None:
+    """With PostgreSQL, at every rerun: an import or goal tree saved through another app process or the CLI is laid
+    over this process's data (one small query when nothing changed), and the cached views are dropped if it was."""
+    from lib import db
+
+    try:
+        changed = db.catch_up(readers.connection())
+    except db.DataError as exc:
+        st.warning(f"{exc} Sidan visar data utan de senaste inläsningarna.")
+        return
+    if changed:
+        data_changed()
+
+
 @dataclass(frozen=True)
 class Allocation:
     """One allocation as the Fördelning page draws it: the rows (largest first), the chart's rows per method, the

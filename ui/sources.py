@@ -13,7 +13,10 @@ import streamlit as st
 from lib import export_tables, importer, provenance, reference, source_tables
 from lib.config import YEARS
 from lib.fmt import number
-from ui import geometry, readers
+from ui import geometry, readers, tables
+
+#: Decimals of the real-data tables' columns that are not the integer or one-decimal default.
+SCREEN_DECIMALS = {"Andel av DeSO i stadsdelen": 3}
 
 
 def _screen(table: pd.DataFrame) -> pd.DataFrame:
@@ -36,7 +39,16 @@ def catalogue() -> tuple[pd.DataFrame, pd.DataFrame]:
         readers.level_values("deso", True).groupby("indicator_code").size(),
         readers.CONTEXT,
     )
-    return _screen(table), export_tables.form(table)
+    return catalogue_text(_screen(table)), export_tables.form(table)
+
+
+def catalogue_text(table: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue as `tables.numeric` shows it, without a Styler to draw on every rerun: a count column that
+    reaches 1 000 becomes its Swedish text ("1 456"); smaller counts read the same as numbers and stay numbers, so
+    they sort as numbers."""
+    counts = [c for c in table.columns if pd.api.types.is_integer_dtype(table[c]) and table[c].max() >= 1000]
+    text = tables.numeric_text(table[counts])
+    return table.assign(**{c: text[c] for c in counts})
 
 
 @st.cache_data(show_spinner=False)
@@ -71,13 +83,15 @@ def deso_facts() -> DesoFacts:
 
 @dataclass(frozen=True)
 class RealTable:
-    """One real-data table: for the screen, each row's decimals of "Värde" (None: the column's own), and as
-    downloaded."""
+    """One real-data table: for the screen, each row's decimals of "Värde" (None: the column's own), the screen's
+    Swedish text (`tables.numeric_text`: thousands of rows drawn through a Styler took most of a second per rerun),
+    and as downloaded."""
 
     screen: pd.DataFrame
     row_decimals: list[int] | None
     sheet: pd.DataFrame
     rows: int
+    text: pd.DataFrame | None = None
 
 
 @st.cache_data(show_spinner=False, max_entries=len(source_tables.REAL_TABLES))
@@ -85,23 +99,25 @@ def real_table(which: str) -> RealTable:
     """The real-data table `which` (one of `source_tables.REAL_TABLES`); only the one asked for is read."""
     inds = readers.indicators()
     ind_name = dict(zip(inds["code"], inds["name"], strict=True))
-    tables = source_tables.REAL_TABLES
-    if which == tables[0]:
+    names = source_tables.REAL_TABLES
+    if which == names[0]:
         table = source_tables.deso_value_table(readers.level_values("deso", True), ind_name)
-    elif which == tables[1]:
+    elif which == names[1]:
         table = source_tables.stadsdel_value_table(
             readers.level_values("stadsdel", True), ind_name, readers.area_names()
         )
-    elif which == tables[2]:
+    elif which == names[2]:
         table = source_tables.link_table(readers.units("deso"))
-    elif which == tables[3]:
+    elif which == names[3]:
         table = source_tables.regso_type_table(readers.regso_types())
     else:
         table = source_tables.police_table(readers.police_shares())
     decimals = None
     if {"Indikator", "Värde"} <= set(table.columns):
         decimals = export_tables.indicator_decimals(table["Indikator"], inds)
-    return RealTable(_screen(table), decimals, export_tables.real_table(table, inds, which), len(table))
+    screen = _screen(table)
+    text = tables.numeric_text(screen, SCREEN_DECIMALS, rows=(["Värde"], decimals) if decimals is not None else None)
+    return RealTable(screen, decimals, export_tables.real_table(table, inds, which), len(table), text)
 
 
 @st.cache_data(show_spinner=False)
@@ -111,12 +127,15 @@ def programme_selection() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def reference_table() -> pd.DataFrame:
-    """The published figures, with whether each is a calibration target."""
+    """The published figures, with whether each is a calibration target: the screen's Swedish text (each figure with
+    the decimals it was published with), made once instead of drawn through a Styler on every rerun."""
     refs = readers.reference_figures()
     inds = readers.indicators()
     calibration = reference.is_calibration_target(refs, YEARS)
-    table = source_tables.reference_table(refs, dict(zip(inds["code"], inds["name"], strict=True)), calibration)
-    return _screen(table)
+    table = _screen(
+        source_tables.reference_table(refs, dict(zip(inds["code"], inds["name"], strict=True)), calibration)
+    )
+    return tables.numeric_text(table).assign(Värde=table["Värde"].map(tables.published).astype(object))
 
 
 @st.cache_data(show_spinner=False)

@@ -68,10 +68,9 @@ def published(value: float) -> str:
     return number(float(value), places)
 
 
-def numeric(table: pd.DataFrame, decimals: Mapping[str, int] | None = None, default: int = 1) -> Styler:
-    """`table` with every numeric column in Swedish form: the named ones in their `decimals`, integer columns
-    without decimals, the other ones in `default` – one form down each column, so "73" never stands next to
-    "73,0"."""
+def _forms(table: pd.DataFrame, decimals: Mapping[str, int] | None, default: int) -> tuple[dict[str, int], list]:
+    """Each numeric column's decimals (the named ones in their `decimals`, integers none, the rest `default`), and
+    the year columns (written without a thousands space)."""
     places = {c: d for c, d in (decimals or {}).items() if c in table.columns}
     years = [c for c in table.columns if is_year(c) and pd.api.types.is_numeric_dtype(table[c])]
     for column in table.columns:
@@ -80,8 +79,47 @@ def numeric(table: pd.DataFrame, decimals: Mapping[str, int] | None = None, defa
         if pd.api.types.is_bool_dtype(table[column]):
             continue
         places[column] = 0 if pd.api.types.is_integer_dtype(table[column]) else default
+    return places, years
+
+
+def _year(v: float) -> str:
+    return "–" if pd.isna(v) else str(int(v))
+
+
+def numeric(table: pd.DataFrame, decimals: Mapping[str, int] | None = None, default: int = 1) -> Styler:
+    """`table` with every numeric column in Swedish form: the named ones in their `decimals`, integer columns
+    without decimals, the other ones in `default` – one form down each column, so "73" never stands next to
+    "73,0"."""
+    places, years = _forms(table, decimals, default)
     styled = swedish(table, places)
-    return styled.format(lambda v: "–" if pd.isna(v) else str(int(v)), subset=years) if years else styled
+    return styled.format(_year, subset=years) if years else styled
+
+
+def numeric_text(
+    table: pd.DataFrame,
+    decimals: Mapping[str, int] | None = None,
+    default: int = 1,
+    rows: tuple[Sequence[str], Sequence[int]] | None = None,
+) -> pd.DataFrame:
+    """The text `numeric` (and then `by_row` with `rows` = (columns, each row's decimals)) shows, as a table of
+    strings: for a table of thousands of rows, where drawing a Styler took most of a second on every rerun. The
+    cells read the same; the numeric columns then sort as text."""
+    places, years = _forms(table, decimals, default)
+    text = table.copy()
+    for column, d in places.items():
+        text[column] = table[column].map(_number(d)).astype(object)
+    for column in years:
+        text[column] = table[column].map(_year).astype(object)
+    if rows is not None:
+        columns, row_decimals = rows
+        positions_of: dict[int, list[int]] = {}
+        for position, d in enumerate(row_decimals[: len(table)]):
+            positions_of.setdefault(int(d), []).append(position)
+        for column in columns:
+            where = text.columns.get_loc(column)
+            for d, positions in positions_of.items():
+                text.iloc[positions, where] = table[column].iloc[positions].map(_number(d)).to_numpy()
+    return text
 
 
 def is_year(column: object) -> bool:
@@ -181,6 +219,22 @@ def goal_indicators(view: pd.DataFrame, decimals: Sequence[int]) -> Styler:
     with its sign."""
     values = [c for c in view.columns if c.startswith("Basvärde") or c in ("Årsmål", "Utfall", "Mål 2020")]
     return swedish(by_row(view, values, decimals), changes={"Trend per år": 1})
+
+
+def goal_indicators_text(view: pd.DataFrame, decimals: Sequence[int]) -> pd.DataFrame:
+    """`goal_indicators` as a table of the same strings: drawing a Styler was the larger part of the table's cost on
+    every rerun of Mål och uppföljning."""
+    values = [c for c in view.columns if c.startswith("Basvärde") or c in ("Årsmål", "Utfall", "Mål 2020")]
+    text = numeric_text(view, rows=(values, decimals))
+    if "Trend per år" in view.columns:
+        text["Trend per år"] = view["Trend per år"].map(_signed_percent(1)).astype(object)
+    return text
+
+
+def swedish_text(table: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
+    """`swedish(table, decimals)` as a table of the same strings in those columns, the others untouched (dates stay
+    dates, for a DateColumn)."""
+    return table.assign(**{c: table[c].map(_number(d)).astype(object) for c, d in decimals.items()})
 
 
 def ils_underlag(underlag: pd.DataFrame, decimals: Sequence[int]) -> Styler:

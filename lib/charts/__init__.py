@@ -20,7 +20,7 @@ from lib.charts.locale import (
     percent_format,
     value_text,
 )
-from lib.charts.specs import effective_weights, map_legend, rank_bands, share_bar
+from lib.charts.specs import effective_weights, rank_bands, share_bar
 
 if TYPE_CHECKING:
     from lib.charts.analysis import allocation_bars, compare_risk, goal_outcome, goal_status_bar, trend_lines
@@ -68,7 +68,6 @@ __all__ = [
     "goal_outcome",
     "goal_status_bar",
     "localised_spec",
-    "map_legend",
     "number_format",
     "percent_format",
     "profile_contributions",

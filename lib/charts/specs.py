@@ -130,33 +130,3 @@ def effective_weights(rows: int, domain: Sequence[str], colours: Sequence[str]) 
         },
     }
     return localised_spec(spec)
-
-
-def map_legend(classes: int, width: int = 170) -> Spec:
-    """Colour swatches with range labels, the riskiest class on top; data: the rows of
-    `classify.legend_table` (label, colour, count, step)."""
-    y = {"field": "label", "type": "nominal", "sort": {"field": "step", "order": "descending"}, "axis": None}
-    spec = {
-        "width": width,
-        "height": 30 * classes,
-        "layer": [
-            {
-                "mark": {"type": "rect", "stroke": "#333", "strokeWidth": 0.6},
-                "encoding": {
-                    "y": y,
-                    "x": {"value": 0},
-                    "x2": {"value": 30},
-                    "color": {"field": "colour", "type": "nominal", "scale": None, "legend": None},
-                    "tooltip": [
-                        {"field": "label", "type": "nominal", "title": "Klass"},
-                        {"field": "count", "type": "quantitative", "title": "Antal"},
-                    ],
-                },
-            },
-            {
-                "mark": {"type": "text", "align": "left", "fontSize": 15},
-                "encoding": {"y": y, "x": {"value": 40}, "text": {"field": "label", "type": "nominal"}},
-            },
-        ],
-    }
-    return localised_spec(spec)

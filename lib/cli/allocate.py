@@ -51,7 +51,7 @@ def _params(args: argparse.Namespace) -> al.AllocationParams:
 def cmd_allocate(paths: Paths, args: argparse.Namespace) -> int:
     """Print the allocation, largest first: one row per nämnd or stadsdel, money in whole kronor."""
     db.ensure_database(paths.data_dir, paths.db_path)
-    with db.connect(paths.db_path, read_only=True) as con:
+    with db.open_database(paths, read_only=True) as con:
         domains, meta, areas = db.domains(con), db.indicators(con), db.areas(con)
         units, values, long = levels.units(con, "stadsdel"), levels.values(con, "stadsdel", False), db.values_long(con)
     names = area_names(domains)

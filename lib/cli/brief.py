@@ -185,7 +185,7 @@ def cmd_brief(paths: Paths, args: argparse.Namespace) -> int:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
     db.ensure_database(paths.data_dir, paths.db_path)
-    with db.connect(paths.db_path, read_only=True) as con:
+    with db.open_database(paths, read_only=True) as con:
         try:
             params = index_params(con, args.year, getattr(args, "weights", None))
         except ValueError as exc:

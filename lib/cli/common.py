@@ -26,7 +26,7 @@ def open_for_writing(paths: Paths, nothing_done: str) -> duckdb.DuckDBPyConnecti
     read) the user hears so at once, with `nothing_done`, and gets None (exit 2)."""
     try:
         db.ensure_database(paths.data_dir, paths.db_path)
-        return db.connect(paths.db_path)
+        return db.open_database(paths)
     except db.DataError as exc:
         print(f"Fel: {exc}\n{nothing_done}", file=sys.stderr)
         return None

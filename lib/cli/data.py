@@ -12,6 +12,7 @@ import pandas as pd
 from lib import db, geo, real, reference, synthetic
 from lib.cli.common import authenticate
 from lib.config import YEARS, Paths
+from lib.db import pg
 
 
 def cmd_build_db(paths: Paths, args: argparse.Namespace) -> int:
@@ -38,7 +39,7 @@ def cmd_info(paths: Paths, args: argparse.Namespace) -> int:
 
     db.ensure_database(paths.data_dir, paths.db_path)
     kind = geo.load_boundaries(paths.stadsdel_geo, paths.official_geo).kind  # the map the app would show
-    with db.connect(paths.db_path, read_only=True) as con:
+    with db.open_database(paths, read_only=True) as con:
         summary = db.info(con, kind)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
@@ -50,11 +51,21 @@ def cmd_info(paths: Paths, args: argparse.Namespace) -> int:
     return 0
 
 
+def _not_with_postgres() -> None:
+    """Backups here copy the user tables of the DuckDB file; with PostgreSQL they live in the city's database."""
+    if pg.database_url():
+        raise db.DataError(
+            "Med PostgreSQL (SAMMANHALLEN_DATABASE_URL) ligger det som sparats i appen i PostgreSQL-databasen: "
+            "säkerhetskopiera den med PostgreSQL:s egna verktyg (pg_dump). Inget ändrades."
+        )
+
+
 def cmd_backup(paths: Paths, args: argparse.Namespace) -> int:
     """Copy what users saved (plans, scenarios, history, imports) to a new file in backups/; editors only, with an
     audit row. Needs the database to itself, like every write (refused while the app runs)."""
     from lib import backup
 
+    _not_with_postgres()
     editor = authenticate(paths, args.editor)
     if not paths.db_path.exists():
         raise db.DataError(
@@ -78,6 +89,10 @@ def cmd_restore(paths: Paths, args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.exists() and (backup.backup_dir(paths.db_path) / source.name).exists():
         source = backup.backup_dir(paths.db_path) / source.name  # a bare name from backups/
+    if pg.database_url():
+        moved = backup.restore_to_postgres(source, editor)
+        print(f"Läste in {moved.path.name} i PostgreSQL-databasen (av {editor}).")
+        return 0
     done = backup.restore(paths.data_dir, paths.db_path, source, editor)
     print(f"Återställde {done.backup_file.name} (av {editor}); databasen byggdes om från data/ med dess innehåll.")
     if done.previous_backup is not None:

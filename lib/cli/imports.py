@@ -78,7 +78,7 @@ def cmd_import_values(paths: Paths, args: argparse.Namespace) -> int:
             # asked for only once the file passed its checks: a directory, a device, an oversized file or an XLSX
             # bomb is refused before the database is touched
             db.ensure_database(paths.data_dir, paths.db_path)
-            opened.append(stack.enter_context(db.connect(paths.db_path, read_only=args.dry_run)))
+            opened.append(stack.enter_context(db.open_database(paths, read_only=args.dry_run)))
             return db.areas(opened[0]), db.indicators(opened[0])
 
         parsed = importer.read_upload(source, source.name, model, sheet=args.sheet, default_source=args.source or "")

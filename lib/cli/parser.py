@@ -122,7 +122,11 @@ def parser() -> argparse.ArgumentParser:
     bk = sub.add_parser("backup", help="säkerhetskopiera det som sparats i appen (planer, scenarier, historik)")
     bk.add_argument("--editor", help=EDITOR_HELP)
     bk.set_defaults(func=cmd_backup)
-    rs = sub.add_parser("restore", help="återställ en säkerhetskopia (databasen byggs om från data/ med dess innehåll)")
+    rs = sub.add_parser(
+        "restore",
+        help="återställ en säkerhetskopia (databasen byggs om från data/ med dess innehåll; med PostgreSQL: "
+        "läses in i en tom databas)",
+    )
     rs.add_argument("file", help="säkerhetskopian (en fil i data/backups/, med sökväg eller bara namnet)")
     rs.add_argument("--editor", help=EDITOR_HELP)
     rs.set_defaults(func=cmd_restore)

@@ -17,7 +17,7 @@ from lib.config import YEARS, Paths
 def cmd_index(paths: Paths, args: argparse.Namespace) -> int:
     """Print the composite index, one row per unit of the level, ranked (the same numbers as the page)."""
     db.ensure_database(paths.data_dir, paths.db_path)
-    with db.connect(paths.db_path, read_only=True) as con:
+    with db.open_database(paths, read_only=True) as con:
         domains = db.domains(con)
         meta = db.indicators(con)
         areas = levels.units(con, args.level)
@@ -74,7 +74,7 @@ def cmd_goals(paths: Paths, args: argparse.Namespace) -> int:
     from lib import aggregate, goals
 
     db.ensure_database(paths.data_dir, paths.db_path)
-    with db.connect(paths.db_path, read_only=True) as con:
+    with db.open_database(paths, read_only=True) as con:
         tree = db.goal_tree(con)
         values, areas, inds = db.values_long(con), db.areas(con), db.indicators(con)
     bodies = {b.name.casefold(): b.id for b in tree.bodies.itertuples()} | {b.casefold(): b for b in tree.bodies["id"]}

@@ -74,7 +74,7 @@ def cmd_sensitivity(paths: Paths, args: argparse.Namespace) -> int:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
     db.ensure_database(paths.data_dir, paths.db_path)
-    with db.connect(paths.db_path, read_only=True) as con:
+    with db.open_database(paths, read_only=True) as con:
         domains, meta = db.domains(con), db.indicators(con)
         units, values = levels.units(con, args.level), levels.values(con, args.level, False)
     framework = ix.Framework.from_meta(meta, list(domains["code"]), domains)

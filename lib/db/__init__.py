@@ -11,7 +11,9 @@ A package by concept, so each question has one file to open:
 - `writes`: scenarios and plans, each write one transaction with its audit row;
 - `importing`: importing real values and undoing an import;
 - `goaltrees`: reading, checking, installing and reading back the goal tree;
-- `followup`: the follow-up texts (analys, åtgärder) per delmål, nämnd, period and year.
+- `followup`: the follow-up texts (analys, åtgärder) per delmål, nämnd, period and year;
+- `pg`: the user tables in PostgreSQL when `SAMMANHALLEN_DATABASE_URL` is set (`users(con)` finds them);
+- `shared`: a process's DuckDB copy kept in step with the imports and goal tree kept in PostgreSQL.
 
 Callers keep using `from lib import db` and `db.name(...)`: everything is re-exported here. A test that replaces a
 function for the code that calls it patches the module where it is looked up (e.g. `lib.db.writes._audit`).
@@ -27,9 +29,12 @@ from lib.db.connection import (
     app_connection,
     connect,
     open_app_connection,
+    open_database,
     query,
     retry_on_conflict,
     transaction,
+    users,
+    working_copy,
 )
 from lib.db.errors import (
     PLAN_FIELD_LABELS,
@@ -91,6 +96,7 @@ from lib.db.schema import (
     USER_TABLES,
 )
 from lib.db.seed import SeedTables, prepare_tables, read_seed
+from lib.db.shared import catch_up
 from lib.db.writes import apply_plan_changes, delete_scenario, save_plan_text, save_scenario
 
 # Private helpers that other modules and tests reach through the package (`db._audit(cur, ...)`); the same
@@ -141,6 +147,10 @@ __all__ = [
     "PLAN_TABLES",
     "SCENARIO_NAME_MAX",
     "open_app_connection",
+    "open_database",
+    "working_copy",
+    "users",
+    "catch_up",
     "app_connection",
     "connect",
     "query",

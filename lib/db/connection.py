@@ -4,6 +4,11 @@ One place owns DuckDB's rules here: one writing process (a lock held by another 
 one kept connection for the app, writes serialised behind `WRITE_LOCK` in `transaction` and retried whole on a
 conflict, and `_audit`, which every write calls inside that same transaction so a change and its audit row are
 committed or rolled back together.
+
+With `SAMMANHALLEN_DATABASE_URL` set, the user tables live in PostgreSQL (`lib.db.pg`): `users(con)` is where a
+function that reads or writes them goes (the store, or `con` itself with the embedded default), `transaction`
+takes either, and each process works on its own in-memory copy of the built DuckDB file
+(`open_database`, `open_app_connection`), so any number of app processes and the CLI run side by side.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import ParamSpec, TypeVar
 import duckdb
 import pandas as pd
 
+from lib.db import pg
 from lib.db.errors import DatabaseLocked, DatabaseUnreadable, DataError, _shown_path
 
 P = ParamSpec("P")
@@ -44,9 +50,45 @@ def open_app_connection(paths) -> duckdb.DuckDBPyConnection:
         if con is not None and _is_open(con):
             return con
         ensure_database(paths.data_dir, paths.db_path)
-        con = connect(paths.db_path)
+        con = working_copy(paths.db_path) if pg.database_url() else connect(paths.db_path)
         _APP_CONNECTIONS[key] = con
         return con
+
+
+def open_database(paths, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The (ensured) database for one command (`paths`: a `lib.config.Paths`): the file itself, read-only when
+    asked, or with PostgreSQL a working copy that follows the shared user tables."""
+    if pg.database_url():
+        return working_copy(paths.db_path)
+    return connect(paths.db_path, read_only=read_only)
+
+
+def working_copy(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """The built file copied into memory, with what the shared user tables say laid over it.
+
+    With PostgreSQL nobody keeps the file open for writing: each app process and each CLI command reads it once
+    (read-only, so they never wait for each other) into its own DuckDB in memory, which `shared.catch_up` keeps
+    in step with the imports and the goal tree kept in PostgreSQL."""
+    from lib.backup import _sql_string
+    from lib.db.shared import catch_up
+
+    pg.store()  # reachable and migrated, or the Swedish message before anything else happens
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{_sql_string(Path(db_path))}' AS built (READ_ONLY)")
+        con.execute("COPY FROM DATABASE built TO memory")
+        con.execute("DETACH built")
+    except duckdb.Error as exc:
+        con.close()
+        _raise_if_locked(exc, Path(db_path))
+        raise DatabaseUnreadable(Path(db_path)) from exc
+    catch_up(con)
+    return con
+
+
+def users(con):
+    """Where the user tables are: the PostgreSQL store when `SAMMANHALLEN_DATABASE_URL` is set, else `con`."""
+    return pg.store() if pg.database_url() else con
 
 
 def app_connection(db_path: Path) -> duckdb.DuckDBPyConnection | None:
@@ -97,8 +139,8 @@ def _raise_if_locked(exc: Exception, path: Path) -> None:
         ) from exc
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
-    """Run parameterised SQL on a fresh cursor and return a DataFrame."""
+def query(con: duckdb.DuckDBPyConnection | pg.Store, sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run parameterised SQL on a fresh cursor and return a DataFrame (DuckDB, or the PostgreSQL store)."""
     cur = con.cursor()
     try:
         return cur.execute(sql, params or []).df()
@@ -116,9 +158,14 @@ WRITE_ATTEMPTS = 4
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection):
+def transaction(con: duckdb.DuckDBPyConnection | pg.Store):
     """A cursor inside one write transaction: committed when the block ends, rolled back if it raises. Holds the
-    write lock throughout, so the app's writes run one after the other."""
+    write lock throughout, so the app's writes run one after the other (with PostgreSQL: the advisory lock, which
+    every process's writes queue behind)."""
+    if isinstance(con, pg.Store):
+        with con.transaction() as pg_cur:
+            yield pg_cur
+        return
     with WRITE_LOCK:
         cur = con.cursor()
         cur.execute("BEGIN TRANSACTION")
@@ -133,15 +180,17 @@ def transaction(con: duckdb.DuckDBPyConnection):
 
 
 def retry_on_conflict(write: Callable[P, T]) -> Callable[P, T]:
-    """Run a whole write again (a fresh transaction) when DuckDB reports a transaction conflict, waiting
-    20, 40, 80 ms; the lock makes conflicts within the app impossible, this covers any writer outside it."""
+    """Run a whole write again (a fresh transaction) when DuckDB or PostgreSQL reports a transaction conflict,
+    waiting 20, 40, 80 ms; the locks make conflicts within the app impossible, this covers any writer outside."""
 
     @functools.wraps(write)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         for attempt in range(WRITE_ATTEMPTS - 1):
             try:
                 return write(*args, **kwargs)
-            except duckdb.TransactionException:
+            except Exception as exc:
+                if not isinstance(exc, duckdb.TransactionException) and not pg.is_conflict(exc):
+                    raise
                 time.sleep(0.02 * 2**attempt)
         return write(*args, **kwargs)  # the last attempt's conflict reaches the caller
 

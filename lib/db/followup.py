@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from lib.db.connection import _audit, query, retry_on_conflict, transaction
+from lib.db.connection import _audit, query, retry_on_conflict, transaction, users
 from lib.db.errors import DataError, StaleEdit
 from lib.db.goaltrees import goal_tree
 from lib.goals import texts
@@ -40,9 +40,9 @@ def record_id(goal_id: str, body: str, year: int, period: str) -> str:
 
 def goal_followups(con: duckdb.DuckDBPyConnection, goal_id: str | None = None, year: int | None = None) -> pd.DataFrame:
     """The stored texts (`texts.COLUMNS`), of one delmål and/or one year when given, oldest period first."""
-    sql = f"SELECT {', '.join(texts.COLUMNS)} FROM {TABLE} WHERE (? IS NULL OR goal_id = ?) "  # noqa: S608
-    sql += "AND (? IS NULL OR year = ?) ORDER BY goal_id, body, year, period"
-    return query(con, sql, [goal_id, goal_id, year, year])
+    sql = f"SELECT {', '.join(texts.COLUMNS)} FROM {TABLE} WHERE (CAST(? AS VARCHAR) IS NULL OR goal_id = ?) "  # noqa: S608
+    sql += "AND (CAST(? AS INTEGER) IS NULL OR year = ?) ORDER BY goal_id, body, year, period"
+    return query(users(con), sql, [goal_id, goal_id, year, year])
 
 
 @retry_on_conflict
@@ -68,7 +68,7 @@ def save_goal_followup(
     if problems:
         raise DataError("Texten sparades inte:\n- " + "\n- ".join(problems))
     key = record_id(goal_id, body, year, period)
-    with transaction(con) as cur:
+    with transaction(users(con)) as cur:
         found = cur.execute(
             f"SELECT analysis, actions, version, editor, updated_at FROM {TABLE} "  # noqa: S608 - fixed name
             "WHERE goal_id = ? AND body = ? AND year = ? AND period = ?",
@@ -84,7 +84,7 @@ def save_goal_followup(
             INSERT INTO {TABLE} (goal_id, body, year, period, analysis, actions, editor, updated_at, version)
             VALUES (?, ?, ?, ?, ?, ?, ?, now(), 1)
             ON CONFLICT (goal_id, body, year, period) DO UPDATE SET analysis = excluded.analysis,
-                actions = excluded.actions, editor = excluded.editor, updated_at = now(), version = version + 1
+                actions = excluded.actions, editor = excluded.editor, updated_at = now(), version = {TABLE}.version + 1
             """,  # noqa: S608 - fixed name
             [goal_id, body, int(year), period, analysis, actions, editor],
         )

@@ -18,8 +18,9 @@ import yaml
 
 from lib import goals
 from lib.config import YEARS
-from lib.db.connection import _audit, query, retry_on_conflict, transaction
+from lib.db.connection import _audit, query, retry_on_conflict, transaction, users
 from lib.db.errors import DataError
+from lib.db.shared import catch_up
 
 #: A goal tree is a small file (the shipped one is 14 kB): anything larger, nested deeper or using YAML aliases is
 #: refused before it is parsed, so a hostile file costs a bounded moment, not the server's memory or stack
@@ -190,17 +191,22 @@ def install_goal_tree(
     stored_name = name if filename else None
     tree = check_goal_tree(con, text, name)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    with transaction(con) as cur:
+    store = users(con)
+    shared = store is not con
+    with transaction(store) as cur:
+        if shared:
+            catch_up(con)  # under the shared lock: the tree every earlier install left
+        data = con.cursor() if shared else cur
         previous = cur.execute("SELECT id, sha256 FROM goal_tree_install ORDER BY id DESC LIMIT 1").fetchall()
-        before_levels = dict(cur.execute("SELECT level, count(*) FROM goal_node GROUP BY level").fetchall())
+        before_levels = dict(data.execute("SELECT level, count(*) FROM goal_node GROUP BY level").fetchall())
         before = {
             "sha256": previous[0][1] if previous else None,
             "källa": f"installation {previous[0][0]}" if previous else GOAL_TREE_SOURCE,
             "målområden": before_levels.get("målområde", 0),
             "mål": before_levels.get("mål", 0),
             "delmål": before_levels.get("delmål", 0),
-            "organisationer": cur.execute("SELECT count(*) FROM body").fetchall()[0][0],
-            "aktiviteter": cur.execute("SELECT count(*) FROM activity").fetchall()[0][0],
+            "organisationer": data.execute("SELECT count(*) FROM body").fetchall()[0][0],
+            "aktiviteter": data.execute("SELECT count(*) FROM activity").fetchall()[0][0],
         }
         install_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM goal_tree_install").fetchall()[0][0]
         cur.execute(
@@ -208,28 +214,38 @@ def install_goal_tree(
             "VALUES (?, now(), ?, ?, ?, ?)",
             [install_id, editor, stored_name, sha, text],
         )
-        for table in GOAL_TABLES:
-            cur.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-        for table in reversed(GOAL_TABLES):
-            frame = getattr(tree, GOAL_FRAMES[table])
-            cur.register("goal_frame", frame)
-            cols = ", ".join(f'"{c}"' for c in frame.columns)
-            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM goal_frame")  # noqa: S608 - fixed names
-            cur.unregister("goal_frame")
+        if not shared:
+            replace_goal_tables(cur, tree)
         after = {"sha256": sha, "källa": f"installation {install_id}", "fil": stored_name, **_goal_counts(tree)}
         _audit(cur, editor, "goal_tree", str(install_id), None, "installerat", before, after)
+    if shared:
+        catch_up(con)
     return tree
+
+
+def replace_goal_tables(cur, tree: goals.GoalTree) -> None:
+    """The goal tables emptied and filled with `tree`'s, inside the caller's transaction."""
+    for table in GOAL_TABLES:
+        cur.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+    for table in reversed(GOAL_TABLES):
+        frame = getattr(tree, GOAL_FRAMES[table])
+        cur.register("goal_frame", frame)
+        cols = ", ".join(f'"{c}"' for c in frame.columns)
+        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM goal_frame")  # noqa: S608 - fixed names
+        cur.unregister("goal_frame")
 
 
 def goal_tree_installs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Installed goal trees, newest first (id, installed_at, editor, filename, sha256), without their text."""
-    return query(con, "SELECT id, installed_at, editor, filename, sha256 FROM goal_tree_install ORDER BY id DESC")
+    return query(
+        users(con), "SELECT id, installed_at, editor, filename, sha256 FROM goal_tree_install ORDER BY id DESC"
+    )
 
 
 def installed_goal_text(con: duckdb.DuckDBPyConnection) -> dict | None:
     """The newest installed goal tree (id, installed_at, editor, filename, sha256, yaml_text), or None when the
     shipped default (`data/goals.yaml`) is in use."""
-    rows = query(con, "SELECT * FROM goal_tree_install ORDER BY id DESC LIMIT 1")
+    rows = query(users(con), "SELECT * FROM goal_tree_install ORDER BY id DESC LIMIT 1")
     return None if rows.empty else rows.iloc[0].to_dict()
 
 
@@ -239,10 +255,15 @@ def _installed_goal_tables(saved: dict[str, pd.DataFrame], known: set[str]) -> d
     installs = saved.get("goal_tree_install")
     if installs is None or installs.empty:
         return None
+    tree = installed_tree(installs, known)
+    return {table: getattr(tree, attribute) for table, attribute in GOAL_FRAMES.items()}
+
+
+def installed_tree(installs: pd.DataFrame, known: set[str]) -> goals.GoalTree:
+    """The newest of `installs` (id, yaml_text) checked against the indicators the data now has."""
     newest = installs.sort_values("id").iloc[-1]
     name = f"det installerade målträdet (nr {int(newest['id'])})"
     try:
-        tree = check_goal_text(str(newest["yaml_text"]), name, known)
+        return check_goal_text(str(newest["yaml_text"]), name, known)
     except goals.TreeError as exc:
         raise DataError(f"{name[0].upper()}{name[1:]} passar inte längre med data/: {exc}") from exc
-    return {table: getattr(tree, attribute) for table, attribute in GOAL_FRAMES.items()}

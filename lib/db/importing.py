@@ -13,9 +13,11 @@ import time
 import duckdb
 import pandas as pd
 
-from lib.db.connection import _audit, query, retry_on_conflict, transaction
+from lib.db import pg
+from lib.db.connection import _audit, query, retry_on_conflict, transaction, users
 from lib.db.errors import DataError
-from lib.db.schema import UPSERT_IMPORTED
+from lib.db.schema import PUT_BACK_ADDED, PUT_BACK_REPLACED, UPSERT_IMPORTED
+from lib.db.shared import catch_up
 
 
 def _backup_before(con: duckdb.DuckDBPyConnection, reason: str) -> None:
@@ -26,36 +28,37 @@ def _backup_before(con: duckdb.DuckDBPyConnection, reason: str) -> None:
         backup.write_backup(con, reason)
 
 
+COLUMNS = ["area_code", "indicator_code", "year", "value", "source"]
+
+
 @retry_on_conflict
 def import_values(con: duckdb.DuckDBPyConnection, editor: str | None, values: pd.DataFrame, filename: str) -> int:
     """Write checked values (area_code, indicator_code, year, value, source) as real (`synthetic = false`) in one
-    transaction, keeping what they replace so the import can be undone. Returns the import id."""
+    transaction, keeping what they replace so the import can be undone. Returns the import id.
+
+    With PostgreSQL the import is kept there (log, values with what they replace, audit row) in one transaction
+    behind the shared write lock, and every process lays it over its DuckDB copy (`shared.catch_up`)."""
     from lib.auth import require_editor
 
     editor = require_editor(editor)
     if values.empty:
         raise DataError("Inga värden att läsa in.")
     _backup_before(con, "inlasning")
-    with transaction(con) as cur:
+    incoming = values[COLUMNS]
+    store = users(con)
+    shared = store is not con
+    with transaction(store) as cur:
+        if shared:
+            catch_up(con)  # under the shared lock: the values every earlier import left
         import_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM import_log").fetchall()[0][0]
-        cur.register("incoming", values[["area_code", "indicator_code", "year", "value", "source"]])
-        cur.execute(
-            """
-            INSERT INTO imported_value
-            SELECT ?, n.area_code, n.indicator_code, n.year, n.value, n.source, v.value, v.source, v.synthetic
-            FROM incoming n LEFT JOIN value v USING (area_code, indicator_code, year)
-            """,
-            [import_id],
-        )
-        counts = cur.execute(
-            "SELECT count(*) FILTER (WHERE before_value IS NULL), count(*) FILTER (WHERE before_value IS NOT NULL) "
-            "FROM imported_value WHERE import_id = ?",
-            [import_id],
-        ).fetchall()[0]
-        cur.execute(UPSERT_IMPORTED.format(source="incoming"))
+        rows = _with_before(con.cursor() if shared else cur, incoming, int(import_id))
+        insert_frame(cur, "imported_value", rows)
+        added, replaced = int(rows["before_value"].isna().sum()), int(rows["before_value"].notna().sum())
+        if not shared:
+            cur.execute(UPSERT_IMPORTED.format(source="incoming"))
         cur.execute(
             "INSERT INTO import_log VALUES (?, now(), ?, ?, ?, ?, ?, NULL, NULL)",
-            [import_id, editor, filename, len(values), counts[0], counts[1]],
+            [import_id, editor, filename, len(values), added, replaced],
         )
         _audit(
             cur, editor, "value", f"import {import_id}", None, "import", None, {"fil": filename, "värden": len(values)}
@@ -64,7 +67,33 @@ def import_values(con: duckdb.DuckDBPyConnection, editor: str | None, values: pd
         if pause:
             print("IMPORT_PAUSED", flush=True)
             time.sleep(pause)
+    if shared:
+        catch_up(con)
     return int(import_id)
+
+
+def _with_before(cur, incoming: pd.DataFrame, import_id: int) -> pd.DataFrame:
+    """The `imported_value` rows of an import: each value with the one it replaces (none for a new value)."""
+    cur.register("incoming", incoming)
+    return cur.execute(
+        """
+        SELECT ?::INTEGER AS import_id, n.area_code, n.indicator_code, n.year, n.value, n.source,
+            v.value AS before_value, v.source AS before_source, v.synthetic AS before_synthetic
+        FROM incoming n LEFT JOIN value v USING (area_code, indicator_code, year)
+        """,
+        [import_id],
+    ).df()
+
+
+def insert_frame(cur, table: str, frame: pd.DataFrame) -> None:
+    """Rows into a user table by named columns: DuckDB reads the frame, PostgreSQL takes it through COPY."""
+    if isinstance(cur, pg.Cursor):
+        cur.insert_frame(table, frame)
+        return
+    cur.register("new_rows", frame)
+    cols = ", ".join(f'"{c}"' for c in frame.columns)
+    cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM new_rows")  # noqa: S608 - fixed table names
+    cur.unregister("new_rows")
 
 
 @retry_on_conflict
@@ -74,31 +103,19 @@ def undo_import(con: duckdb.DuckDBPyConnection, editor: str | None, import_id: i
 
     editor = require_editor(editor)
     _backup_before(con, "angra-inlasning")
-    with transaction(con) as cur:
+    store = users(con)
+    with transaction(store) as cur:
         latest = cur.execute("SELECT max(id) FROM import_log WHERE undone_at IS NULL").fetchall()[0][0]
         if latest is None or int(latest) != int(import_id):
             raise DataError("Bara den senaste inläsningen som inte redan ångrats kan ångras.")
-        cur.execute(
-            """
-            UPDATE value SET value = iv.before_value, source = iv.before_source, synthetic = iv.before_synthetic,
-                licence = (SELECT max(m.licence) FROM value m WHERE m.source = iv.before_source)
-            FROM imported_value iv
-            WHERE iv.import_id = ? AND iv.before_value IS NOT NULL AND value.area_code = iv.area_code
-              AND value.indicator_code = iv.indicator_code AND value.year = iv.year
-            """,
-            [import_id],
-        )
-        cur.execute(
-            """
-            DELETE FROM value WHERE (area_code, indicator_code, year) IN (
-                SELECT (area_code, indicator_code, year) FROM imported_value
-                WHERE import_id = ? AND before_value IS NULL)
-            """,
-            [import_id],
-        )
+        if store is con:
+            cur.execute(PUT_BACK_REPLACED.format(source="imported_value"), [import_id])
+            cur.execute(PUT_BACK_ADDED.format(source="imported_value"), [import_id])
         cur.execute("UPDATE import_log SET undone_at = now(), undone_by = ? WHERE id = ?", [editor, import_id])
         _audit(cur, editor, "value", f"import {import_id}", None, "ångrad", None, None)
+    if store is not con:
+        catch_up(con)
 
 
 def imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return query(con, "SELECT * FROM import_log ORDER BY id DESC")
+    return query(users(con), "SELECT * FROM import_log ORDER BY id DESC")

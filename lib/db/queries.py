@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from lib.db.connection import query
+from lib.db.connection import query, users
 from lib.db.seed import parse_years
 
 
@@ -126,25 +126,26 @@ def values_long(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def plan(con: duckdb.DuckDBPyConnection, committee: str) -> dict[str, pd.DataFrame]:
     """A nämnd's plan: texts, goals and activities, each row with the `version` a save must name (see
     `apply_plan_changes`, `save_plan_text`)."""
+    store = users(con)
     return {
         "text": query(
-            con,
+            store,
             "SELECT committee, section, text, updated_at, updated_by, version FROM plan_text WHERE committee = ?",
             [committee],
         ),
-        "goals": query(con, "SELECT * FROM plan_goal WHERE committee = ? ORDER BY target_year, id", [committee]),
-        "activities": query(con, "SELECT * FROM plan_activity WHERE committee = ? ORDER BY start, id", [committee]),
+        "goals": query(store, "SELECT * FROM plan_goal WHERE committee = ? ORDER BY target_year, id", [committee]),
+        "activities": query(store, "SELECT * FROM plan_activity WHERE committee = ? ORDER BY start, id", [committee]),
     }
 
 
 def audit_log(con: duckdb.DuckDBPyConnection, committee: str | None = None, limit: int = 200) -> pd.DataFrame:
     if committee is None:
-        return query(con, "SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])
-    return query(con, "SELECT * FROM audit WHERE committee = ? ORDER BY id DESC LIMIT ?", [committee, limit])
+        return query(users(con), "SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])
+    return query(users(con), "SELECT * FROM audit WHERE committee = ? ORDER BY id DESC LIMIT ?", [committee, limit])
 
 
 def scenarios(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return query(con, "SELECT name, params, created_at, updated_at FROM weight_scenario ORDER BY name")
+    return query(users(con), "SELECT name, params, created_at, updated_at FROM weight_scenario ORDER BY name")
 
 
 def real_and_model(con: duckdb.DuckDBPyConnection, area_code: str) -> pd.DataFrame:

@@ -153,6 +153,18 @@ SELECT area_code, indicator_code, year, value, source, false, NULL FROM {source}
 ON CONFLICT (area_code, indicator_code, year) DO UPDATE
     SET value = excluded.value, source = excluded.source, synthetic = false, licence = NULL
 """
+#: Undoing an import: what it replaced put back, what it added removed ({source}: its `imported_value` rows).
+PUT_BACK_REPLACED = """
+UPDATE value SET value = iv.before_value, source = iv.before_source, synthetic = iv.before_synthetic,
+    licence = (SELECT max(m.licence) FROM value m WHERE m.source = iv.before_source)
+FROM {source} iv
+WHERE iv.import_id = ? AND iv.before_value IS NOT NULL AND value.area_code = iv.area_code
+  AND value.indicator_code = iv.indicator_code AND value.year = iv.year
+"""
+PUT_BACK_ADDED = """
+DELETE FROM value WHERE (area_code, indicator_code, year) IN (
+    SELECT (area_code, indicator_code, year) FROM {source} WHERE import_id = ? AND before_value IS NULL)
+"""
 PLAN_TABLES = {
     "plan_goal": ("indicator_code", "target", "target_year", "text"),
     "plan_activity": ("title", "owner", "partners", "start", "end", "budget", "status"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from lib.db.connection import _audit, retry_on_conflict, transaction
+from lib.db.connection import _audit, retry_on_conflict, transaction, users
 from lib.db.errors import DataError, StaleEdit
 from lib.db.schema import PLAN_TABLES, SCENARIO_NAME_MAX
 
@@ -26,7 +26,7 @@ def save_scenario(con: duckdb.DuckDBPyConnection, name: str, params: str, editor
         raise DataError("Ge scenariot ett namn.")
     if len(clean) > SCENARIO_NAME_MAX:
         raise DataError(f"Namnet får vara högst {SCENARIO_NAME_MAX} tecken.")
-    with transaction(con) as cur:
+    with transaction(users(con)) as cur:
         cur.execute(
             """
             INSERT INTO weight_scenario (name, params, created_at, updated_at) VALUES (?, ?, now(), now())
@@ -149,7 +149,7 @@ def apply_plan_changes(
     if any(isinstance(p, str) or len(p) != 2 for p in pairs):
         raise DataError("Ange vilken version varje borttagen rad hade när den lästes in.")
     written = []
-    with transaction(con) as cur:
+    with transaction(users(con)) as cur:
         changes: list[tuple] = []
         conflicts: list[dict] = []
         _plan_upserts(cur, table, committee, upserts, changes, conflicts)
@@ -256,7 +256,7 @@ def save_plan_text(
     from lib.auth import require_editor
 
     editor = require_editor(editor)
-    with transaction(con) as cur:
+    with transaction(users(con)) as cur:
         found = cur.execute(
             "SELECT text, version, updated_by, updated_at FROM plan_text WHERE committee = ? AND section = ?",
             [committee, section],
@@ -275,7 +275,7 @@ def save_plan_text(
             INSERT INTO plan_text (committee, section, text, updated_at, updated_by, version)
             VALUES (?, ?, ?, now(), ?, 1)
             ON CONFLICT (committee, section) DO UPDATE SET text = excluded.text, updated_at = now(),
-                updated_by = excluded.updated_by, version = version + 1
+                updated_by = excluded.updated_by, version = plan_text.version + 1
             """,
             [committee, section, text, editor],
         )
@@ -299,7 +299,7 @@ def delete_scenario(con: duckdb.DuckDBPyConnection, name: str, editor: str | Non
     from lib.auth import require_editor
 
     editor = require_editor(editor)
-    with transaction(con) as cur:
+    with transaction(users(con)) as cur:
         found = cur.execute("SELECT params FROM weight_scenario WHERE name = ?", [name]).fetchall()
         if not found:
             return False

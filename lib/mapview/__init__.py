@@ -5,6 +5,7 @@ One package, one concept per module; callers keep using `lib.mapview.X`:
 - `deck`: the stadsdel choropleth (features with their colours and tooltip texts), the water, the district lines
   and the assembled deck;
 - `labels`: which name labels the first view shows, and their collision boxes and priorities;
+- `legend`: the map legend's swatches and range labels as a small SVG picture;
 - `deso`: the 544 DeSO in compact metre-offset polygons, Polisen's areas as a hatched overlay, the selection
   outline.
 """
@@ -57,10 +58,10 @@ from lib.mapview.labels import (
     LABEL_SIZE_PX,
     _pixels,
     collision_padding,
+    first_view_labels,
     label_width_px,
-    place_labels,
-    spread_priority,
 )
+from lib.mapview.legend import legend_svg
 
 __all__ = [
     "AREA_LAYER_ID",
@@ -94,19 +95,19 @@ __all__ = [
     "deso_rows",
     "deso_tooltip",
     "feature_collection",
+    "first_view_labels",
     "geometries",
     "label_width_px",
+    "legend_svg",
     "local_polygon_layer",
     "local_polygons",
     "local_xy",
-    "place_labels",
     "police_layers",
     "police_rows",
     "polygon_parts",
     "round_coordinates",
     "selected_layer",
     "shipped_water",
-    "spread_priority",
     "view_state",
     "water_layer",
 ]

@@ -17,7 +17,7 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA, hex_to_rgba, palette
-from lib.mapview.labels import LABEL_SIZE_PX, collision_padding, place_labels, spread_priority
+from lib.mapview.labels import LABEL_SIZE_PX, first_view_labels
 
 AREA_LAYER_ID = "stadsdelar"
 WATER_LAYER_ID = "vatten"
@@ -163,12 +163,12 @@ def build_deck(
     """Water (under everything, not pickable), stadsdelar (pickable), stadsdelsområde outlines (GeoJSON) and name
     labels, without a basemap. `water`: a GeoJSON dict, True for the shipped water, False for none.
 
-    `labels` has `lon`, `lat`, `name` and optionally `priority`: where labels would overlap, the one with the
-    higher priority is drawn (deck.gl's CollisionFilterExtension), e.g. the larger area.
+    `labels` has `lon`, `lat`, `name` and optionally `priority`: where labels would overlap in the first view, only
+    the one with the higher priority is drawn, e.g. the larger area.
 
     `area_layer` replaces the stadsdel GeoJSON layer (then `collection` may be None), `overlays` are drawn above
     the stadsdelsområde lines and under the labels, `water_on_top` paints the water over the areas. `label_size`
-(pixels): larger for a projector (the Presentera map), so the labels read across a room."""
+    (pixels): larger for a projector (the Presentera map), so the labels read across a room."""
     areas = pdk.Layer(
         "GeoJsonLayer",
         collection,
@@ -195,31 +195,19 @@ def build_deck(
         get_line_color=[20, 20, 20, 255],
         line_width_min_pixels=2.5,
     )
-    padding = collision_padding(labels["name"], label_size) if len(labels) else [0.0] * 4
-    labels = place_labels(labels, view.zoom, label_size)
-    priority = {}
-    if "priority" in labels.columns:
-        labels = labels.assign(priority=spread_priority(labels))
-        priority = {"get_collision_priority": "priority"}
+    # Only the labels the first view draws, none overlapping (`first_view_labels`), in a plain text layer. deck.gl's
+    # CollisionFilterExtension (hiding overlapping labels while zooming) drew an extra pass with shaders of its own:
+    # in a software-rendered browser that was the largest part of the time before the first map, and of each
+    # repaint (bench/RESULTS.md, "Browser: where the time went").
+    labels = first_view_labels(labels, view.zoom, label_size)
     text = pdk.Layer(
         "TextLayer",
-        labels,
+        labels[["lon", "lat", "name"]] if len(labels) else labels,
         id=LABEL_LAYER_ID,
         pickable=False,
         get_position=["lon", "lat"],
         get_text="name",
         get_size=label_size,
-        # Hide labels that would overlap at the current zoom (higher priority wins). deck.gl tests a label's anchor
-        # (the middle of its text) against what labels of higher priority drew there, so partly overlapping labels
-        # would both stay: each label is tested with an invisible background box, padded by half the longest
-        # label's width and half the text's height, so that two labels that would overlap cover each other's
-        # anchor. `place_labels` has already chosen what the first view shows.
-        extensions=[{"@@type": "CollisionFilterExtension"}],
-        collision_group="'labels'",
-        collision_test_props={"padding": padding},
-        background=True,
-        get_background_color=[255, 255, 255, 0],
-        **priority,
         get_color=[20, 20, 20, 255],
         get_text_anchor="'middle'",
         get_alignment_baseline="'center'",

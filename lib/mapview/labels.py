@@ -1,5 +1,8 @@
-"""Name labels on the map: which labels the first view shows, and the collision boxes and priorities deck.gl's
-CollisionFilterExtension uses to hide overlapping ones when the user zooms."""
+"""Name labels on the map: which labels the first view shows, none overlapping, the larger area first.
+
+They are chosen here rather than by deck.gl's CollisionFilterExtension, whose extra drawing pass and shaders took
+seconds before the first map appeared in a software-rendered browser (bench/RESULTS.md, "Browser: where the time
+went"); what that costs is that zooming in reveals no further names."""
 
 from __future__ import annotations
 
@@ -16,27 +19,18 @@ def label_width_px(name: str, size: float = LABEL_SIZE_PX) -> float:
 
 
 def collision_padding(names, size: float = LABEL_SIZE_PX) -> list[float]:
-    """Padding [left, top, right, bottom] in pixels of the boxes deck.gl tests label collisions with: half the
-    longest label's width, and half the text's height (plus a little for the white outline)."""
+    """Padding [left, top, right, bottom] in pixels around a label's box: half the longest label's width, and half
+    the text's height (plus a little for the white outline), so that labels kept apart stay readable."""
     half_width = max((label_width_px(n, size) for n in names), default=0.0) / 2
     return [round(half_width + 4, 1), round(0.5 * size + 2, 1)] * 2
 
 
 def _rank(labels: pd.DataFrame) -> np.ndarray:
-    """Each label's place in the order deck.gl gives way: 0 = highest `priority` (ties: first row first); without
+    """Each label's place in the order labels give way: 0 = highest `priority` (ties: first row first); without
     a `priority` column, the row order."""
     if "priority" not in labels.columns:
         return np.arange(len(labels))
     return labels["priority"].rank(method="first", ascending=False).to_numpy(int) - 1
-
-
-def spread_priority(labels: pd.DataFrame) -> list[int]:
-    """Collision priorities spread evenly over 1…990 in `_rank` order, the highest first. deck.gl sorts colliding
-    labels by depth (0.001 per priority step, in a 16-bit depth buffer): spreading keeps neighbours well apart."""
-    n = len(labels)
-    if n < 2:
-        return [990] * n
-    return [int(round(990 - 989 * r / (n - 1))) for r in _rank(labels)]
 
 
 def _pixels(lon: np.ndarray, lat: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
@@ -47,41 +41,22 @@ def _pixels(lon: np.ndarray, lat: np.ndarray, zoom: float) -> tuple[np.ndarray, 
     return x, y
 
 
-def place_labels(labels: pd.DataFrame, zoom: float, size: float = LABEL_SIZE_PX) -> pd.DataFrame:
-    """The labels to send for a first view at `zoom`, so that deck.gl's CollisionFilterExtension shows exactly the
-    ones that fit, none overlapping and none half faded.
-
-    deck.gl hides a label whose anchor (the middle of its text) lies in the collision box of a label of higher
-    priority, and fades it partly when the anchor lies on the edge of such a box. The labels are therefore placed
-    here, highest priority first, with the same boxes (estimated text width plus `collision_padding`) and
-    LABEL_GAP_PX to spare: a label is drawn if its anchor lies clearly outside the box of every label drawn before
-    it. Of the others, only those deck.gl will certainly hide (anchor deep inside a drawn label's padding, whatever
-    the exact text width) and whose own box spares every drawn label are sent, so zooming in reveals them; the rest
-    are left out."""
+def first_view_labels(labels: pd.DataFrame, zoom: float, size: float = LABEL_SIZE_PX) -> pd.DataFrame:
+    """The labels a first view at `zoom` draws, in their rows' order: highest `priority` first, each kept only if
+    its anchor lies clearly outside the estimated box (text width plus `collision_padding` and `LABEL_GAP_PX`) of
+    every label kept before it, so none overlap."""
     if labels.empty:
         return labels
     pad_x, pad_y = collision_padding(labels["name"], size)[:2]
     half_w = np.array([label_width_px(n, size) / 2 for n in labels["name"]]) + pad_x + LABEL_GAP_PX
     half_h = 0.6 * size + pad_y + LABEL_GAP_PX
     x, y = _pixels(labels["lon"], labels["lat"], zoom)
-    rank = _rank(labels)
-    order = np.argsort(rank)
 
     def clear(i: int, k: int) -> bool:  # i's anchor clearly outside k's box
         return abs(x[i] - x[k]) >= half_w[k] or abs(y[i] - y[k]) >= half_h
 
     drawn: list[int] = []
-    for i in order:
-        if all(clear(i, k) for k in drawn):
-            drawn.append(i)
-    hidden = [
-        i
-        for i in order
-        if i not in drawn
-        and any(
-            rank[k] < rank[i] and abs(x[i] - x[k]) < pad_x - LABEL_GAP_PX and abs(y[i] - y[k]) < pad_y - LABEL_GAP_PX
-            for k in drawn
-        )
-        and all(clear(m, i) for m in drawn if rank[m] > rank[i])
-    ]
-    return labels.iloc[sorted(drawn + hidden)]
+    for i in np.argsort(_rank(labels)):
+        if all(clear(int(i), k) for k in drawn):
+            drawn.append(int(i))
+    return labels.iloc[sorted(drawn)]
