@@ -264,9 +264,20 @@ def ranking_redraws(page: Page, url: str, moves: int) -> list[float]:
     return latencies
 
 
-def floor(browser, env: dict[str, str], moves: int, geo: str = "stadsdelar") -> tuple[float, list[float]]:
+def new_visitors(browser, url: str, path: str = "/map", visits: int = 5) -> list[tuple[float, float]]:
+    """(page opened → title, → map drawn) in seconds for `visits` new visitors, each in a fresh browser context."""
+    found = []
+    for _ in range(visits):
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        found.append(first_map(context.new_page(), url, path))
+        context.close()
+    return found
+
+
+def floor(browser, env: dict[str, str], moves: int, geo: str = "stadsdelar") -> tuple[float, list[float], list[float]]:
     """bench/floor_app.py — Streamlit, deck.gl and the browser with no app code around them: seconds of cold
-    start, and ms from slider move to repainted map (`geo`: "stadsdelar" or "deso" polygons)."""
+    start, ms from slider move to repainted map, and ms from a new visitor's page open to the map on the warm
+    server (`geo`: "stadsdelar" or "deso" polygons)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
@@ -278,7 +289,8 @@ def floor(browser, env: dict[str, str], moves: int, geo: str = "stadsdelar") -> 
         cold = time.perf_counter() - started
         latencies, _ = map_repaints(page, url, [("Vikt", "ArrowRight")] * moves, [], "/")
         page.close()
-        return cold, latencies
+        visitors = [drawn * 1000 for _, drawn in new_visitors(browser, url, "/")] if geo == "stadsdelar" else []
+        return cold, latencies, visitors
     finally:
         server.terminate()
         server.wait(10)
@@ -304,19 +316,16 @@ def main(moves: int = int(os.environ.get("BENCH_MOVES", "30"))) -> None:
             title, drawn = first_map(page, url)
             cold = time.perf_counter() - started
             page.close()
-            warm = []
-            for _ in range(5):
-                context = browser.new_context(viewport={"width": 1280, "height": 720})
-                warm.append(first_map(context.new_page(), url))
-                context.close()
+            warm = new_visitors(browser, url)
             print(f"{'cold start (server start → first map drawn)':52} {cold * 1000:10.0f} ms")
             print(f"{'  of which: server start until it answers':52} {ready * 1000:10.0f} ms")
             print(f"{'  of which: page opened → title shown':52} {title * 1000:10.0f} ms")
             print(f"{'  of which: title → map canvas drawn':52} {(drawn - title) * 1000:10.0f} ms")
             row("new visitor, warm server: page opened → title", [w[0] * 1000 for w in warm], "ms")
             row("new visitor, warm server: page opened → map", [w[1] * 1000 for w in warm], "ms")
-            floor_cold, floor_repaints = floor(browser, env, moves)
+            floor_cold, floor_repaints, floor_visitors = floor(browser, env, moves)
             print(f"{'floor (bare page: slider + one map layer): cold start':52} {floor_cold * 1000:10.0f} ms")
+            row("floor: new visitor, warm server → map", floor_visitors, "ms")
 
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             received: list[int] = []
@@ -328,7 +337,7 @@ def main(moves: int = int(os.environ.get("BENCH_MOVES", "30"))) -> None:
             row("bytes to the browser per weight change (map)", sizes, "KB", 1, f" ({ratio:.0f}× the ~1 KB of colours)")
             row(f"weight change → ranking table redrawn ({moves} moves)", ranking_redraws(page, url, moves), "ms")
 
-            deso_floor_cold, deso_floor = floor(browser, env, moves, "deso")
+            deso_floor_cold, deso_floor, _ = floor(browser, env, moves, "deso")
             received.clear()
             deso_latencies, deso_sizes = map_repaints(
                 page, url, share_walk(moves, DESO_AREAS), received, "/index_weights?visa=Karta&niva=DeSO"
@@ -339,8 +348,14 @@ def main(moves: int = int(os.environ.get("BENCH_MOVES", "30"))) -> None:
             print(f"{'DeSO: repaint / floor (budget ≤ 1,3)':52} {ratio:10.2f}")
             row("DeSO: bytes to the browser per weight change", deso_sizes, "KB", 1)
             print(f"{'DeSO floor: cold start':52} {deso_floor_cold * 1000:10.0f} ms")
-            app_ratio = statistics.median(latencies or [np.nan]) / statistics.median(floor_repaints or [np.nan])
-            print(f"{'stadsdel: repaint / floor':52} {app_ratio:10.2f}")
+            visitor = statistics.median([w[1] * 1000 for w in warm])
+            repaint = statistics.median(latencies or [np.nan])
+            for label, ratio in (
+                ("slider → map repainted", repaint / statistics.median(floor_repaints)),
+                ("cold start → first map", cold / floor_cold),
+                ("new visitor → first map", visitor / statistics.median(floor_visitors)),
+            ):
+                print(f"{'ratio to the floor: ' + label + ' (budget ≤ 1,3)':52} {ratio:10.2f}")
             browser.close()
         finally:
             server.terminate()
