@@ -301,17 +301,11 @@ def restore(data_dir: Path, db_path: Path, backup_file: Path, editor: str | None
                 os.replace(wal, Path(str(aside) + ".wal"))
 
     def audit(con: duckdb.DuckDBPyConnection) -> None:
-        db._audit(
+        _audit_restored(
             con,
             editor,
-            "backup",
-            chosen.path.name,
-            None,
-            "återställd",
-            None,
+            chosen,
             {
-                "fil": chosen.path.name,
-                "skapad": chosen.created_at,
                 "anledning": REASONS.get(chosen.reason, chosen.reason),
                 "föregående": previous.name if previous else None,
                 "undanflyttad": aside.name if aside else None,
@@ -357,14 +351,20 @@ def restore_to_postgres(backup_file: Path, editor: str | None) -> Backup:
             columns = [c for c in frame.columns if c in {r[0] for r in found}]
             if columns and not frame.empty:
                 insert_frame(cur, table, frame[columns])
-        db._audit(
-            cur,
-            editor,
-            "backup",
-            chosen.path.name,
-            None,
-            "återställd",
-            None,
-            {"fil": chosen.path.name, "skapad": chosen.created_at, "till": "PostgreSQL"},
-        )
+        _audit_restored(cur, editor, chosen, {"till": "PostgreSQL"})
     return chosen
+
+
+def _audit_restored(con, editor: str, chosen: Backup, details: dict) -> None:
+    """The audit row of a restore ("återställd"), written inside the restore's own transaction: which backup and
+    when it was made, plus what this kind of restore adds (`details`)."""
+    db._audit(
+        con,
+        editor,
+        "backup",
+        chosen.path.name,
+        None,
+        "återställd",
+        None,
+        {"fil": chosen.path.name, "skapad": chosen.created_at, **details},
+    )

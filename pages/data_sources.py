@@ -35,12 +35,16 @@ st.caption(
     "och syntetiska värden per stadsdel och deras år står först; verkliga värden per DeSO räknas för sig."
 )
 inds = readers.indicators()
-catalogue, catalogue_sheet = sources.catalogue()
+catalogue, catalogue_sheet, text_counts = sources.catalogue()
 st.dataframe(
     catalogue,
     hide_index=True,
     width="stretch",
-    column_config={"Definition": st.column_config.TextColumn(width="large")},
+    column_config={
+        "Definition": st.column_config.TextColumn(width="large"),
+        # Counts of 1 000 and more are Swedish text ("1 456"); aligned right like the counts that stay numbers.
+        **{c: st.column_config.TextColumn(alignment="right") for c in text_counts},
+    },
 )
 downloads.csv_button(catalogue_sheet, "Ladda ner katalogen (CSV)", "indikatorkatalog.csv")
 

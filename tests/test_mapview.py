@@ -70,10 +70,14 @@ def test_water_layer_is_light_blue_background_and_optional(frame):
     water = json.loads(mapview.build_deck(*args).to_json())["layers"][0]
     assert water["id"] == "vatten" and water["pickable"] is False
     assert water["data"]["features"], "the shipped water is drawn by default"
-    r, g, b, _ = water["getFillColor"]
+    assert water["getFillColor"] == "@@=properties.fill"  # read per feature, in the areas' own way
+    assert {tuple(f["properties"]["fill"]) for f in water["data"]["features"]} == {tuple(mapview.WATER_RGBA)}
+    r, g, b, _ = mapview.WATER_RGBA
     assert b > r and b > 200 and min(r, g, b) > 150  # light blue
-    own = {"type": "FeatureCollection", "features": []}
-    assert json.loads(mapview.build_deck(*args, water=own).to_json())["layers"][0]["data"] == own
+    own = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": None, "geometry": None}]}
+    drawn = json.loads(mapview.build_deck(*args, water=own).to_json())["layers"][0]["data"]
+    assert drawn["features"][0]["properties"] == {"fill": mapview.WATER_RGBA}
+    assert own["features"][0]["properties"] is None, "the caller's (cached) collection is not changed"
     assert [x["id"] for x in json.loads(mapview.build_deck(*args, water=False).to_json())["layers"]] == [
         "stadsdelar",
         "stadsdelsomraden",

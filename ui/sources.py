@@ -31,24 +31,26 @@ def calibration_count() -> int:
 
 
 @st.cache_data(show_spinner=False)
-def catalogue() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The indicator catalogue for the screen, and as downloaded."""
+def catalogue() -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The indicator catalogue for the screen, as downloaded, and its count columns shown as text (to be aligned
+    right like the counts that stay numbers)."""
     table = source_tables.catalogue(
         readers.indicators(),
         readers.stadsdel_values(),
         readers.level_values("deso", True).groupby("indicator_code").size(),
         readers.CONTEXT,
     )
-    return catalogue_text(_screen(table)), export_tables.form(table)
+    screen, counts = catalogue_text(_screen(table))
+    return screen, export_tables.form(table), counts
 
 
-def catalogue_text(table: pd.DataFrame) -> pd.DataFrame:
+def catalogue_text(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """The catalogue as `tables.numeric` shows it, without a Styler to draw on every rerun: a count column that
     reaches 1 000 becomes its Swedish text ("1 456"); smaller counts read the same as numbers and stay numbers, so
-    they sort as numbers."""
+    they sort as numbers. Returns the table and the count columns made text."""
     counts = [c for c in table.columns if pd.api.types.is_integer_dtype(table[c]) and table[c].max() >= 1000]
     text = tables.numeric_text(table[counts])
-    return table.assign(**{c: text[c] for c in counts})
+    return table.assign(**{c: text[c] for c in counts}), counts
 
 
 @st.cache_data(show_spinner=False)
@@ -83,15 +85,13 @@ def deso_facts() -> DesoFacts:
 
 @dataclass(frozen=True)
 class RealTable:
-    """One real-data table: for the screen, each row's decimals of "Värde" (None: the column's own), the screen's
-    Swedish text (`tables.numeric_text`: thousands of rows drawn through a Styler took most of a second per rerun),
-    and as downloaded."""
+    """One real-data table: the screen's Swedish text (`tables.numeric_text`, each "Värde" with its indicator's
+    decimals: thousands of rows drawn through a Styler took most of a second per rerun), as downloaded, and its
+    number of rows."""
 
-    screen: pd.DataFrame
-    row_decimals: list[int] | None
+    text: pd.DataFrame
     sheet: pd.DataFrame
     rows: int
-    text: pd.DataFrame | None = None
 
 
 @st.cache_data(show_spinner=False, max_entries=len(source_tables.REAL_TABLES))
@@ -115,9 +115,10 @@ def real_table(which: str) -> RealTable:
     decimals = None
     if {"Indikator", "Värde"} <= set(table.columns):
         decimals = export_tables.indicator_decimals(table["Indikator"], inds)
-    screen = _screen(table)
-    text = tables.numeric_text(screen, SCREEN_DECIMALS, rows=(["Värde"], decimals) if decimals is not None else None)
-    return RealTable(screen, decimals, export_tables.real_table(table, inds, which), len(table), text)
+    text = tables.numeric_text(
+        _screen(table), SCREEN_DECIMALS, rows=(["Värde"], decimals) if decimals is not None else None
+    )
+    return RealTable(text, export_tables.real_table(table, inds, which), len(table))
 
 
 @st.cache_data(show_spinner=False)

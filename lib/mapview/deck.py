@@ -22,6 +22,9 @@ from lib.mapview.labels import LABEL_SIZE_PX, first_view_labels
 AREA_LAYER_ID = "stadsdelar"
 WATER_LAYER_ID = "vatten"
 LABEL_LAYER_ID = "namn"
+DISTRICT_LAYER_ID = "stadsdelsomraden"
+DISTRICT_LINE_RGBA = [20, 20, 20, 255]
+DISTRICT_LINE_PX = 2.5
 WATER_RGBA = [197, 222, 240, 255]  # light blue, lighter than every class colour
 SELECTED_RGBA = [20, 60, 200, 255]
 #: The edges of the pickable areas are drawn but not picked: a click is picked synchronously on pointer-down, and
@@ -134,16 +137,43 @@ def shipped_water() -> dict:
     return read_geojson(Paths().water_geo)
 
 
+def with_properties(collection: dict, **properties) -> dict:
+    """`collection` with `properties` added to every feature (a copy: the caller's dict is often a cached one)."""
+    features = [{**f, "properties": {**(f.get("properties") or {}), **properties}} for f in collection["features"]]
+    return {**collection, "features": features}
+
+
 def water_layer(water: dict) -> pdk.Layer:
-    """Lakes and the sea in light blue under the areas, so the city is recognisable without a basemap."""
+    """Lakes and the sea in light blue under the areas, so the city is recognisable without a basemap.
+
+    The colour is a per-feature property read like the areas' (`properties.fill`), not a constant: a software-
+    rendered browser compiles its drawing code per layout of a layer's inputs, and a constant colour made the water
+    a layout of its own (bench/RESULTS.md, "Browser: where the time went")."""
     return pdk.Layer(
         "GeoJsonLayer",
-        water,
+        with_properties(water, fill=WATER_RGBA),
         id=WATER_LAYER_ID,
         pickable=False,
         stroked=False,
         filled=True,
-        get_fill_color=WATER_RGBA,
+        get_fill_color="properties.fill",
+    )
+
+
+def district_layer(outlines: dict) -> pdk.Layer:
+    """The stadsdelsområde lines, 2,5 px, read per feature in the areas' own way (`properties.line`, `.width` in
+    pixels) for the same reason as `water_layer`."""
+    return pdk.Layer(
+        "GeoJsonLayer",
+        with_properties(outlines, line=DISTRICT_LINE_RGBA, width=DISTRICT_LINE_PX),
+        id=DISTRICT_LAYER_ID,
+        pickable=False,
+        stroked=True,
+        filled=False,
+        get_line_color="properties.line",
+        get_line_width="properties.width",
+        line_width_units="'pixels'",
+        line_width_min_pixels=1,
     )
 
 
@@ -185,16 +215,7 @@ def build_deck(
         highlight_color=[30, 80, 160, 120],
         **UNPICKABLE_EDGES["GeoJsonLayer"],
     )
-    districts = pdk.Layer(
-        "GeoJsonLayer",
-        outlines,
-        id="stadsdelsomraden",
-        pickable=False,
-        stroked=True,
-        filled=False,
-        get_line_color=[20, 20, 20, 255],
-        line_width_min_pixels=2.5,
-    )
+    districts = district_layer(outlines)
     # Only the labels the first view draws, none overlapping (`first_view_labels`), in a plain text layer. deck.gl's
     # CollisionFilterExtension (hiding overlapping labels while zooming) drew an extra pass with shaders of its own:
     # in a software-rendered browser that was the largest part of the time before the first map, and of each
