@@ -37,6 +37,7 @@ __all__ = [
     "LAYER",
     "LEVEL",
     "MAP_SCOPE",
+    "MAP_TABLE",
     "METHOD",
     "OUTCOME_FOR",
     "PAGES",
@@ -86,6 +87,7 @@ PRESENT = "present"  # ?present=1 on any page: the projector mode of Presentera
 YEAR, STADSDEL = "ar", "stadsdel"
 MAP_SCOPE, LAYER, CLASSES = "urval", "lager", "klassning"
 POLICE, SELECTION_SHIFT, DESO = "polisen", "urvalsskifte", "deso"
+MAP_TABLE = "tabell"
 INDEX_VIEW, AREA_TYPE_YEAR = "visa", "omradestyp_ar"
 COMPARE_MODE, STADSDEL_B = "jamfor", "stadsdel_b"
 INDICATOR, STADSDELAR, REFERENCES = "indikator", "stadsdelar", "referens"
@@ -124,6 +126,7 @@ PAGES: dict[str, PageParams] = {
             SELECTION_SHIFT: "the index's selection of 22 drawn",
             STADSDEL: "the chosen stadsdel (read by hand: see ui/urlstate.stadsdel_from_url)",
             DESO: "the chosen DeSO, by its code",
+            MAP_TABLE: "the table under the map open",
         },
         index=True,
     ),

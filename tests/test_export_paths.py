@@ -97,9 +97,9 @@ def codes(con) -> set[str]:
 @pytest.mark.parametrize(
     ("path", "query", "expected"),
     [
-        ("pages/map.py", {}, {"karta_stadsdel_Sammanvägt_index_2025"}),
-        ("pages/map.py", {"lager": "Ohälsotal"}, {"karta_stadsdel_Ohälsotal_2025"}),
-        ("pages/map.py", {"niva": "DeSO"}, set()),
+        ("pages/map.py", {"tabell": "true"}, {"karta_stadsdel_Sammanvägt_index_2025"}),
+        ("pages/map.py", {"lager": "Ohälsotal", "tabell": "true"}, {"karta_stadsdel_Ohälsotal_2025"}),
+        ("pages/map.py", {"niva": "DeSO", "tabell": "true"}, set()),
         ("pages/index_weights.py", {}, {"rangordning"}),
         ("pages/index_weights.py", {"niva": "DeSO"}, {"rangordning_deso"}),
         ("pages/index_weights.py", {"verkliga": "Endast verkliga värden"}, {"rangordning"}),

@@ -738,7 +738,7 @@ def test_map_deso_context_indicator_is_coloured_neutrally_not_as_risk():
 
 
 def test_map_real_values_only_names_the_missing_areas_and_shows_coverage():
-    at = open_page("pages/map.py", verkliga="Endast verkliga värden")
+    at = open_page("pages/map.py", verkliga="Endast verkliga värden", tabell="true")  # the table panel open
     assert not at.exception, [e.value for e in at.exception]
     assert at.segmented_control(key="verkliga").proto.query_param_key == "verkliga"
     text = " ".join(m.value for m in at.markdown)

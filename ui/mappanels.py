@@ -261,9 +261,15 @@ def overlay_captions(show_police: bool, show_shift: bool, synthetic_in_view: boo
 
 
 def table_panel(fig: Figures, values: LayerValues, name: str) -> None:
-    """The map's figures as a table, with its source and downloads (marked and rounded as the layer is)."""
+    """The map's figures as a table, with its source and downloads (marked and rounded as the layer is).
+
+    Drawn only while the panel is open (its state is in the URL, ?tabell=true): closed, as a map page opens, neither
+    the server formats the table nor the browser loads and draws a data grid before the map is done."""
     table = fig.table
-    with st.expander("Tabell – samma siffror som kartan", expanded=False):
+    panel = st.expander("Tabell – samma siffror som kartan", key=urlstate.MAP_TABLE, bind="query-params")
+    if not panel.open:
+        return
+    with panel:
         st.dataframe(
             tables.numeric(table, {c: values.decimals for c in table.columns if str(c).startswith("Värde")}),
             hide_index=True,

@@ -6,6 +6,7 @@ properties, which Streamlit's tooltip interpolation resolves from each feature.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings import deck as pydeck_deck
 from pydeck.bindings.json_tools import default_serialize
 
 from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA, hex_to_rgba, palette
@@ -36,6 +38,10 @@ UNPICKABLE_EDGES = {
 }
 ENTERING_RGBA = [0, 90, 200, 255]
 LEAVING_RGBA = [120, 0, 120, 255]
+
+# pydeck looks for its Jupyter widget on every Deck(): a failed import each time, ~8 ms of every slider move in the
+# app's server (py-spy). Whether the widget can be imported does not change while the process runs.
+pydeck_deck.has_jupyter_extra = functools.cache(pydeck_deck.has_jupyter_extra)
 
 
 class CompactDeck(pdk.Deck):
