@@ -154,7 +154,7 @@ def water_layer(water: dict) -> pdk.Layer:
 
     The colour is a per-feature property read like the areas' (`properties.fill`), not a constant: a software-
     rendered browser compiles its drawing code per layout of a layer's inputs, and a constant colour made the water
-    a layout of its own (bench/RESULTS.md, "Browser: where the time went")."""
+    a layout of its own (bench/RESULTS.md, "Browser, second round: the GPU process")."""
     return pdk.Layer(
         "GeoJsonLayer",
         with_properties(water, fill=WATER_RGBA),
