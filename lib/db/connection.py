@@ -91,6 +91,20 @@ def users(con):
     return pg.store() if pg.database_url() else con
 
 
+@contextmanager
+def data_cursor(con: duckdb.DuckDBPyConnection, cur):
+    """Where a write reads DuckDB's own tables (values, goal tables): the write's cursor `cur` when the user tables
+    are in the same DuckDB, else a cursor of its own on `con` (the process's copy), closed when the block ends."""
+    if users(con) is con:
+        yield cur
+        return
+    own = con.cursor()
+    try:
+        yield own
+    finally:
+        own.close()
+
+
 def app_connection(db_path: Path) -> duckdb.DuckDBPyConnection | None:
     """The kept connection to `db_path`, if one is open."""
     con = _APP_CONNECTIONS.get(Path(db_path).resolve())

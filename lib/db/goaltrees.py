@@ -18,7 +18,7 @@ import yaml
 
 from lib import goals
 from lib.config import YEARS
-from lib.db.connection import _audit, query, retry_on_conflict, transaction, users
+from lib.db.connection import _audit, data_cursor, query, retry_on_conflict, transaction, users
 from lib.db.errors import DataError
 from lib.db.shared import catch_up
 
@@ -196,18 +196,18 @@ def install_goal_tree(
     with transaction(store) as cur:
         if shared:
             catch_up(con)  # under the shared lock: the tree every earlier install left
-        data = con.cursor() if shared else cur
         previous = cur.execute("SELECT id, sha256 FROM goal_tree_install ORDER BY id DESC LIMIT 1").fetchall()
-        before_levels = dict(data.execute("SELECT level, count(*) FROM goal_node GROUP BY level").fetchall())
-        before = {
-            "sha256": previous[0][1] if previous else None,
-            "källa": f"installation {previous[0][0]}" if previous else GOAL_TREE_SOURCE,
-            "målområden": before_levels.get("målområde", 0),
-            "mål": before_levels.get("mål", 0),
-            "delmål": before_levels.get("delmål", 0),
-            "organisationer": data.execute("SELECT count(*) FROM body").fetchall()[0][0],
-            "aktiviteter": data.execute("SELECT count(*) FROM activity").fetchall()[0][0],
-        }
+        with data_cursor(con, cur) as data:
+            before_levels = dict(data.execute("SELECT level, count(*) FROM goal_node GROUP BY level").fetchall())
+            before = {
+                "sha256": previous[0][1] if previous else None,
+                "källa": f"installation {previous[0][0]}" if previous else GOAL_TREE_SOURCE,
+                "målområden": before_levels.get("målområde", 0),
+                "mål": before_levels.get("mål", 0),
+                "delmål": before_levels.get("delmål", 0),
+                "organisationer": data.execute("SELECT count(*) FROM body").fetchall()[0][0],
+                "aktiviteter": data.execute("SELECT count(*) FROM activity").fetchall()[0][0],
+            }
         install_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM goal_tree_install").fetchall()[0][0]
         cur.execute(
             "INSERT INTO goal_tree_install (id, installed_at, editor, filename, sha256, yaml_text) "

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from lib.db import pg
-from lib.db.connection import _audit, query, retry_on_conflict, transaction, users
+from lib.db.connection import _audit, data_cursor, query, retry_on_conflict, transaction, users
 from lib.db.errors import DataError
 from lib.db.schema import PUT_BACK_ADDED, PUT_BACK_REPLACED, UPSERT_IMPORTED
 from lib.db.shared import catch_up
@@ -51,7 +51,8 @@ def import_values(con: duckdb.DuckDBPyConnection, editor: str | None, values: pd
         if shared:
             catch_up(con)  # under the shared lock: the values every earlier import left
         import_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM import_log").fetchall()[0][0]
-        rows = _with_before(con.cursor() if shared else cur, incoming, int(import_id))
+        with data_cursor(con, cur) as data:
+            rows = _with_before(data, incoming, int(import_id))
         insert_frame(cur, "imported_value", rows)
         added, replaced = int(rows["before_value"].isna().sum()), int(rows["before_value"].notna().sum())
         if not shared:
