@@ -27,8 +27,12 @@ import pandas as pd
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 QUOTE = "'"
 #: Characters a spreadsheet may drop before it looks for a formula (a "trim spaces" import option, invisible
-#: characters): a trigger behind them is neutralised too.
-_INVISIBLE = "".join(chr(c) for c in range(0x21)) + "\x7f\u00a0\u200b\u200c\u200d\u2060\u202f\u3000\ufeff"
+#: characters, every Unicode space – NEL included): a trigger behind them is neutralised too.
+_INVISIBLE = (
+    "".join(chr(c) for c in range(0x21))
+    + "\x7f\x85\u00a0\u1680\u2028\u2029\u205f\u200b\u200c\u200d\u2060\u202f\u3000\ufeff"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+)
 
 
 def neutralise(value: object) -> object:

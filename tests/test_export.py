@@ -129,3 +129,11 @@ def test_no_xlsx_cell_is_ever_a_formula(text):
     cell = cells[1][0]
     assert cell.data_type != "f"
     assert not str(cell.value or "").startswith(TRIGGERS)
+
+
+def test_a_trigger_behind_any_unicode_space_is_neutralised():
+    """Found by the property above: NEL (U+0085) is a space to Python and to a trimming import, and was not
+    stripped before the trigger was looked for."""
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    for space in spaces:
+        assert export.neutralise(space + "=1+1") == "'" + space + "=1+1", hex(ord(space))
