@@ -84,13 +84,6 @@ def domain_weights(shares: DomainShares) -> tuple[tuple[str, float], ...]:
     return tuple(sorted((c, float(r)) for c, r in shares.ratings.items()))
 
 
-def share_frame(names: Mapping[str, str], shares: DomainShares) -> pd.DataFrame:
-    """One row per area for the share bar: område, andel (0–1) and the order the sliders have."""
-    return pd.DataFrame(
-        {"område": list(names.values()), "andel": [shares.share(c) for c in names], "ordning": range(len(names))}
-    )
-
-
 def share_caption(names: Mapping[str, str], shares: DomainShares, missing: list[str]) -> str:
     """The line under the share bar: "Sociala risker **25 %** · Hälsa (saknas) · …"."""
     return " · ".join(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lib import charts
 from lib.charts import locale
@@ -14,12 +17,30 @@ AREAS = ["Sociala risker", "Hälsa", "Säkerhet och trygghet", "Försörjning"]
 COLOURS = ["#1f4e8c", "#2a9d8f", "#e9a03b", "#b5179e"]
 
 
-def test_share_bar_colours_each_area_in_order():
-    spec = charts.share_bar(AREAS, COLOURS)
-    colour = spec["encoding"]["color"]
-    assert colour["scale"] == {"domain": AREAS, "range": COLOURS}
-    assert spec["encoding"]["x"]["stack"] == "normalize"
-    assert spec["encoding"]["tooltip"][1]["format"] == ".0%"
+def test_share_bar_is_a_picture_of_the_shares_in_slider_order():
+    svg = charts.share_bar_svg([0.5, 0.0, 0.25, 0.25], COLOURS, width=200)
+    rects = re.findall(r'<rect x="([\d.]+)" y="0" width="([\d.]+)" height="22" fill="([^"]+)"', svg)
+    # a share of zero draws nothing; the rest lie side by side, left to right, and fill the width
+    assert [(float(x), float(w), c) for x, w, c in rects] == [
+        (0.0, 100.0, COLOURS[0]),
+        (100.0, 50.0, COLOURS[2]),
+        (150.0, 50.0, COLOURS[3]),
+    ]
+    assert 'viewBox="0 0 200 22"' in svg
+    assert "&lt;b&gt;" in charts.share_bar_svg([1.0], ["<b>"]), "a colour is text, never markup"
+    assert "<rect" not in charts.share_bar_svg([0.0, 0.0], COLOURS[:2]), "nothing to draw, no error"
+    with pytest.raises(ValueError):
+        charts.share_bar_svg([1.0], COLOURS)
+
+
+@given(st.lists(st.floats(0, 1e6), min_size=1, max_size=8))
+def test_share_bar_segments_never_overlap_and_fill_the_bar(shares):
+    svg = charts.share_bar_svg(shares, ["#000"] * len(shares), width=300)
+    rects = [(float(x), float(w)) for x, w in re.findall(r'<rect x="([\d.]+)" y="0" width="([\d.]+)"', svg)]
+    for (x0, w0), (x1, _) in zip(rects, rects[1:], strict=False):
+        assert x1 == pytest.approx(x0 + w0, abs=0.02)
+    if sum(shares) > 0:
+        assert sum(w for _, w in rects) == pytest.approx(300, abs=0.1)
 
 
 def test_rank_bands_keep_the_ranking_order_and_a_shared_scale():
@@ -100,7 +121,6 @@ def all_charts() -> dict[str, object]:
     top = pd.DataFrame({"name": ["A"], "område": ["Hälsa"], "andel": [0.3]})
     profile_trend = TREND.assign(name="A", unit="%", värde=locale.value_text(TREND["value"], 1))
     return {
-        "share_bar": charts.share_bar(AREAS, COLOURS),
         "rank_bands": charts.rank_bands(["A"], 3),
         "effective_weights": charts.effective_weights(2, AREAS, COLOURS),
         "compare_risk": charts.compare_risk(dots, ["A", "B"], ["X"], ["#000"]),

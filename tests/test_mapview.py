@@ -69,6 +69,8 @@ def test_water_layer_is_light_blue_background_and_optional(frame):
     )
     water = json.loads(mapview.build_deck(*args).to_json())["layers"][0]
     assert water["id"] == "vatten" and water["pickable"] is False
+    # a picking buffer like the areas' (the same drawing layout in a software-rendered browser), nothing highlighted
+    assert water["highlightedObjectIndex"] == -1
     assert water["data"]["features"], "the shipped water is drawn by default"
     assert water["getFillColor"] == "@@=properties.fill"  # read per feature, in the areas' own way
     assert {tuple(f["properties"]["fill"]) for f in water["data"]["features"]} == {tuple(mapview.WATER_RGBA)}
@@ -220,3 +222,23 @@ def test_deso_deck_paints_the_water_over_the_deso_and_police_areas_as_deso(deso,
     assert [x["pickable"] for x in layers[:5]] == [True, False, False, False, False]
     assert len(layers[3]["data"]) == 1 and layers[3]["data"][0]["w"] == 2  # särskilt utsatt: the thicker edge
     assert layers[3]["extensions"] == [{"@@type": "FillStyleExtension", "pattern": True}]
+
+
+def test_geometries_serialised_once_are_spliced_into_the_spec_unchanged(frame):
+    data = mapview.MapData(dict.fromkeys(frame["code"], 1), 3, {}, set(frame["code"]), {})
+    plain = [f["geometry"] for f in frame.__geo_interface__["features"]]
+    # a name that looks like the splice marker stays a name
+    named = frame.assign(name=["\x00abc:0\x00"] + list(frame["name"].iloc[1:]))
+    labels = frame.assign(lon=18.0, lat=59.3)[["lon", "lat", "name"]].head(2)
+    view = mapview.view_state(frame)
+    outlines = {"type": "FeatureCollection", "features": []}
+
+    def spec(shapes):
+        collection = mapview.feature_collection(named, data, shapes=shapes)
+        return json.loads(mapview.build_deck(collection, outlines, labels, view, "{name}").to_json())
+
+    spliced = spec(mapview.geometries(frame))
+    assert spliced == spec(plain)
+    areas = next(layer for layer in spliced["layers"] if layer["id"] == mapview.AREA_LAYER_ID)
+    assert areas["data"]["features"][0]["geometry"] == json.loads(json.dumps(plain[0]))  # tuples become lists
+    assert areas["data"]["features"][0]["properties"]["name"] == "\x00abc:0\x00"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
@@ -328,7 +329,16 @@ def test_index_page_views_map_and_uncertainty():
 
     at = open_page("pages/index_weights.py", visa="Osäkerhet")
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("vega_lite_chart")) == 3  # share bar, rank bands, effective weights
+    assert len(at.get("vega_lite_chart")) == 2  # rank bands, effective weights (the share bar is a picture)
+    pictures = [
+        base64.b64decode(img.url.split(",", 1)[1]).decode()
+        for el in at.get("image")
+        for img in el.proto.imgs
+        if img.url.startswith("data:image/svg+xml;base64,")
+    ]
+    from ui.weights import DOMAIN_COLOURS
+
+    assert any(all(f'fill="{c}"' in svg for c in DOMAIN_COLOURS) for svg in pictures), "the share bar, four areas"
     assert any("flyttar stadsdelarna i snitt" in m.value for m in at.markdown)
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from lib import geo
 from lib.config import Paths
 from ui import readers
+
+if TYPE_CHECKING:
+    from lib.mapview import RawJSON
 
 
 @st.cache_resource(show_spinner=False)
@@ -18,7 +23,8 @@ def boundaries() -> geo.Boundaries:
 
 
 @st.cache_resource(show_spinner=False)
-def shapes() -> list[dict]:
+def shapes() -> list[RawJSON]:
+    """Each stadsdel's geometry, serialised once for the map specs (`lib.mapview.RawJSON`)."""
     from lib import mapview
 
     return mapview.geometries(boundaries().frame)
@@ -39,17 +45,9 @@ def deso_frame():
 
 
 @st.cache_resource(show_spinner=False)
-def deso_shapes() -> list[dict]:
-    """Each DeSO's GeoJSON geometry, in `deso_frame` order."""
-    from lib import mapview
-
-    return mapview.geometries(deso_frame())
-
-
-@st.cache_resource(show_spinner=False)
 def deso_map_frame():
     """`deso_frame` with what a map tooltip shows: the DeSO's name ("RegSO (code)") and, as `district`, its
-    stadsdel and stadsdelsområde ("Rinkeby · Rinkeby-Kista"). Same order as `deso_shapes`."""
+    stadsdel and stadsdelsområde ("Rinkeby · Rinkeby-Kista"). Same order as `deso_frame`."""
     frame = deso_frame()[["code", "geometry"]]
     named = readers.units("deso").set_index("code")
     return frame.assign(

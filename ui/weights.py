@@ -236,9 +236,7 @@ def area_sliders(settings: ix.IndexParams, missing: list[str]) -> ix.IndexParams
     shares = ranking.domain_shares(ratings, defaults, missing)
     if shares.fell_back:
         st.error("Minst ett område med data måste ha en vikt över noll. Indexet visas med lika vikter.")
-    st.vega_lite_chart(
-        ranking.share_frame(names, shares), charts.share_bar(list(names.values()), DOMAIN_COLOURS), width="stretch"
-    )
+    st.image(charts.share_bar_svg([shares.share(c) for c in names], DOMAIN_COLOURS), width="stretch")
     st.caption(ranking.share_caption(names, shares, missing))
     if st.button(
         "Återställ standardvikter",

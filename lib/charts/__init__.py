@@ -1,7 +1,8 @@
 """Every chart the app draws, with the Swedish locale (`lib.charts.locale`) in its spec.
 
 `specs`: the plain Vega-Lite dicts redrawn on each slider move of Index och vikter (no Altair: its schema check
-cost about 30 ms per chart there). `analysis`: Jämför, Utveckling, Fördelning av medel, Mål och uppföljning.
+cost about 30 ms per chart there); `svg`: the share bar under the sliders, a picture rather than a Vega chart.
+`analysis`: Jämför, Utveckling, Fördelning av medel, Mål och uppföljning.
 `views`: the Stadsdel page and the Presentera slides. `marks`: filled discs for real values, rings for modelled.
 The Altair modules are imported on first use, so the pages that draw only plain specs never load Altair."""
 
@@ -20,7 +21,8 @@ from lib.charts.locale import (
     percent_format,
     value_text,
 )
-from lib.charts.specs import effective_weights, rank_bands, share_bar
+from lib.charts.specs import effective_weights, rank_bands
+from lib.charts.svg import share_bar_svg
 
 if TYPE_CHECKING:
     from lib.charts.analysis import allocation_bars, compare_risk, goal_outcome, goal_status_bar, trend_lines
@@ -74,7 +76,7 @@ __all__ = [
     "profile_domains",
     "profile_trends",
     "rank_bands",
-    "share_bar",
+    "share_bar_svg",
     "slide_allocation",
     "slide_domains",
     "status_channels",

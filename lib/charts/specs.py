@@ -18,30 +18,6 @@ def _label_axis(**extra) -> dict:
     return {"labelFontSize": 13, "labelOverlap": False, **extra}
 
 
-def share_bar(domain: Sequence[str], colours: Sequence[str]) -> Spec:
-    """One stacked bar of the area weights' shares; data: område, andel, ordning."""
-    return localised_spec(
-        {
-            "mark": {"type": "bar", "height": 22},
-            "height": 26,
-            "encoding": {
-                "x": {"field": "andel", "type": "quantitative", "aggregate": "sum", "stack": "normalize", "axis": None},
-                "color": {
-                    "field": "område",
-                    "type": "nominal",
-                    "scale": {"domain": list(domain), "range": list(colours)},
-                    "legend": None,
-                },
-                "order": {"field": "ordning", "type": "quantitative"},
-                "tooltip": [
-                    {"field": "område", "type": "nominal", "title": "Område"},
-                    {"field": "andel", "type": "quantitative", "format": ".0%", "title": "Andel"},
-                ],
-            },
-        }
-    )
-
-
 def rank_bands(order: Sequence[str], x_max: float) -> Spec:
     """Per stadsdel (rows in `order`): best–worst reach, 90 % band, median tick and the current rank.
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import html
 import json
+import re
+import secrets
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -44,13 +46,38 @@ LEAVING_RGBA = [120, 0, 120, 255]
 pydeck_deck.has_jupyter_extra = functools.cache(pydeck_deck.has_jupyter_extra)
 
 
+class RawJSON:
+    """A value already serialised to JSON (e.g. a stadsdel's geometry, the same on every rerun), spliced into a
+    `CompactDeck`'s spec as it is: encoding the areas' ten thousand coordinates again was most of a weight change's
+    JSON time on the server."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, value) -> None:
+        self.text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 class CompactDeck(pdk.Deck):
     """pydeck pretty-prints its JSON (two spaces per level, every coordinate on its own line), which more
     than triples what a map sends on each rerun, and indenting forces Python's slow pure-Python encoder;
-    this sends the same spec without whitespace, through the C encoder."""
+    this sends the same spec without whitespace, through the C encoder, with `RawJSON` values spliced in."""
 
     def to_json(self) -> str:
-        return json.dumps(self, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+        raw: list[str] = []
+        # A marker no value from data can equal: control characters are always escaped, and the nonce is new.
+        marker = f"\x00{secrets.token_hex(6)}:"
+
+        def default(value):
+            if isinstance(value, RawJSON):
+                raw.append(value.text)
+                return f"{marker}{len(raw) - 1}\x00"
+            return default_serialize(value)
+
+        text = json.dumps(self, default=default, separators=(",", ":"), ensure_ascii=False)
+        if not raw:
+            return text
+        token = re.compile(re.escape(json.dumps(marker)[:-1]) + r"(\d+)\\u0000\"")
+        return token.sub(lambda m: raw[int(m.group(1))], text)
 
 
 class SpecDeck(CompactDeck):
@@ -85,15 +112,16 @@ class MapData:
     colours: tuple[str, ...] = ()  # the class colours, lightest first; default YlOrRd (`palette(k)`)
 
 
-def geometries(frame: gpd.GeoDataFrame) -> list[dict]:
-    """Each stadsdel's GeoJSON geometry, in frame order: worth keeping, since geopandas rebuilds it on each call."""
-    return [feature["geometry"] for feature in frame.__geo_interface__["features"]]
+def geometries(frame: gpd.GeoDataFrame) -> list[RawJSON]:
+    """Each stadsdel's GeoJSON geometry, in frame order, serialised once: worth keeping, since geopandas rebuilds
+    it on each call and the map's spec then only splices it in (`RawJSON`)."""
+    return [RawJSON(feature["geometry"]) for feature in frame.__geo_interface__["features"]]
 
 
 def feature_collection(
     frame: gpd.GeoDataFrame,
     data: MapData,
-    shapes: list[dict] | None = None,
+    shapes: list[dict] | list[RawJSON] | None = None,
 ) -> dict:
     """GeoJSON with the fill colour and tooltip text of each stadsdel in its properties (`shapes`: the frame's
     `geometries`, if already at hand)."""
@@ -154,12 +182,16 @@ def water_layer(water: dict) -> pdk.Layer:
 
     The colour is a per-feature property read like the areas' (`properties.fill`), not a constant: a software-
     rendered browser compiles its drawing code per layout of a layer's inputs, and a constant colour made the water
-    a layout of its own (bench/RESULTS.md, "Browser, second round: the GPU process")."""
+    a layout of its own (bench/RESULTS.md, "Browser, second round: the GPU process"). For the same reason the water
+    keeps a picking buffer like the pickable areas, without being pickable: deck.gl gives a layer one when
+    `highlightedObjectIndex` is an integer, and −1 highlights nothing; without it the picking colours were a constant
+    and the water's fill a second layout (0,8 s of a new visitor's first map, "Browser, third round")."""
     return pdk.Layer(
         "GeoJsonLayer",
         with_properties(water, fill=WATER_RGBA),
         id=WATER_LAYER_ID,
-        pickable=False,
+        pickable=False,  # no tooltip, and a click on a lake over a DeSO reaches the DeSO
+        highlighted_object_index=-1,
         stroked=False,
         filled=True,
         get_fill_color="properties.fill",
