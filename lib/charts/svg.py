@@ -1,9 +1,8 @@
 """Charts drawn as small SVG pictures, for what a slider move redraws and needs no axes or interaction.
 
-Why not Vega-Lite: the share bar under the weight sliders was redrawn by Vega on every move, in the browser's main
-thread before the map's new colours (about 100 ms of the page's script per move in a software-rendered browser, and
-25–35 ms of the server's, bench/RESULTS.md "Browser, third round"). A picture of the same bar is drawn by the browser
-alone; the exact shares are in the caption under it."""
+The share bar under the weight sliders was a Vega-Lite chart: the server built and sent its spec and Vega redrew it
+on every move. As a picture the server only writes a few rectangles, the figures beside it stay in the caption in
+Swedish form, and the browser's work per move stayed about the same (bench/RESULTS.md, "Browser, third round")."""
 
 from __future__ import annotations
 
