@@ -85,10 +85,16 @@ def split_kr(weights: np.ndarray, total_kr: int, floor_kr: int = 0) -> np.ndarra
 
 def in_mnkr(parts_kr: np.ndarray, decimals: int = 2) -> np.ndarray:
     """Kronor as mnkr with `decimals`, rounded by the largest remainder so that a table still sums to its total
-    rounded to `decimals` (rounding each part alone can make 150 mnkr add up to 150,01)."""
+    rounded to `decimals` (rounding each part alone can make 150 mnkr add up to 150,01).
+
+    Each part is its own value rounded down to a step, and the steps the rounded total still lacks go to the
+    largest remainders, so every part stays within one step of its own value. (Sharing the rounded total in
+    proportion instead scales every part by it, which moved a part by more than a step.)"""
     kr = np.asarray(parts_kr, dtype=np.int64)
     step = 10 ** max(0, 6 - decimals)
-    steps = largest_remainder(kr.astype(float), int(round(int(kr.sum()) / step)))
+    steps, rest = np.divmod(kr, step)  # exact: whole kronor
+    left = int(round(int(kr.sum()) / step)) - int(steps.sum())  # between 0 and the number of parts
+    steps[np.argsort(-rest, kind="stable")[: max(0, left)]] += 1
     return np.round(steps * step / KR_PER_MNKR, decimals)
 
 
