@@ -65,9 +65,14 @@ def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     exact = total * (w / w.sum() if w.sum() > 0 else np.full(n, 1.0 / n))
     parts = np.floor(exact).astype(np.int64)
+    return _hand_out(parts, exact - parts, total)
+
+
+def _hand_out(parts: np.ndarray, remainders: np.ndarray, total: int) -> np.ndarray:
+    """`parts` (each rounded down) with the units they lack of `total` given one each to the largest
+    `remainders` (ties to the earlier row)."""
     left = int(total - parts.sum())
-    order = np.argsort(-(exact - parts), kind="stable")
-    parts[order[: max(0, min(left, n))]] += 1
+    parts[np.argsort(-remainders, kind="stable")[: max(0, min(left, len(parts)))]] += 1
     return parts
 
 
@@ -93,8 +98,7 @@ def in_mnkr(parts_kr: np.ndarray, decimals: int = 2) -> np.ndarray:
     kr = np.asarray(parts_kr, dtype=np.int64)
     step = 10 ** max(0, 6 - decimals)
     steps, rest = np.divmod(kr, step)  # exact: whole kronor
-    left = int(round(int(kr.sum()) / step)) - int(steps.sum())  # between 0 and the number of parts
-    steps[np.argsort(-rest, kind="stable")[: max(0, left)]] += 1
+    steps = _hand_out(steps, rest, int(round(int(kr.sum()) / step)))  # lacks between 0 and one step per part
     return np.round(steps * step / KR_PER_MNKR, decimals)
 
 

@@ -47,7 +47,7 @@ def deso_frame():
 @st.cache_resource(show_spinner=False)
 def deso_map_frame():
     """`deso_frame` with what a map tooltip shows: the DeSO's name ("RegSO (code)") and, as `district`, its
-    stadsdel and stadsdelsområde ("Rinkeby · Rinkeby-Kista"). Same order as `deso_frame`."""
+    stadsdel and stadsdelsområde ("Rinkeby · Rinkeby-Kista"), in the same order."""
     frame = deso_frame()[["code", "geometry"]]
     named = readers.units("deso").set_index("code")
     return frame.assign(
