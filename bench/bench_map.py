@@ -17,10 +17,17 @@ from lib import geo, mapview  # noqa: E402
 from lib.config import Paths  # noqa: E402
 
 
+def published(text: str) -> str:
+    """The address the app sends for the names' outlines (`ui.maps.publish_labels`), without writing the file."""
+    from lib import static_files
+
+    return f"{static_files.URL_PREFIX}namn-{'0' * 24}.json"
+
+
 def payload(frame: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame | None = None) -> int:
     """Bytes of the deck JSON for the stadsdelar in `frame` painted in five classes, with realistic tooltip texts
-    and labels; `outlines` (the context lines) default to the borders between the stadsdelsområden of `frame`, as in
-    the app."""
+    and the stadsdelsområden's names (as the app sends them: an address, `published`); `outlines` (the context
+    lines) default to the borders between the stadsdelsområden of `frame`, as in the app."""
     codes = list(frame["code"])
     data = mapview.MapData(
         dict.fromkeys(codes, 2),
@@ -32,13 +39,16 @@ def payload(frame: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame | None = None) -
     )
     if outlines is None:
         outlines = geo.district_borders(frame)
-    labels = geo.label_points(frame).assign(name="Hässelby strand")[["lon", "lat", "name"]].head(117)
+    # The app's larger label set: the stadsdelsområden's names (the programme's stadsdelar are 22, fewer drawn).
+    districts = frame.dissolve(by="district").reset_index()
+    labels = geo.label_points(districts.assign(code=districts["district"])).rename(columns={"code": "name"})
     deck = mapview.build_deck(
         mapview.feature_collection(frame, data),
         outlines.__geo_interface__,
         labels,
         mapview.view_state(frame),
         "{name}",
+        publish=published,
     )
     return len(deck.to_json().encode("utf-8"))
 
@@ -72,6 +82,7 @@ def deso_payload(paths: Paths | None = None) -> int:
         water=mapview.round_coordinates(json.loads(paths.water_geo.read_text(encoding="utf-8"))),
         area_layer=mapview.deso_layer(rows, polygons.origin),
         water_on_top=True,
+        publish=published,
     )
     return len(deck.to_json().encode("utf-8"))
 

@@ -53,6 +53,16 @@ class Paths:
         return self.geo_dir / "vatten.geojson"
 
     @property
+    def static_dir(self) -> Path:
+        """Files the browser loads by address (`lib.static_files`), served by Streamlit at app/static/."""
+        return self.root / "static"
+
+    @property
+    def glyphs_geo(self) -> Path:
+        """The map labels' letter outlines (`lib.mapview.glyphs`)."""
+        return self.geo_dir / "glyphs.json"
+
+    @property
     def official_dir(self) -> Path:
         override = os.environ.get("SAMMANHALLEN_OFFICIAL_DIR")
         return Path(override) if override else self.data_dir / "official"

@@ -56,7 +56,8 @@ st.markdown(
 st.table(sources.real_sources())
 st.caption(
     "Rader: värden, områden eller kartytor i verktyget. Stadskartan är utgåvan 2021-04-13. Polisens lista återges "
-    "som andelar av DeSO med källa; Polisen anger ingen licens."
+    "som andelar av DeSO med källa; Polisen anger ingen licens. Namnen på kartorna är tecknade med bokstäver ur "
+    "typsnittet DejaVu Sans Condensed Bold (fri licens från Bitstream och DejaVu; följer med i geo/glyphs.json)."
 )
 st.markdown(f"**Källhänvisning:** {layout.ATTRIBUTION_NOTE}")
 

@@ -124,7 +124,10 @@ def test_build_refuses_a_source_that_does_not_match_the_areas(tmp_path, areas):
         geo.build_stadsdel_map(path, areas)
 
 
-def test_cli_make_map_writes_the_three_files(tmp_path, monkeypatch, capsys):
+def test_cli_make_map_writes_the_three_maps_and_the_letters(tmp_path, monkeypatch, capsys):
+    """The letters (geo/glyphs.json) only where the font is installed; otherwise the shipped file stays."""
+    from lib.mapview import glyphs
+
     if not (PATHS.shared_dir / geo.STADSDEL_SOURCE).exists():
         pytest.skip("referensfilerna i ../shared saknas")
     import shutil
@@ -132,8 +135,13 @@ def test_cli_make_map_writes_the_three_files(tmp_path, monkeypatch, capsys):
     root = tmp_path / "repo"
     shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("*.duckdb*", "official"))
     assert cli_main(["make-map", "--shared", str(PATHS.shared_dir)], paths=Paths(root)) == 0
-    assert sorted(p.name for p in (root / "geo").iterdir()) == ["deso.geojson", "stadsdelar.geojson", "vatten.geojson"]
-    assert "stadsdelar.geojson" in capsys.readouterr().out
+    maps = ["deso.geojson", "stadsdelar.geojson", "vatten.geojson"]
+    letters = ["glyphs.json"] if glyphs.FONT_FILE.exists() else []
+    assert sorted(p.name for p in (root / "geo").iterdir()) == sorted(maps + letters)
+    out = capsys.readouterr().out
+    assert "stadsdelar.geojson" in out and ("glyphs.json" in out if letters else "fonts-dejavu-extra" in out)
+    if letters:
+        assert (root / "geo" / "glyphs.json").read_bytes() == (ROOT / "geo" / "glyphs.json").read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,11 @@ def test_deck_has_no_basemap_and_layer_ids(frame):
     order = [layer["id"] for layer in json.loads(spec)["layers"]]
     assert order == ["vatten", "stadsdelar", "stadsdelsomraden", "namn"]  # water under the areas, labels on top
     layers = {layer["id"]: layer for layer in json.loads(spec)["layers"]}
-    assert layers["namn"]["characterSet"] == "auto"
+    # The names are letter outlines in a layer with the water's inputs (no TextLayer and its shader of its own).
+    assert "TextLayer" not in spec
+    water, names = layers["vatten"], layers["namn"]
+    shared = ("@@type", "pickable", "highlightedObjectIndex", "stroked", "filled", "getFillColor")
+    assert {k: names[k] for k in shared} == {k: water[k] for k in shared}
 
 
 def test_water_layer_is_light_blue_background_and_optional(frame):
@@ -98,9 +102,30 @@ def test_labels_collide_by_priority(frame):
     )
     text = json.loads(deck.to_json())["layers"][-1]
     # Only the first view's labels are sent, drawn without deck.gl's collision pass (seconds in a software-rendered
-    # browser): all labels at one point leave the one of highest priority.
+    # browser): all labels at one point leave the one of highest priority, whose outlines are as wide as its name.
     assert "extensions" not in text and "getCollisionPriority" not in text
-    assert [row["name"] for row in text["data"]] == [labels.sort_values("priority")["name"].iloc[-1]]
+    winner = labels.sort_values("priority")["name"].iloc[-1]
+    assert labels_px(text)[0][0] == pytest.approx(mapview.glyphs.text_width_px(winner, 13), abs=3)
+
+
+def labels_px(layer: dict) -> list[tuple[float, float]]:
+    """(width, height) in pixels of each name (one per word: the white edge's polygons, less the edge) in a label
+    layer's data, whether sent in the spec or published at an address (`lib.static_files`)."""
+    from lib import static_files
+    from lib.config import Paths
+    from lib.mapview import glyphs
+
+    data = layer["data"]
+    if isinstance(data, str):
+        data = json.loads(static_files.read(data, Paths().static_dir))
+    halos = data["features"][0]
+    assert halos["properties"]["fill"] == glyphs.HALO_RGBA
+    boxes = []
+    for polygon in halos["geometry"]["coordinates"]:
+        xs, ys = zip(*polygon[0], strict=True)
+        unit = glyphs.COORD_DIVISOR / glyphs.UNITS_PER_PX
+        boxes.append(((max(xs) - min(xs)) * unit - 2 * glyphs.HALO_PX, (max(ys) - min(ys)) * unit - 2 * glyphs.HALO_PX))
+    return sorted(boxes, reverse=True)
 
 
 def test_map_payload_per_rerun_is_small(frame, areas, capsys):

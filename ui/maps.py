@@ -16,6 +16,17 @@ if TYPE_CHECKING:
     from lib import maplayer
 
 
+def publish_labels(text: str) -> str | None:
+    """The map names' outlines as an address under app/static/ (`lib.static_files`), so a rerun sends the address
+    rather than ~40 KB of outlines; None (the outlines go in the spec) when static serving is off."""
+    from lib import static_files
+    from lib.config import Paths
+
+    if not st.get_option("server.enableStaticServing"):
+        return None
+    return static_files.publish(text, "namn", Paths().static_dir)
+
+
 def composite_deck(
     values: pd.Series,
     labels: pd.DataFrame,
@@ -65,6 +76,7 @@ def composite_deck(
         tooltip,
         water=geometry.water_json(),
         label_size=label_size or mapview.LABEL_SIZE_PX,
+        publish=publish_labels,
     )
     return deck, classify.legend_table(cls, decimals, True)
 
@@ -199,6 +211,7 @@ def deso_deck(
         area_layer=mapview.deso_layer(rows, polygons.origin),
         overlays=tuple(overlays),
         water_on_top=True,
+        publish=publish_labels,
     )
 
 
@@ -238,6 +251,7 @@ def choropleth_deck(
         "<b>{name}</b><br/>{district}<br/>{value_text}<br/>{rank_text}<br/><i>{note}</i>",
         water=geometry.water_json(),
         overlays=police_overlay()[0] if police is not None else (),
+        publish=publish_labels,
     )
 
 

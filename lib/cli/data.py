@@ -139,10 +139,18 @@ def cmd_derive_real(paths: Paths, args: argparse.Namespace) -> int:
 
 
 def cmd_make_map(paths: Paths, args: argparse.Namespace) -> int:
-    """Build the shipped maps in geo/ (stadsdelar, water, DeSO) from the official reference files (deterministic)."""
+    """Build the shipped maps in geo/ (stadsdelar, water, DeSO) from the official reference files, and the map
+    labels' letter outlines from the font when it is installed (deterministic)."""
+    from lib.mapview import glyphs
+
     shared = Path(args.shared) if args.shared else paths.shared_dir
     areas = pd.read_csv(paths.data_dir / "area.csv")
     sizes = geo.build_maps(shared, areas, paths.geo_dir)
     for name, size in sizes.items():
         print(f"Skrev {paths.geo_dir / name} ({size / 1024:.0f} kB).")
+    if glyphs.FONT_FILE.exists():
+        size = glyphs.write_glyphs(paths.glyphs_geo)
+        print(f"Skrev {paths.glyphs_geo} ({size / 1024:.0f} kB).")
+    else:
+        print(f"Typsnittet {glyphs.FONT_FILE} saknas (Debian: fonts-dejavu-extra); {paths.glyphs_geo} behålls.")
     return 0

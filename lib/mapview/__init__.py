@@ -5,11 +5,13 @@ One package, one concept per module; callers keep using `lib.mapview.X`:
 - `deck`: the stadsdel choropleth (features with their colours and tooltip texts), the water, the district lines
   and the assembled deck;
 - `labels`: which name labels the first view shows, and their collision boxes and priorities;
+- `glyphs`: the names drawn as filled letter outlines (shipped in geo/glyphs.json), in a layer like the water;
 - `legend`: the map legend's swatches and range labels as a small SVG picture;
 - `deso`: the 544 DeSO in compact metre-offset polygons, Polisen's areas as a hatched overlay, the selection
   outline.
 """
 
+from lib.mapview import glyphs
 from lib.mapview.deck import (
     AREA_LAYER_ID,
     ENTERING_RGBA,
@@ -27,6 +29,7 @@ from lib.mapview.deck import (
     deck_spec,
     feature_collection,
     geometries,
+    label_layer,
     shipped_water,
     view_state,
     water_layer,
@@ -99,6 +102,8 @@ __all__ = [
     "feature_collection",
     "first_view_labels",
     "geometries",
+    "glyphs",
+    "label_layer",
     "label_width_px",
     "legend_svg",
     "local_polygon_layer",

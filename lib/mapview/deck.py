@@ -11,6 +11,7 @@ import html
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -21,6 +22,7 @@ from pydeck.bindings import deck as pydeck_deck
 from pydeck.bindings.json_tools import default_serialize
 
 from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA, hex_to_rgba, palette
+from lib.mapview.glyphs import label_features
 from lib.mapview.labels import LABEL_SIZE_PX, first_view_labels
 
 AREA_LAYER_ID = "stadsdelar"
@@ -216,6 +218,45 @@ def district_layer(outlines: dict) -> pdk.Layer:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _label_data(names: tuple, lons: tuple, lats: tuple, zoom: float, size: float) -> tuple[RawJSON, list[float]]:
+    """The labels' outlines serialised once (`label_features` takes ~10 ms per name; the labels of a map stay the
+    same while its colours change with every slider move)."""
+    collection, matrix = label_features(names, lons, lats, zoom, size)
+    return RawJSON(collection), matrix
+
+
+def label_layer(
+    labels: pd.DataFrame,
+    zoom: float,
+    size: float = LABEL_SIZE_PX,
+    publish: Callable[[str], str | None] | None = None,
+) -> pdk.Layer:
+    """The names in `labels` (`lon`, `lat`, `name`) at `size` pixels for a view at `zoom`, as filled outlines
+    (`lib.mapview.glyphs`) in a layer with the water's inputs, so it shares the water's drawing code.
+
+    `publish` (the outlines' JSON → an address the browser can load it from, or None) keeps the outlines out of the
+    spec: 14 names are ~40 KB, which every slider move would send again; deck.gl loads an address once and keeps
+    it while the address stays the same. Without `publish`, or when it gives None, the outlines go in the spec."""
+    if labels.empty:
+        data, matrix = _label_data((), (), (), float(zoom), float(size))
+    else:
+        names, lons, lats = (tuple(labels[c].astype(t)) for c, t in (("name", str), ("lon", float), ("lat", float)))
+        data, matrix = _label_data(names, lons, lats, float(zoom), float(size))
+    address = publish(data.text) if publish is not None else None
+    return pdk.Layer(
+        "GeoJsonLayer",
+        address or data,
+        id=LABEL_LAYER_ID,
+        pickable=False,  # a name does not hide the area under it from the tooltip or a click
+        highlighted_object_index=-1,
+        stroked=False,
+        filled=True,
+        get_fill_color="properties.fill",
+        model_matrix=matrix,
+    )
+
+
 def build_deck(
     collection: dict | None,
     outlines: dict,
@@ -228,6 +269,7 @@ def build_deck(
     overlays: tuple[pdk.Layer, ...] = (),
     water_on_top: bool = False,
     label_size: float = LABEL_SIZE_PX,
+    publish: Callable[[str], str | None] | None = None,
 ) -> pdk.Deck:
     """Water (under everything, not pickable), stadsdelar (pickable), stadsdelsområde outlines (GeoJSON) and name
     labels, without a basemap. `water`: a GeoJSON dict, True for the shipped water, False for none.
@@ -237,7 +279,8 @@ def build_deck(
 
     `area_layer` replaces the stadsdel GeoJSON layer (then `collection` may be None), `overlays` are drawn above
     the stadsdelsområde lines and under the labels, `water_on_top` paints the water over the areas. `label_size`
-    (pixels): larger for a projector (the Presentera map), so the labels read across a room."""
+    (pixels): larger for a projector (the Presentera map), so the labels read across a room. `publish`: see
+    `label_layer`."""
     areas = pdk.Layer(
         "GeoJsonLayer",
         collection,
@@ -255,31 +298,11 @@ def build_deck(
         **UNPICKABLE_EDGES["GeoJsonLayer"],
     )
     districts = district_layer(outlines)
-    # Only the labels the first view draws, none overlapping (`first_view_labels`), in a plain text layer. deck.gl's
-    # CollisionFilterExtension (hiding overlapping labels while zooming) drew an extra pass with shaders of its own:
-    # in a software-rendered browser that was the largest part of the time before the first map, and of each
-    # repaint (bench/RESULTS.md, "Browser: where the time went").
-    labels = first_view_labels(labels, view.zoom, label_size)
-    text = pdk.Layer(
-        "TextLayer",
-        labels[["lon", "lat", "name"]] if len(labels) else labels,
-        id=LABEL_LAYER_ID,
-        pickable=False,
-        get_position=["lon", "lat"],
-        get_text="name",
-        get_size=label_size,
-        get_color=[20, 20, 20, 255],
-        get_text_anchor="'middle'",
-        get_alignment_baseline="'center'",
-        # deck.gl's default glyph atlas is ASCII only; 'auto' adds å, ä, ö. The inner quotes make pydeck pass
-        # the literal string instead of turning it into an accessor expression.
-        character_set="'auto'",
-        font_family="'Source Sans Pro, Helvetica, Arial, sans-serif'",
-        font_weight=600,
-        outline_width=3,
-        outline_color=[255, 255, 255, 230],
-        font_settings={"sdf": True},
-    )
+    # Only the labels the first view draws, none overlapping (`first_view_labels`), as letter outlines in a layer
+    # drawn like the water (`label_layer`). deck.gl's CollisionFilterExtension (hiding overlapping labels while
+    # zooming) and its TextLayer each drew with shaders of their own: in a software-rendered browser that was the
+    # largest part of the time before the first map (bench/RESULTS.md, "Browser: where the time went", "fourth round").
+    text = label_layer(first_view_labels(labels, view.zoom, label_size), view.zoom, label_size, publish)
     if water is True:
         water = shipped_water()
     water_layers = [water_layer(water)] if water else []

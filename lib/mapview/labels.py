@@ -9,13 +9,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lib.mapview.glyphs import HALO_PX, text_width_px
+
 LABEL_SIZE_PX = 13
 LABEL_GAP_PX = 3  # labels kept at the first view stay this far outside each other's collision boxes
 
 
 def label_width_px(name: str, size: float = LABEL_SIZE_PX) -> float:
-    """A generous estimate of a label's width in pixels (semi-bold sans serif, with its white outline)."""
-    return 0.62 * size * len(str(name)) + 6
+    """A label's width in pixels as drawn (`lib.mapview.glyphs`): its letters' advances, its white edge on both
+    sides and a pixel to spare."""
+    return text_width_px(str(name), size) + 2 * HALO_PX + 2
 
 
 def collision_padding(names, size: float = LABEL_SIZE_PX) -> list[float]:
