@@ -7,6 +7,7 @@ import streamlit as st
 from ui.layout import ATTRIBUTION_NOTE, NAVIGATION, PAGE_CSS, PAGE_FILES, SYNTHETIC_NOTE, log_run, run_clock, run_page
 from ui.results import follow_shared_writes
 from ui.sign_in import sign_in_panel
+from ui.streamlit_compat import page_not_found_in_swedish, page_was_not_found
 from ui.urlstate import link_params, presenting
 
 # The icon is a file of the app's own: an emoji made Streamlit load its emoji table (≈ 0,15 s of a cold start's first
@@ -22,8 +23,11 @@ pages = {
 # ?present=1 (or the Presentera page) hides the navigation and chrome for a projector.
 in_present_mode = presenting()
 # expanded: every page listed (collapsed, Streamlit would add an English "View 3 more" button).
+page_not_found_in_swedish()
 page = st.navigation(pages, position="hidden" if in_present_mode else "sidebar", expanded=True)
 st.html(PAGE_CSS)
+if page_was_not_found():
+    st.toast("Adressen pekar inte på någon sida i verktyget – här är startsidan.", icon=":material/info:")
 if in_present_mode and page.title != "Presentera":
     st.switch_page("pages/present.py", query_params=link_params("present", present="1"))
 with st.sidebar:

@@ -224,7 +224,10 @@ def test_moving_a_weight_slider_reorders_the_ranking(page, app_url):
 
 
 def test_moving_a_weight_slider_repaints_the_index_map(page, app_url):
-    """With the map view chosen, a weight change recolours the stadsdelar (only the fragment reruns)."""
+    """With the map view chosen, a weight change recolours the stadsdelar (only the fragment reruns); the names'
+    outlines are loaded once, from the app's own server, and not again with each move."""
+    names = []
+    page.on("response", lambda r: names.append((r.url, r.status)) if "/app/static/namn-" in r.url else None)
     page.goto(f"{app_url}/index_weights?visa=Karta")
     wait_for_app(page)
     before = canvas_colours(page)
@@ -237,7 +240,21 @@ def test_moving_a_weight_slider_repaints_the_index_map(page, app_url):
     page.get_by_text("Försörjning 100 %").first.wait_for(timeout=15_000)
     after = canvas_colours(page)
     assert after != before
+    assert len(names) == 1 and names[0][1] == 200 and names[0][0].startswith(app_url), names
     page.screenshot(path=str(ARTIFACTS / "index_karta.png"))
+
+
+def test_a_mistyped_address_opens_the_start_page_and_says_so_in_swedish(page, app_url):
+    """Streamlit would open an English "Page not found" dialogue (ui/streamlit_compat.py)."""
+    page.goto(app_url)  # not the server's first request, which Streamlit answers in its legacy mode
+    wait_for_app(page)
+    page.goto(f"{app_url}/kartan")
+    wait_for_app(page)
+    toast = page.locator("[data-testid='stToast']").first
+    toast.wait_for(timeout=15_000)
+    assert "Adressen pekar inte på någon sida i verktyget" in toast.inner_text()
+    page.get_by_role("heading", name="Sammanhållen stad").first.wait_for(timeout=15_000)
+    assert page.get_by_text("Page not found").count() == 0
 
 
 def test_goal_tree_pick_a_delmal_and_download_the_ils_underlag(page, app_url, tmp_path):

@@ -24,6 +24,14 @@ def test_the_legacy_pages_switch_is_still_where_the_workaround_expects_it():
     assert (ROOT / "pages").is_dir() and (ROOT / "app.py").is_file()
 
 
+def test_the_page_not_found_message_is_still_sent_where_the_workaround_replaces_it():
+    import inspect
+
+    from streamlit.commands import navigation
+
+    assert "send_page_not_found(ctx)" in inspect.getsource(navigation._navigation), "ui/streamlit_compat.py"
+
+
 @pytest.mark.browser
 def test_a_deep_link_as_the_first_request_of_a_fresh_server_shows_the_app_navigation(browser, isolated_env):
     """The first visitor of a new server opens a bookmarked `/plans` link: the page must run inside app.py's

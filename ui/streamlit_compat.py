@@ -13,7 +13,13 @@ notes, sign-in panel or error handling. No configuration option turns the legacy
 tests/test_streamlit_compat.py fails when an upgrade changes any of this (the attribute goes away, or a deep link
 on a fresh server no longer shows `app.py`'s navigation), which is the signal to delete this module.
 
-`altair_spec` is the second use: Streamlit's own conversion of an Altair chart into the Vega-Lite spec it sends,
+`page_not_found_in_swedish` is the second: when an address names no page (a mistyped `/karta`), `st.navigation`
+tells the browser "page not found" and Streamlit's frontend opens an English dialogue ("Page not found … Running
+the app's main page"). The app records that instead and says it in Swedish (`page_was_not_found`); the start page
+opens as before. (The first visitor of a fresh server with such an address still gets the English dialogue once:
+that message comes from the legacy-mode run described above, before `app.py` runs.)
+
+`altair_spec` is the third use: Streamlit's own conversion of an Altair chart into the Vega-Lite spec it sends,
 so a page can cache that spec (Altair validates every chart against the Vega-Lite schema on each conversion, a
 large part of a rerun) and draw it with the public `st.vega_lite_chart` – the same element, byte for byte
 (tests/test_chart_specs.py).
@@ -40,6 +46,29 @@ def leave_legacy_pages_mode() -> None:
             st.session_state[_NAVIGATION_READY] = True
             st.rerun()
     st.session_state[_NAVIGATION_READY] = True
+
+
+_PAGE_NOT_FOUND = "_page_not_found"
+
+
+def page_not_found_in_swedish() -> None:
+    """Make `st.navigation` record an address without a page in this session's state instead of sending Streamlit's
+    English "Page not found" dialogue to the browser (see the module docstring). Idempotent."""
+    from streamlit.commands import navigation
+
+    if getattr(navigation.send_page_not_found, "_records_in_session", False):
+        return
+
+    def record(ctx) -> None:
+        ctx.session_state[_PAGE_NOT_FOUND] = True
+
+    record._records_in_session = True  # type: ignore[attr-defined]
+    navigation.send_page_not_found = record
+
+
+def page_was_not_found() -> bool:
+    """Whether this run's address named no page (and the start page is shown instead); read once."""
+    return bool(st.session_state.pop(_PAGE_NOT_FOUND, False))
 
 
 def altair_spec(chart: Any) -> dict[str, Any]:
