@@ -1,13 +1,14 @@
 """Name labels drawn as filled letter outlines, in the same kind of layer as the water and the areas.
 
 deck.gl's TextLayer draws text with a shader of its own. A software-rendered browser (a city laptop without a
-graphics driver, a projector's stick PC) compiles that shader before a visitor's first map appears: ~0,5 s of the
-graphics process and ~0,9 s until the map was drawn (bench/RESULTS.md, "Browser, fourth round"). The letters'
-outlines, laid out here and filled like any polygon, reuse the drawing code the water and the areas already have.
+graphics driver, a projector's stick PC) compiles that shader before a visitor's first map appears: the graphics
+process's work for a new visitor went 4,80 → 4,25 s without it, the same as with no names at all (bench/RESULTS.md,
+"Browser, fourth round"). The letters' outlines, laid out here and filled like any polygon, reuse the drawing code
+the water and the areas already have.
 
-The outlines come from DejaVu Sans Condensed Bold (Bitstream Vera licence, DejaVu's changes public domain; the font
-OpenStreetMap's map long used for names), flattened into polygons by `build_glyphs` when `python -m lib.cli
-make-map` runs and shipped in geo/glyphs.json with the font's copyright and licence. The names are sized for the
+The outlines come from DejaVu Sans Condensed Bold (Bitstream Vera licence, DejaVu's changes public domain), flattened
+into polygons by `build_glyphs` when `python -m lib.cli make-map` runs and shipped in geo/glyphs.json with the font's
+copyright and licence. The names are sized for the
 first view and grow with the map when zooming in, like the names on a printed map, so they never overlap.
 """
 
