@@ -7,6 +7,7 @@ One package, one concept per module; callers keep using `lib.mapview.X`:
 - `labels`: which name labels the first view shows, and their collision boxes and priorities;
 - `glyphs`: the names drawn as filled letter outlines (shipped in geo/glyphs.json), in a layer like the water;
 - `legend`: the map legend's swatches and range labels as a small SVG picture;
+- `rings`: a ring without repeats and its closing point, as the DeSO polygons and the names send it;
 - `deso`: the 544 DeSO in compact metre-offset polygons, Polisen's areas as a hatched overlay, the selection
   outline.
 """

@@ -179,6 +179,17 @@ def with_properties(collection: dict, **properties) -> dict:
     return {**collection, "features": features}
 
 
+#: The inputs of a filled, unpicked GeoJSON layer drawn with the pickable areas' drawing code (see `water_layer`):
+#: the water and the names share them.
+FILL_LIKE_AREAS = {
+    "pickable": False,
+    "highlighted_object_index": -1,
+    "stroked": False,
+    "filled": True,
+    "get_fill_color": "properties.fill",
+}
+
+
 def water_layer(water: dict) -> pdk.Layer:
     """Lakes and the sea in light blue under the areas, so the city is recognisable without a basemap.
 
@@ -189,16 +200,8 @@ def water_layer(water: dict) -> pdk.Layer:
     `highlightedObjectIndex` is an integer, and −1 highlights nothing; without it the picking colours were a constant
     and the water's fill a second layout (0,8 s of the GPU process's work for a new visitor's first map, "Browser,
     third round")."""
-    return pdk.Layer(
-        "GeoJsonLayer",
-        with_properties(water, fill=WATER_RGBA),
-        id=WATER_LAYER_ID,
-        pickable=False,  # no tooltip, and a click on a lake over a DeSO reaches the DeSO
-        highlighted_object_index=-1,
-        stroked=False,
-        filled=True,
-        get_fill_color="properties.fill",
-    )
+    # not pickable: no tooltip, and a click on a lake over a DeSO reaches the DeSO
+    return pdk.Layer("GeoJsonLayer", with_properties(water, fill=WATER_RGBA), id=WATER_LAYER_ID, **FILL_LIKE_AREAS)
 
 
 def district_layer(outlines: dict) -> pdk.Layer:
@@ -244,17 +247,8 @@ def label_layer(
         names, lons, lats = (tuple(labels[c].astype(t)) for c, t in (("name", str), ("lon", float), ("lat", float)))
         data, matrix = _label_data(names, lons, lats, float(zoom), float(size))
     address = publish(data.text) if publish is not None else None
-    return pdk.Layer(
-        "GeoJsonLayer",
-        address or data,
-        id=LABEL_LAYER_ID,
-        pickable=False,  # a name does not hide the area under it from the tooltip or a click
-        highlighted_object_index=-1,
-        stroked=False,
-        filled=True,
-        get_fill_color="properties.fill",
-        model_matrix=matrix,
-    )
+    # not pickable: a name does not hide the area under it from the tooltip or a click
+    return pdk.Layer("GeoJsonLayer", address or data, id=LABEL_LAYER_ID, model_matrix=matrix, **FILL_LIKE_AREAS)
 
 
 def build_deck(

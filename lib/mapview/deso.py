@@ -17,6 +17,7 @@ import pydeck as pdk
 
 from lib.classify import NO_DATA_RGBA, OUTSIDE_RGBA, hex_to_rgba, palette
 from lib.mapview.deck import SELECTED_RGBA, UNPICKABLE_EDGES, MapData
+from lib.mapview.rings import open_ring
 
 DESO_LAYER_ID = "deso"
 POLICE_LAYER_ID = "polisen"
@@ -71,13 +72,7 @@ def local_xy(lon: np.ndarray, lat: np.ndarray, origin: tuple[float, float]) -> t
 def _local_ring(coords, origin: tuple[float, float]) -> list[list[int]]:
     arr = np.asarray(coords, dtype=float)[:, :2]
     x, y = local_xy(arr[:, 0], arr[:, 1], origin)
-    ring: list[list[int]] = []
-    for point in np.column_stack([np.rint(x), np.rint(y)]).astype(int).tolist():
-        if not ring or ring[-1] != point:
-            ring.append(point)
-    if len(ring) > 3 and ring[0] == ring[-1]:
-        ring.pop()  # deck.gl closes rings itself
-    return ring
+    return open_ring(np.column_stack([np.rint(x), np.rint(y)]).astype(int).tolist())
 
 
 def local_polygons(frame: gpd.GeoDataFrame, origin: tuple[float, float] | None = None) -> LocalPolygons:

@@ -23,6 +23,8 @@ import shapely
 import shapely.affinity
 from shapely.geometry import Polygon
 
+from lib.mapview.rings import open_ring
+
 #: Where `build_glyphs` reads the outlines (Debian: fonts-dejavu-extra); only needed to rebuild geo/glyphs.json.
 FONT_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf")
 #: Every character a name on the map may have; others are laid out as a blank of an average letter's width.
@@ -125,13 +127,11 @@ def write_glyphs(target: Path, font_file: Path = FONT_FILE) -> int:
 
 
 @functools.cache
-def glyph_table(path: Path | None = None) -> dict:
+def glyph_table() -> dict:
     """The shipped outlines (geo/glyphs.json), read once."""
-    if path is None:
-        from lib.config import Paths
+    from lib.config import Paths
 
-        path = Paths().glyphs_geo
-    return json.loads(Path(path).read_text("utf-8"))
+    return json.loads(Paths().glyphs_geo.read_text("utf-8"))
 
 
 def _advance(char: str, table: dict) -> float:
@@ -186,13 +186,7 @@ def _rings(geometry: shapely.Geometry, offset: tuple[float, float], divisor: int
             continue
         rings = []
         for ring in (part.exterior, *part.interiors):
-            xy = np.rint(np.asarray(ring.coords) * UNITS_PER_PX + offset) / divisor
-            points: list[list[float]] = []
-            for point in xy.tolist():
-                if not points or points[-1] != point:
-                    points.append(point)
-            if len(points) > 3 and points[0] == points[-1]:
-                points.pop()  # deck.gl closes rings itself
+            points = open_ring((np.rint(np.asarray(ring.coords) * UNITS_PER_PX + offset) / divisor).tolist())
             if len(points) >= 3:
                 rings.append(points)
         if rings:
