@@ -450,3 +450,38 @@ def test_a_scenario_saved_with_the_old_area_weights_key_reads_the_same():
     legacy = text.replace('"domain_weights"', '"area_weights"')
     assert ix.params_from_json(legacy) == ix.params_from_json(text)
     assert dict(ix.params_from_json(legacy).domain_weights) == {"halsa": 3.0, "forsorjning": 1.0}
+
+
+weight_pairs = st.lists(
+    st.tuples(st.sampled_from(("s", "h", "t", "f", "i1", "i2")), st.floats(0.0, 100.0, allow_nan=False)),
+    max_size=4,
+    unique_by=lambda p: p[0],
+)
+params_strategy = st.builds(
+    ix.IndexParams,
+    year=st.integers(2015, 2025),
+    method=st.sampled_from(ix.METHODS),
+    aggregation=st.sampled_from(ix.AGGREGATIONS),
+    winsor=st.sampled_from((0.0, 0.05, 0.1)),
+    domain_weights=weight_pairs.map(lambda p: tuple(sorted(p))),
+    indicator_weights=weight_pairs.map(lambda p: tuple(sorted(p))),
+    coverage=st.sampled_from((0.5, 0.65, 1.0)),
+    level=st.sampled_from(ix.LEVELS),
+    real_only=st.booleans(),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(params_strategy, params_strategy)
+def test_the_caches_key_index_settings_by_repr_which_tells_every_two_settings_apart(a, b):
+    """The app's caches key an `IndexParams` by its repr (`ui.results.PARAMS_HASH`): two settings that differ in any
+    field, a weight included, must never share a cached index."""
+    from ui.results import PARAMS_HASH
+
+    key = PARAMS_HASH[ix.IndexParams]
+    assert (key(a) == key(b)) == (a == b)
+    assert key(a) == key(replace(a, domain_weights=tuple(a.domain_weights)))
+    if a.domain_weights:
+        (code, weight), *rest = a.domain_weights
+        nudged = replace(a, domain_weights=((code, weight + 0.5), *rest))
+        assert key(nudged) != key(a)

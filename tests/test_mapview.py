@@ -91,6 +91,36 @@ def test_water_layer_is_light_blue_background_and_optional(frame):
     ]
 
 
+def test_water_and_district_lines_are_encoded_once_per_collection_and_never_go_stale():
+    """The water and the district lines are the same cached collections on every rerun: encoded once, and encoded
+    again as soon as the collection or the drawn properties differ."""
+    from lib.mapview import deck
+
+    lake = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": None, "geometry": None}]}
+    first = deck.kept_with_properties(lake, fill=mapview.WATER_RGBA)
+    assert deck.kept_with_properties(lake, fill=mapview.WATER_RGBA) is first
+    assert json.loads(first.text)["features"][0]["properties"] == {"fill": mapview.WATER_RGBA}
+    assert lake["features"][0]["properties"] is None, "the caller's (cached) collection is not changed"
+    other = deck.kept_with_properties(lake, fill=[1, 2, 3, 4])
+    assert json.loads(other.text)["features"][0]["properties"] == {"fill": [1, 2, 3, 4]}
+    copy = {**lake, "features": [{**lake["features"][0], "geometry": {"type": "Point", "coordinates": [18, 59]}}]}
+    assert json.loads(deck.kept_with_properties(copy, fill=mapview.WATER_RGBA).text)["features"][0]["geometry"]
+
+
+def test_first_view_labels_follow_their_inputs_every_call(frame):
+    """The label choice is kept per set of labels and view; a new priority or zoom gives the new choice."""
+    labels = frame.assign(lon=18.0, lat=59.3, priority=range(len(frame)))[["lon", "lat", "name", "priority"]]
+    zoom = mapview.view_state(frame).zoom
+    top = mapview.first_view_labels(labels, zoom)
+    assert list(top["name"]) == [labels["name"].iloc[-1]]
+    flipped = mapview.first_view_labels(labels.assign(priority=-labels["priority"]), zoom)
+    assert list(flipped["name"]) == [labels["name"].iloc[0]]
+    shuffled = labels.iloc[::-1]
+    assert list(mapview.first_view_labels(shuffled, zoom)["name"]) == [labels["name"].iloc[-1]]
+    apart = labels.assign(lon=[17.8 + 0.02 * i for i in range(len(labels))])
+    assert len(mapview.first_view_labels(apart, zoom)) > 1
+
+
 def test_labels_collide_by_priority(frame):
     labels = frame.assign(lon=18.0, lat=59.3, priority=range(len(frame)))[["lon", "lat", "name", "priority"]]
     deck = mapview.build_deck(

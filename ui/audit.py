@@ -16,7 +16,7 @@ from ui import downloads, results, tables, urlstate, wording
 from ui.weights import domain_names, indicator_names
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=results.PARAMS_HASH)
 def index_audit(params: ix.IndexParams) -> ix.IndexAudit:
     """The audit of the index `params` (normalised scores shared with the index through `results.index_inputs`)."""
     data, fw = results.index_inputs(params.level, params.year, params.real_only)

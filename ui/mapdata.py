@@ -68,7 +68,7 @@ def layer_values(cat: Catalogue, layer: str, year: int, params: ix.IndexParams, 
     return _layer_values(cat.level, cat.real_only, layer, year, params, only_real)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=results.PARAMS_HASH)
 def _layer_values(
     level: str, real_only: bool, layer: str, year: int, params: ix.IndexParams, only_real: bool
 ) -> LayerValues:
@@ -104,7 +104,7 @@ def _layer_values(
     return maplayer.index_layer(index, scores, column, used, how, only_real)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=results.PARAMS_HASH)
 def selection_shift(params: ix.IndexParams) -> dict:
     """Which stadsdelar (the units of `params.level`) the index would bring into the selection of 22 and which it
     would drop; cached per index."""

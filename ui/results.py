@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +12,11 @@ import streamlit as st
 from lib import allocation, allocation_tables, export_tables, levels, plans, provenance, validation
 from lib import index as ix
 from ui import readers, wording
+
+#: How the caches key an `IndexParams`: by its repr, which names every field. Streamlit hashes a dataclass field by
+#: field through `dataclasses.asdict` (~1 ms for a set of weights against 0,03 ms), and a slider move asks several
+#: caches with the same settings.
+PARAMS_HASH: dict[str | type[Any], Callable[[Any], Any]] = {ix.IndexParams: repr}
 
 
 @st.cache_resource(show_spinner=False)
@@ -25,13 +32,13 @@ def weights_problem(params: ix.IndexParams) -> str | None:
     return ix.check_weights(fw, params)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_data(show_spinner=False, max_entries=128, hash_funcs=PARAMS_HASH)
 def index_result(params: ix.IndexParams) -> ix.IndexResult:
     data, fw = index_inputs(params.level, params.year, params.real_only)
     return ix.compute_index(data, fw, params)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=PARAMS_HASH)
 def robustness(params: ix.IndexParams) -> pd.DataFrame:
     """Monte Carlo (1 000 draws, ±25 %) and the best/worst rank with each area weight in 10–40 %."""
     data, fw = index_inputs(params.level, params.year, params.real_only)
@@ -39,7 +46,7 @@ def robustness(params: ix.IndexParams) -> pd.DataFrame:
     return mc.merge(ix.rank_range(data, fw, params, band=(0.10, 0.40)), on="area_code")
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=PARAMS_HASH)
 def leave_one_out(params: ix.IndexParams) -> pd.DataFrame:
     data, fw = index_inputs(params.level, params.year, params.real_only)
     return ix.leave_one_out(data, fw, params)
@@ -100,7 +107,7 @@ def validation_params(params: ix.IndexParams) -> ix.IndexParams:
     return ix.IndexParams(**{**params.__dict__, "level": "regso", "real_only": False, "year": year, "universe": "all"})
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=PARAMS_HASH)
 def regso_validation(params: ix.IndexParams, types_year: int, worst: int = 10) -> validation.Validation:
     """The RegSO index of `params` (see `validation_params`) against SCB's områdestyp of `types_year`.
 
@@ -171,7 +178,7 @@ def allocation_view(
     return Allocation(result, allocation_tables.by_method(result), allocation_tables.table(result), sheet)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=PARAMS_HASH)
 def plan_situation(params: ix.IndexParams, district: str) -> pd.DataFrame:
     """The stadsdelar of `district` with their index and area scores (`plans.situation`), cached per index: the
     nulägesanalys of a plan depends on the data and the weights only."""

@@ -67,7 +67,7 @@ def ranking_columns(deso: bool) -> dict:
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=results.PARAMS_HASH)
 def change_table(params: ix.IndexParams) -> pd.DataFrame:
     """The ranking of `params` with each unit's change against the standard weights (`ranking.ranking_with_change`),
     cached per settings: a rerun that changes nothing need not rank again."""
@@ -76,7 +76,7 @@ def change_table(params: ix.IndexParams) -> pd.DataFrame:
     return ranking.ranking_with_change(result.scores, standard.scores)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=results.PARAMS_HASH)
 def _robust_table(params: ix.IndexParams) -> tuple[pd.DataFrame, str]:
     """`change_table` with the robustness draws, and the sentence on how firm the top places are."""
     robust = results.robustness(params)
@@ -85,7 +85,7 @@ def _robust_table(params: ix.IndexParams) -> tuple[pd.DataFrame, str]:
     return table, ranking.stability_sentence(table, int(robust["draws"].iloc[0]), labels)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=results.PARAMS_HASH)
 def _ranking_view(params: ix.IndexParams, show_all: bool) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """The ranking table as shown, its prepared download and the caption on the hidden columns, cached per settings
     (building and preparing them was most of a rerun)."""
@@ -301,7 +301,7 @@ def robustness_note(params: ix.IndexParams) -> pd.DataFrame:
     return table
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=results.PARAMS_HASH)
 def _notes(params: ix.IndexParams, table_shown: bool) -> tuple[str | None, str]:
     """The caption on the units not ranked and the one on the values, cached per settings."""
     result = results.index_result(params)

@@ -130,8 +130,10 @@ def feature_collection(
     colours = data.colours or palette(data.k)
     features = []
     shapes = shapes if shapes is not None else geometries(frame)
-    for props_row, geometry in zip(frame[["code", "name", "district"]].itertuples(index=False), shapes, strict=True):
-        code = props_row.code
+    # Column lists, not frame[[...]].itertuples(): selecting columns of a GeoDataFrame and itertuples cost ~3 ms of
+    # each slider move in pandas 3.
+    columns = (frame["code"].tolist(), frame["name"].tolist(), frame["district"].tolist())
+    for code, name, district, geometry in zip(*columns, shapes, strict=True):
         step = data.step.get(code, -1)
         if code not in data.in_view:
             fill = OUTSIDE_RGBA
@@ -142,8 +144,8 @@ def feature_collection(
         # The tooltip is HTML: escape everything that comes from data.
         props = {
             "code": code,
-            "name": html.escape(str(props_row.name)),
-            "district": html.escape(str(props_row.district)),
+            "name": html.escape(str(name)),
+            "district": html.escape(str(district)),
             "value_text": html.escape(data.value_text.get(code, "inget värde")),
             "note": html.escape(data.note.get(code, "")),
             "rank_text": html.escape(data.rank_text.get(code, "")),
@@ -179,6 +181,23 @@ def with_properties(collection: dict, **properties) -> dict:
     return {**collection, "features": features}
 
 
+_KEPT: dict[tuple[int, str], tuple[dict, RawJSON]] = {}
+
+
+def kept_with_properties(collection: dict, **properties) -> RawJSON:
+    """`with_properties(collection, **properties)` serialised, kept while the caller passes the same collection
+    object: the water and the district lines come from the app's caches, the same on every rerun, and copying and
+    encoding them again was part of each slider move's work on the server."""
+    key = (id(collection), repr(sorted(properties.items())))
+    kept = _KEPT.get(key)
+    if kept is None or kept[0] is not collection:  # an id can be reused once its object is gone: check the object
+        if len(_KEPT) >= 32:
+            _KEPT.clear()
+        kept = (collection, RawJSON(with_properties(collection, **properties)))
+        _KEPT[key] = kept
+    return kept[1]
+
+
 #: The inputs of a filled, unpicked GeoJSON layer drawn with the pickable areas' drawing code (see `water_layer`):
 #: the water and the names share them.
 FILL_LIKE_AREAS = {
@@ -201,7 +220,8 @@ def water_layer(water: dict) -> pdk.Layer:
     and the water's fill a second layout (0,8 s of the GPU process's work for a new visitor's first map, "Browser,
     third round")."""
     # not pickable: no tooltip, and a click on a lake over a DeSO reaches the DeSO
-    return pdk.Layer("GeoJsonLayer", with_properties(water, fill=WATER_RGBA), id=WATER_LAYER_ID, **FILL_LIKE_AREAS)
+    data = kept_with_properties(water, fill=WATER_RGBA)
+    return pdk.Layer("GeoJsonLayer", data, id=WATER_LAYER_ID, **FILL_LIKE_AREAS)
 
 
 def district_layer(outlines: dict) -> pdk.Layer:
@@ -209,7 +229,7 @@ def district_layer(outlines: dict) -> pdk.Layer:
     pixels) for the same reason as `water_layer`."""
     return pdk.Layer(
         "GeoJsonLayer",
-        with_properties(outlines, line=DISTRICT_LINE_RGBA, width=DISTRICT_LINE_PX),
+        kept_with_properties(outlines, line=DISTRICT_LINE_RGBA, width=DISTRICT_LINE_PX),
         id=DISTRICT_LAYER_ID,
         pickable=False,
         stroked=True,

@@ -6,6 +6,8 @@ went"); what that costs is that zooming in reveals no further names."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -50,16 +52,37 @@ def first_view_labels(labels: pd.DataFrame, zoom: float, size: float = LABEL_SIZ
     every label kept before it, so none overlap."""
     if labels.empty:
         return labels
-    pad_x, pad_y = collision_padding(labels["name"], size)[:2]
-    half_w = np.array([label_width_px(n, size) / 2 for n in labels["name"]]) + pad_x + LABEL_GAP_PX
+    priority = tuple(labels["priority"].tolist()) if "priority" in labels.columns else None
+    rows = _first_view_rows(
+        tuple(labels["name"].astype(str)),
+        tuple(labels["lon"].tolist()),
+        tuple(labels["lat"].tolist()),
+        priority,
+        zoom,
+        size,
+    )
+    return labels.iloc[list(rows)]
+
+
+@functools.lru_cache(maxsize=64)
+def _first_view_rows(
+    names: tuple[str, ...], lons: tuple, lats: tuple, priority: tuple | None, zoom: float, size: float
+) -> tuple[int, ...]:
+    """`first_view_labels`' rows, kept per set of labels and view: a map's labels stay the same while its colours
+    change with every slider move."""
+    frame = pd.DataFrame({"name": names, "lon": lons, "lat": lats})
+    if priority is not None:
+        frame["priority"] = priority
+    pad_x, pad_y = collision_padding(frame["name"], size)[:2]
+    half_w = np.array([label_width_px(n, size) / 2 for n in names]) + pad_x + LABEL_GAP_PX
     half_h = 0.6 * size + pad_y + LABEL_GAP_PX
-    x, y = _pixels(labels["lon"], labels["lat"], zoom)
+    x, y = _pixels(frame["lon"], frame["lat"], zoom)
 
     def clear(i: int, k: int) -> bool:  # i's anchor clearly outside k's box
         return abs(x[i] - x[k]) >= half_w[k] or abs(y[i] - y[k]) >= half_h
 
     drawn: list[int] = []
-    for i in np.argsort(_rank(labels)):
+    for i in np.argsort(_rank(frame)):
         if all(clear(int(i), k) for k in drawn):
             drawn.append(int(i))
-    return labels.iloc[sorted(drawn)]
+    return tuple(sorted(drawn))
