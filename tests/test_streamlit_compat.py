@@ -24,6 +24,30 @@ def test_the_legacy_pages_switch_is_still_where_the_workaround_expects_it():
     assert (ROOT / "pages").is_dir() and (ROOT / "app.py").is_file()
 
 
+def test_the_launcher_decides_navigation_mode_before_the_first_session(monkeypatch):
+    """`python -m ui.server` (what `make run` starts) settles the switch before Streamlit runs, so a fresh server's
+    first session runs app.py at once; a plain `streamlit run app.py` starts in the legacy mode."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    from ui import server
+    from ui.streamlit_compat import start_in_navigation_mode
+
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
+    PagesManager(str(ROOT / "app.py"))
+    assert PagesManager.uses_pages_directory is True, "the legacy mode this works around"
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
+    start_in_navigation_mode()
+    PagesManager(str(ROOT / "app.py"))
+    assert PagesManager.uses_pages_directory is False
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
+    monkeypatch.setattr(server, "open_database", lambda paths: None)
+    monkeypatch.setattr("streamlit.web.cli.main", lambda args, **kw: started.append(args))
+    assert server.main(["--server.port", "1"]) == 0
+    assert started and started[0][0] == "run" and PagesManager.uses_pages_directory is False
+
+
 def test_the_page_not_found_message_is_still_sent_where_the_workaround_replaces_it():
     import inspect
 

@@ -39,9 +39,7 @@ def water_json() -> dict:
 @st.cache_resource(show_spinner=False)
 def deso_frame():
     """The 544 DeSO-2018 polygons (WGS 84) with `code`; their figures come from the database."""
-    import geopandas as gpd
-
-    return gpd.read_file(Paths().deso_geo)
+    return geo.read_frame(Paths().deso_geo)
 
 
 @st.cache_resource(show_spinner=False)

@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Databasen är öppen: {paths.db_path}", flush=True)
     from streamlit.web import cli as streamlit_cli
 
+    from ui.streamlit_compat import start_in_navigation_mode
+
+    start_in_navigation_mode()
+
     # Streamlit's own command line, in this process: the app then finds the connection opened above.
     try:
         streamlit_cli.main(args=["run", str(Path(APP)), *argv], prog_name="streamlit", standalone_mode=True)

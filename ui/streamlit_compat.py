@@ -8,7 +8,9 @@ call to `st.navigation` sets it back to False. While it is True the script runne
 builds its own navigation from the folder and runs the requested page script directly. So the first visitor of a
 fresh server who opens a bookmarked deep link (`/plans?…`) gets that page without `app.py`'s sections, sidebar
 notes, sign-in panel or error handling. No configuration option turns the legacy mode off
-(`client.showSidebarNavigation` only hides the legacy menu), and the folder cannot be renamed.
+(`client.showSidebarNavigation` only hides the legacy menu), and the folder cannot be renamed. Each page therefore
+leaves the mode when it finds itself in it (`leave_legacy_pages_mode`), and the launcher (`ui/server.py`) never
+enters it (`start_in_navigation_mode`).
 
 tests/test_streamlit_compat.py fails when an upgrade changes any of this (the attribute goes away, or a deep link
 on a fresh server no longer shows `app.py`'s navigation), which is the signal to delete this module.
@@ -16,8 +18,9 @@ on a fresh server no longer shows `app.py`'s navigation), which is the signal to
 `page_not_found_in_swedish` is the second: when an address names no page (a mistyped `/karta`), `st.navigation`
 tells the browser "page not found" and Streamlit's frontend opens an English dialogue ("Page not found … Running
 the app's main page"). The app records that instead and says it in Swedish (`page_was_not_found`); the start page
-opens as before. (The first visitor of a fresh server with such an address still gets the English dialogue once:
-that message comes from the legacy-mode run described above, before `app.py` runs.)
+opens as before. (On a server started with `streamlit run app.py` rather than the launcher, the first visitor with such
+an address still gets the English dialogue once: that message comes from the legacy-mode run described above,
+before `app.py` runs.)
 
 `altair_spec` is the third use: Streamlit's own conversion of an Altair chart into the Vega-Lite spec it sends,
 so a page can cache that spec (Altair validates every chart against the Vega-Lite schema on each conversion, a
@@ -34,6 +37,14 @@ from streamlit.runtime.pages_manager import PagesManager
 
 #: Session-state key: this session has already run once through `app.py`.
 _NAVIGATION_READY = "_navigation_ready"
+
+
+def start_in_navigation_mode() -> None:
+    """Decide for this process, before Streamlit starts, that the app is an `st.navigation` app: the launcher
+    (`ui/server.py`, what `make run` starts) calls it, so a fresh server's first session runs `app.py` at once
+    instead of first running its page in the legacy mode and then again (a second run, and a second navigation
+    for the first visitor's browser to draw)."""
+    PagesManager.uses_pages_directory = False
 
 
 def leave_legacy_pages_mode() -> None:

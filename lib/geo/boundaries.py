@@ -13,7 +13,7 @@ import shapely
 from shapely.geometry import Point
 
 from lib.geo.check import check_boundaries
-from lib.geo.core import METRIC_CRS, WGS84, _round_coords
+from lib.geo.core import METRIC_CRS, WGS84, _round_coords, read_frame
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def load_boundaries(shipped_path: Path, official_path: Path) -> Boundaries:
     """Boundaries imported into data/official/ when present, readable and still passing `check_boundaries` (a
     file copied there by hand skips `fetch-boundaries`, so the same checks run here), else the shipped map; what
     was wrong with the imported file is kept in `refused` for the page to say."""
-    shipped = gpd.read_file(shipped_path).to_crs(WGS84)
+    shipped = read_frame(shipped_path)
     refused: tuple[str, ...] = ()
     if official_path.exists():
         try:

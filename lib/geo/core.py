@@ -108,6 +108,15 @@ def read_geojson(path: Path) -> dict:
     return _geojson(str(path), path.stat().st_mtime)
 
 
+def read_frame(path: Path) -> gpd.GeoDataFrame:
+    """A GeoJSON file this project wrote (`write_geojson`: WGS 84, flat properties) as a GeoDataFrame with the
+    columns `gpd.read_file` gives (the properties in the file's order, then the geometry). Read with json and
+    shapely, not through GDAL: a cold start's first map then need not load GDAL's library."""
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    frame = gpd.GeoDataFrame.from_features(collection["features"], crs=WGS84)
+    return frame[[*(c for c in frame.columns if c != "geometry"), "geometry"]]
+
+
 def _normalise(name: str) -> str:
     return " ".join(str(name).casefold().split())
 
