@@ -32,6 +32,7 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 CANVAS = "[data-testid='stDeckGlJsonChart'] canvas"
 CELLS = "[...document.querySelectorAll('[role=gridcell]')].slice(0, 14).map(c => c.textContent).join('|')"
+VISITS = int(os.environ.get("BENCH_VISITS", "7"))  # new visitors per server, in turn with the floor's
 COLD_STARTS = int(os.environ.get("BENCH_COLD_STARTS", "3"))  # per server, alternating app and floor
 COLOURS_KB = 1.0  # 117 fill colours as RGB hex strings: the least any map update could send
 
@@ -265,7 +266,7 @@ def ranking_redraws(page: Page, url: str, moves: int) -> list[float]:
     return latencies
 
 
-def new_visitors(browser, url: str, path: str = "/map", visits: int = 5) -> list[tuple[float, float]]:
+def new_visitors(browser, url: str, path: str = "/map", visits: int = 1) -> list[tuple[float, float]]:
     """(page opened → title, → map drawn) in seconds for `visits` new visitors, each in a fresh browser context."""
     found = []
     for _ in range(visits):
@@ -273,6 +274,28 @@ def new_visitors(browser, url: str, path: str = "/map", visits: int = 5) -> list
         found.append(first_map(context.new_page(), url, path))
         context.close()
     return found
+
+
+def visitors_in_turn(
+    browser, url: str, env: dict[str, str], visits: int
+) -> tuple[list[tuple[float, float]], list[float]]:
+    """New visitors on the app's warm server and on a warm floor server, in turn: (title, map) seconds for the app's,
+    ms to the map for the floor's. Taken in turn so that both meet the same spells of a shared machine's load (the
+    floor's visits used to come a minute after the app's, and a busy minute decided the ratio)."""
+    port = free_port()
+    floor_url = f"http://127.0.0.1:{port}"
+    server = start_server(env, port, "bench/floor_app.py")
+    try:
+        wait_healthy(floor_url)
+        new_visitors(browser, floor_url, "/")  # its first session, as the app's server has had one
+        app, floor_ms = [], []
+        for _ in range(visits):
+            app += new_visitors(browser, url)
+            floor_ms += [drawn * 1000 for _, drawn in new_visitors(browser, floor_url, "/")]
+        return app, floor_ms
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def cold_start(browser, env: dict[str, str], script: str = "app.py", path: str = "/map") -> float:
@@ -293,10 +316,9 @@ def cold_start(browser, env: dict[str, str], script: str = "app.py", path: str =
         server.wait(10)
 
 
-def floor(browser, env: dict[str, str], moves: int, geo: str = "stadsdelar") -> tuple[float, list[float], list[float]]:
+def floor(browser, env: dict[str, str], moves: int, geo: str = "stadsdelar") -> tuple[float, list[float]]:
     """bench/floor_app.py — Streamlit, deck.gl and the browser with no app code around them: seconds of cold
-    start, ms from slider move to repainted map, and ms from a new visitor's page open to the map on the warm
-    server (`geo`: "stadsdelar" or "deso" polygons)."""
+    start and ms from slider move to repainted map (`geo`: "stadsdelar" or "deso" polygons)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
@@ -308,8 +330,7 @@ def floor(browser, env: dict[str, str], moves: int, geo: str = "stadsdelar") -> 
         cold = time.perf_counter() - started
         latencies, _ = map_repaints(page, url, [("Vikt", "ArrowRight")] * moves, [], "/")
         page.close()
-        visitors = [drawn * 1000 for _, drawn in new_visitors(browser, url, "/")] if geo == "stadsdelar" else []
-        return cold, latencies, visitors
+        return cold, latencies
     finally:
         server.terminate()
         server.wait(10)
@@ -335,14 +356,14 @@ def main(moves: int = int(os.environ.get("BENCH_MOVES", "30"))) -> None:
             title, drawn = first_map(page, url)
             cold = time.perf_counter() - started
             page.close()
-            warm = new_visitors(browser, url)
+            warm, floor_visitors = visitors_in_turn(browser, url, env, VISITS)
             print(f"{'first cold start (server start → first map drawn)':52} {cold * 1000:10.0f} ms")
             print(f"{'  of which: server start until it answers':52} {ready * 1000:10.0f} ms")
             print(f"{'  of which: page opened → title shown':52} {title * 1000:10.0f} ms")
             print(f"{'  of which: title → map canvas drawn':52} {(drawn - title) * 1000:10.0f} ms")
             row("new visitor, warm server: page opened → title", [w[0] * 1000 for w in warm], "ms")
             row("new visitor, warm server: page opened → map", [w[1] * 1000 for w in warm], "ms")
-            floor_cold, floor_repaints, floor_visitors = floor(browser, env, moves)
+            floor_cold, floor_repaints = floor(browser, env, moves)
             print(f"{'floor (bare page: slider + one map layer): first cold':52} {floor_cold * 1000:10.0f} ms")
             row("floor: new visitor, warm server → map", floor_visitors, "ms")
 
@@ -356,7 +377,7 @@ def main(moves: int = int(os.environ.get("BENCH_MOVES", "30"))) -> None:
             row("bytes to the browser per weight change (map)", sizes, "KB", 1, f" ({ratio:.0f}× the ~1 KB of colours)")
             row(f"weight change → ranking table redrawn ({moves} moves)", ranking_redraws(page, url, moves), "ms")
 
-            deso_floor_cold, deso_floor, _ = floor(browser, env, moves, "deso")
+            deso_floor_cold, deso_floor = floor(browser, env, moves, "deso")
             received.clear()
             deso_latencies, deso_sizes = map_repaints(
                 page, url, share_walk(moves, DESO_AREAS), received, "/index_weights?visa=Karta&niva=DeSO"
