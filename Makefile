@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test lint bench db data geo-official clean
+.PHONY: run test lint bench db compile data geo-official clean
 
 $(VENV)/.deps: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,19 +20,24 @@ $(VENV)/.dev-deps: requirements-dev.txt $(VENV)/.deps
 db: $(VENV)/.deps
 	$(PY) -m lib.cli build-db
 
+## Byte-compile the app's own modules. Python may be told not to write them (PYTHONDONTWRITEBYTECODE=1), and then
+## every new server compiled its ~150 modules from source before the first page could show (bench/RESULTS.md).
+compile: $(VENV)/.deps
+	$(PY) -m compileall -q app.py lib ui pages bench deploy
+
 ## Start the dashboard (the city's official map ships in geo/; nothing is downloaded). The launcher opens the
 ## database before the server starts, so the server holds DuckDB's write lock from its first second.
-run: db
+run: db compile
 	$(PY) -m ui.server --server.port $(PORT)
 
 ## Lint and type-check, then every test (unit, page smoke tests, real-browser tests).
-test: $(VENV)/.dev-deps db
+test: $(VENV)/.dev-deps db compile
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest
 
 ## Benchmarks: tables of medians and p90s (figures, not pass/fail), recorded in bench/RESULTS.md.
-bench: $(VENV)/.dev-deps db
+bench: $(VENV)/.dev-deps db compile
 	$(PY) bench/run_all.py
 
 lint: $(VENV)/.dev-deps

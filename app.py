@@ -7,12 +7,13 @@ import streamlit as st
 from ui.layout import ATTRIBUTION_NOTE, NAVIGATION, PAGE_CSS, PAGE_FILES, SYNTHETIC_NOTE, log_run, run_clock, run_page
 from ui.results import follow_shared_writes
 from ui.sign_in import sign_in_panel
-from ui.streamlit_compat import page_not_found_in_swedish, page_was_not_found
+from ui.streamlit_compat import page_not_found_in_swedish, page_was_not_found, skip_repl_check
 from ui.urlstate import link_params, presenting
 
 # The icon is a file of the app's own: an emoji made Streamlit load its emoji table (≈ 0,15 s of a cold start's first
 # page) and a Material icon is fetched from Google's font server, which a city network may not reach.
 ICON = Path(__file__).parent / "ui" / "favicon.svg"
+skip_repl_check()  # before the first element: Streamlit's check walks the whole call stack (ui/streamlit_compat.py)
 st.set_page_config(page_title="Sammanhållen stad", page_icon=str(ICON), layout="wide")
 
 pages = {

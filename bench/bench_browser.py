@@ -178,14 +178,31 @@ def wait_healthy(url: str) -> None:
 
 
 def first_map(page: Page, url: str, path: str = "/map") -> tuple[float, float]:
-    """Open a map page; seconds until the title and until the map's canvas is there."""
+    """Open a map page; seconds until the title and until the map is drawn on its canvas."""
     start = time.perf_counter()
     page.goto(url + path)
     page.locator("h1").first.wait_for(timeout=60_000)
     title = time.perf_counter() - start
     page.locator(CANVAS).first.wait_for(timeout=60_000)
     page.wait_for_selector(IDLE, timeout=60_000)
+    painted(page)
     return title, time.perf_counter() - start
+
+
+def painted(page: Page, share: float = 0.05, limit_s: float = 60.0) -> None:
+    """Wait until the map's canvas shows the map: at least `share` of its pixels coloured, not the page's white.
+    The canvas exists, and the script is idle, before deck.gl's first drawing (its shaders compiled in SwiftShader,
+    1–2 s): read from those alone, the first map was "there" at a blank canvas whenever the check ran before the
+    drawing began. A screenshot waits for the compositor's next frame, so it comes after a drawing in progress."""
+    box = page.locator(CANVAS).first.bounding_box()
+    clip = {"x": box["x"], "y": box["y"], "width": box["width"], "height": min(box["height"], 720 - box["y"])}
+    deadline = time.time() + limit_s
+    while time.time() < deadline:
+        pixels = np.asarray(Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB"))
+        if (pixels.min(axis=2) < 235).mean() >= share:
+            return
+        page.wait_for_timeout(50)
+    raise TimeoutError("the map's canvas stayed blank")
 
 
 def settle(page: Page, cast: Screencast, quiet_ms: int = 700, limit_s: float = 20.0) -> None:

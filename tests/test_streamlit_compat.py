@@ -48,6 +48,26 @@ def test_the_launcher_decides_navigation_mode_before_the_first_session(monkeypat
     assert started and started[0][0] == "run" and PagesManager.uses_pages_directory is False
 
 
+def test_the_repl_check_is_still_behind_the_flag_the_app_sets(monkeypatch):
+    """Streamlit's first element asks `env_util.is_repl()` (a walk of the whole call stack) unless its warning was
+    already given; `skip_repl_check` marks it as given, so the first visitor of a fresh server does not wait for it."""
+    import streamlit.delta_generator as dg
+    from streamlit import env_util
+
+    from ui.streamlit_compat import skip_repl_check
+
+    asked: list[bool] = []
+    monkeypatch.setattr(env_util, "is_repl", lambda: asked.append(True) or False)
+    monkeypatch.setattr(dg, "_use_warning_has_been_displayed", False)
+    dg._maybe_print_use_warning()
+    assert asked == [True], "the check this skips; ui/streamlit_compat.py behöver ses över"
+    asked.clear()
+    monkeypatch.setattr(dg, "_use_warning_has_been_displayed", False)
+    skip_repl_check()
+    dg._maybe_print_use_warning()
+    assert asked == []
+
+
 def test_the_page_not_found_message_is_still_sent_where_the_workaround_replaces_it():
     import inspect
 

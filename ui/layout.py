@@ -10,12 +10,14 @@ import streamlit as st
 
 from lib import db
 from ui import readers
-from ui.streamlit_compat import leave_legacy_pages_mode
+from ui.streamlit_compat import leave_legacy_pages_mode, skip_repl_check
 
 
 def page_setup() -> None:
     """Called first on every page, so a page opened by a deep link on a fresh server still runs inside app.py's
-    navigation (the why, and the only Streamlit internal the app touches, are in ui/streamlit_compat.py)."""
+    navigation, without Streamlit's stack-walking REPL check (the why, and the Streamlit internals the app touches,
+    are in ui/streamlit_compat.py)."""
+    skip_repl_check()
     leave_legacy_pages_mode()
 
 

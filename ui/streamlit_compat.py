@@ -26,6 +26,11 @@ before `app.py` runs.)
 so a page can cache that spec (Altair validates every chart against the Vega-Lite schema on each conversion, a
 large part of a rerun) and draw it with the public `st.vega_lite_chart` – the same element, byte for byte
 (tests/test_chart_specs.py).
+
+`skip_repl_check` is the fourth: the first element a server process sends makes Streamlit ask whether it runs in
+a Python REPL (to warn "use `streamlit run`"), which it answers with `inspect.stack()` – every frame with its source
+lines read from disk, 0,1–0,2 s of a fresh server's first visitor's wait (py-spy, bench/RESULTS.md). Under a server
+the answer is always no, so the app marks the warning as given before its first element.
 """
 
 from __future__ import annotations
@@ -45,6 +50,14 @@ def start_in_navigation_mode() -> None:
     instead of first running its page in the legacy mode and then again (a second run, and a second navigation
     for the first visitor's browser to draw)."""
     PagesManager.uses_pages_directory = False
+
+
+def skip_repl_check() -> None:
+    """Mark Streamlit's once-per-process "run me with `streamlit run`" warning as given (see the module docstring):
+    the app always runs under its server, and the check behind the warning walks the whole call stack."""
+    import streamlit.delta_generator
+
+    streamlit.delta_generator._use_warning_has_been_displayed = True
 
 
 def leave_legacy_pages_mode() -> None:
