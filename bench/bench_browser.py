@@ -33,7 +33,7 @@ RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 CANVAS = "[data-testid='stDeckGlJsonChart'] canvas"
 CELLS = "[...document.querySelectorAll('[role=gridcell]')].slice(0, 14).map(c => c.textContent).join('|')"
 VISITS = int(os.environ.get("BENCH_VISITS", "7"))  # new visitors per server, in turn with the floor's
-COLD_STARTS = int(os.environ.get("BENCH_COLD_STARTS", "3"))  # per server, alternating app and floor
+COLD_STARTS = int(os.environ.get("BENCH_COLD_STARTS", "5"))  # per server, alternating app and floor
 COLOURS_KB = 1.0  # 117 fill colours as RGB hex strings: the least any map update could send
 
 
@@ -220,46 +220,69 @@ def settle(page: Page, cast: Screencast, quiet_ms: int = 700, limit_s: float = 2
         page.wait_for_timeout(100)
 
 
-def map_repaints(
-    page: Page, url: str, walk: list[tuple[str, str]], received: list[int], path: str = "/index_weights?visa=Karta"
-) -> tuple[list[float], list[float]]:
-    """Move sliders along `walk` with the map shown; ms until the map shows its new colours, KB per move."""
-    page.goto(url + path)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.locator(CANVAS).first.wait_for(timeout=60_000)
-    # On a busy machine the page can still be redrawing (a rerun after the URL is written) when the map first shows.
-    page.get_by_role("slider", name=walk[0][0]).wait_for(timeout=180_000)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.get_by_role("slider", name=walk[0][0]).scroll_into_view_if_needed(timeout=60_000)
-    page.mouse.wheel(0, 250)
-    page.wait_for_timeout(1500)
-    box = page.locator(CANVAS).first.bounding_box()
-    area = (int(box["x"]), int(box["y"]), int(box["x"] + box["width"]), int(min(box["y"] + box["height"], 719)))
-    cast = Screencast(page)
-    latencies, sizes = [], []
+class Repaints:
+    """A page with its map shown, timing slider moves one at a time (so the app's and the floor's can take turns):
+    ms from the key press until the map shows its new colours, and KB the browser received per move."""
+
+    def __init__(self, page: Page, url: str, slider: str, received: list[int], path: str) -> None:
+        page.goto(url + path)
+        page.wait_for_selector(IDLE, timeout=60_000)
+        page.locator(CANVAS).first.wait_for(timeout=60_000)
+        # On a busy machine the page can still be redrawing (a rerun after the URL is written) when the map shows.
+        page.get_by_role("slider", name=slider).wait_for(timeout=180_000)
+        page.wait_for_selector(IDLE, timeout=60_000)
+        page.get_by_role("slider", name=slider).scroll_into_view_if_needed(timeout=60_000)
+        page.mouse.wheel(0, 250)
+        page.wait_for_timeout(1500)
+        box = page.locator(CANVAS).first.bounding_box()
+        right, bottom = box["x"] + box["width"], min(box["y"] + box["height"], 719)
+        self.area = (int(box["x"]), int(box["y"]), int(right), int(bottom))
+        self.page, self.received, self.cast = page, received, Screencast(page)
+        self.latencies: list[float] = []
+        self.sizes: list[float] = []
+
+    def move(self, name: str, key: str) -> None:
+        page, cast = self.page, self.cast
+        page.wait_for_timeout(400)
+        baseline = crop(cast.frames[-1][1], self.area) if cast.frames else None
+        page.get_by_role("slider", name=name).focus()
+        cast.frames.clear()
+        self.received.clear()
+        pressed = time.time()
+        page.keyboard.press(key)
+        settle(page, cast)
+        self.sizes.append(sum(self.received) / 1024)
+        if baseline is None or not cast.frames:
+            return
+        final = crop(cast.frames[-1][1], self.area)
+        if changed_pixels(final, baseline) < 50:
+            return  # the move did not change any colour class
+        for stamp, png in cast.frames:
+            if changed_pixels(crop(png, self.area), final) < 10:
+                self.latencies.append((stamp - pressed) * 1000)
+                return
+
+    def stop(self) -> None:
+        self.cast.stop()
+
+
+def repaints_in_turn(
+    app: tuple[Page, str, str], floor_page: Page, floor_url: str, walk: list[tuple[str, str]], received: list[int]
+) -> tuple[list[float], list[float], list[float]]:
+    """Slider moves on the app's map page (`app`: page, url, path) and on the floor page, one each in turn, so both
+    meet the same spells of a shared machine's load (the floor's moves used to come a minute before the app's):
+    the app's ms and KB per move, the floor's ms."""
+    page, url, path = app
+    ours = Repaints(page, url, walk[0][0], received, path)
+    bare = Repaints(floor_page, floor_url, "Vikt", [], "/")
     try:
         for name, key in walk:
-            page.wait_for_timeout(400)
-            baseline = crop(cast.frames[-1][1], area) if cast.frames else None
-            page.get_by_role("slider", name=name).focus()
-            cast.frames.clear()
-            received.clear()
-            pressed = time.time()
-            page.keyboard.press(key)
-            settle(page, cast)
-            sizes.append(sum(received) / 1024)
-            if baseline is None or not cast.frames:
-                continue
-            final = crop(cast.frames[-1][1], area)
-            if changed_pixels(final, baseline) < 50:
-                continue  # the move did not change any colour class
-            for stamp, png in cast.frames:
-                if changed_pixels(crop(png, area), final) < 10:
-                    latencies.append((stamp - pressed) * 1000)
-                    break
+            ours.move(name, key)
+            bare.move("Vikt", "ArrowRight")
     finally:
-        cast.stop()
-    return latencies, sizes
+        ours.stop()
+        bare.stop()
+    return ours.latencies, ours.sizes, bare.latencies
 
 
 def ranking_redraws(page: Page, url: str, moves: int) -> list[float]:
@@ -333,9 +356,10 @@ def cold_start(browser, env: dict[str, str], script: str = "app.py", path: str =
         server.wait(10)
 
 
-def floor(browser, env: dict[str, str], moves: int, geo: str = "stadsdelar") -> tuple[float, list[float]]:
-    """bench/floor_app.py — Streamlit, deck.gl and the browser with no app code around them: seconds of cold
-    start and ms from slider move to repainted map (`geo`: "stadsdelar" or "deso" polygons)."""
+@contextlib.contextmanager
+def floor_server(browser, env: dict[str, str], geo: str = "stadsdelar"):
+    """bench/floor_app.py — Streamlit, deck.gl and the browser with no app code around them (`geo`: "stadsdelar" or
+    "deso" polygons): yields (seconds of its cold start, its url, a page with its map) while the server runs."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
@@ -344,10 +368,8 @@ def floor(browser, env: dict[str, str], moves: int, geo: str = "stadsdelar") -> 
         wait_healthy(url)
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         first_map(page, url, "/")
-        cold = time.perf_counter() - started
-        latencies, _ = map_repaints(page, url, [("Vikt", "ArrowRight")] * moves, [], "/")
+        yield time.perf_counter() - started, url, page
         page.close()
-        return cold, latencies
     finally:
         server.terminate()
         server.wait(10)
@@ -380,25 +402,30 @@ def main(moves: int = int(os.environ.get("BENCH_MOVES", "30"))) -> None:
             print(f"{'  of which: title → map canvas drawn':52} {(drawn - title) * 1000:10.0f} ms")
             row("new visitor, warm server: page opened → title", [w[0] * 1000 for w in warm], "ms")
             row("new visitor, warm server: page opened → map", [w[1] * 1000 for w in warm], "ms")
-            floor_cold, floor_repaints = floor(browser, env, moves)
-            print(f"{'floor (bare page: slider + one map layer): first cold':52} {floor_cold * 1000:10.0f} ms")
-            row("floor: new visitor, warm server → map", floor_visitors, "ms")
-
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             received: list[int] = []
             page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
-            latencies, sizes = map_repaints(page, url, weight_walk(moves), received)
+            with floor_server(browser, env) as (floor_cold, floor_url, floor_page):
+                latencies, sizes, floor_repaints = repaints_in_turn(
+                    (page, url, "/index_weights?visa=Karta"), floor_page, floor_url, weight_walk(moves), received
+                )
+            print(f"{'floor (bare page: slider + one map layer): first cold':52} {floor_cold * 1000:10.0f} ms")
+            row("floor: new visitor, warm server → map", floor_visitors, "ms")
             row(f"weight change → map repainted ({len(latencies)} of {moves} moves)", latencies, "ms")
             row("floor (bare page): slider → map repainted", floor_repaints, "ms")
             ratio = statistics.median(sizes) / COLOURS_KB
             row("bytes to the browser per weight change (map)", sizes, "KB", 1, f" ({ratio:.0f}× the ~1 KB of colours)")
             row(f"weight change → ranking table redrawn ({moves} moves)", ranking_redraws(page, url, moves), "ms")
 
-            deso_floor_cold, deso_floor = floor(browser, env, moves, "deso")
             received.clear()
-            deso_latencies, deso_sizes = map_repaints(
-                page, url, share_walk(moves, DESO_AREAS), received, "/index_weights?visa=Karta&niva=DeSO"
-            )
+            with floor_server(browser, env, "deso") as (deso_floor_cold, floor_url, floor_page):
+                deso_latencies, deso_sizes, deso_floor = repaints_in_turn(
+                    (page, url, "/index_weights?visa=Karta&niva=DeSO"),
+                    floor_page,
+                    floor_url,
+                    share_walk(moves, DESO_AREAS),
+                    received,
+                )
             row(f"DeSO: weight change → map repainted ({len(deso_latencies)} of {moves})", deso_latencies, "ms")
             row("DeSO floor (bare page, 544 polygons): slider → map", deso_floor, "ms")
             ratio = statistics.median(deso_latencies or [np.nan]) / statistics.median(deso_floor or [np.nan])
@@ -408,7 +435,7 @@ def main(moves: int = int(os.environ.get("BENCH_MOVES", "30"))) -> None:
         finally:
             server.terminate()
             server.wait(10)
-        # One cold start is one sample on a shared machine: two more of each, alternating, and the medians compared.
+        # One cold start is one sample on a shared machine: more of each, alternating, and the medians compared.
         colds, floor_colds = [cold], [floor_cold]
         for _ in range(COLD_STARTS - 1):
             colds.append(cold_start(browser, env))
