@@ -338,9 +338,10 @@ def visitors_in_turn(
         server.wait(10)
 
 
-def cold_start(browser, env: dict[str, str], script: str = "app.py", path: str = "/map") -> float:
-    """Seconds from starting a server for `script` until a first visitor's map is drawn (the server is stopped
-    after)."""
+@contextlib.contextmanager
+def serving(browser, env: dict[str, str], script: str = "app.py", path: str = "/map"):
+    """A fresh server for `script` and its first visitor's map at `path`: yields (seconds from starting the server
+    until that map is drawn, the server's url, the visitor's page) while the server runs."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
@@ -348,31 +349,27 @@ def cold_start(browser, env: dict[str, str], script: str = "app.py", path: str =
     try:
         wait_healthy(url)
         page = browser.new_page(viewport={"width": 1280, "height": 720})
-        first_map(page, url, path)
-        page.close()
-        return time.perf_counter() - started
+        try:
+            first_map(page, url, path)
+            yield time.perf_counter() - started, url, page
+        finally:
+            page.close()
     finally:
         server.terminate()
         server.wait(10)
 
 
-@contextlib.contextmanager
+def cold_start(browser, env: dict[str, str], script: str = "app.py", path: str = "/map") -> float:
+    """Seconds from starting a server for `script` until a first visitor's map is drawn (the server is stopped
+    after)."""
+    with serving(browser, env, script, path) as (seconds, _, _):
+        return seconds
+
+
 def floor_server(browser, env: dict[str, str], geo: str = "stadsdelar"):
     """bench/floor_app.py — Streamlit, deck.gl and the browser with no app code around them (`geo`: "stadsdelar" or
     "deso" polygons): yields (seconds of its cold start, its url, a page with its map) while the server runs."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
-    server = start_server({**env, "FLOOR_GEO": geo}, port, "bench/floor_app.py")
-    try:
-        wait_healthy(url)
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        first_map(page, url, "/")
-        yield time.perf_counter() - started, url, page
-        page.close()
-    finally:
-        server.terminate()
-        server.wait(10)
+    return serving(browser, {**env, "FLOOR_GEO": geo}, "bench/floor_app.py", "/")
 
 
 def main(moves: int = int(os.environ.get("BENCH_MOVES", "30"))) -> None:
